@@ -1,1 +1,14 @@
-//! placeholder
+//! The shareable design: the one versioned document a user edits, saves and shares.
+//!
+//! Only this crate knows serde formats. A [`Design`] is parsed (and migrated when old) by
+//! [`Design::from_json`], checked and lowered into the engine's runtime [`scalelab_engine::Model`]
+//! by [`lower`], which reports every problem as a [`Diagnostic`] naming the node and the field,
+//! and travels in URLs through [`codec`].
+
+pub mod codec;
+pub mod document;
+pub mod lower;
+
+pub use codec::{decode_fragment, encode_fragment, DecodeError};
+pub use document::{Design, EdgeDoc, NodeDoc, NodeParams, ServiceShape, CURRENT_VERSION};
+pub use lower::{lower, Diagnostic, Lowered};
