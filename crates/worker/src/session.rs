@@ -1,0 +1,299 @@
+//! The worker's state machine: which design is loaded, whether it runs, how fast, and what the
+//! UI has not seen yet.
+
+use scalelab_design::{lower, Design};
+use scalelab_engine::{Command, SimDuration, SimTime, Simulation, WindowStats};
+use serde::{Deserialize, Serialize};
+
+/// How often the worker wakes up to advance the simulation and report, in wall milliseconds.
+pub const TICK_MS: u32 = 50;
+
+/// How long one tick may compute at the fastest speed, so that input (pause, commands) is never
+/// kept waiting for long.
+const MAX_BUDGET_MS: f64 = 40.0;
+
+/// How much simulated time passes per wall second.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Speed {
+    /// Simulated seconds per wall second.
+    Times(f64),
+    /// As fast as the machine allows.
+    Max,
+}
+
+/// What the UI asks of the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum WorkerInput {
+    /// Replaces the design and resets the run (paused at time zero).
+    Load { design: Box<Design> },
+    Play,
+    Pause,
+    /// Runs exactly one more window, then pauses.
+    Step,
+    /// Back to time zero with the same design and seed.
+    Reset,
+    SetSpeed { speed: Speed },
+    /// A live change: traffic or a fault, applied at the current simulated time.
+    Command { command: Command },
+}
+
+/// What the worker tells the UI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum WorkerOutput {
+    Snapshot(Snapshot),
+    /// The design could not be lowered; the messages name node and field.
+    Invalid { problems: Vec<String> },
+    /// A message from the UI could not be read.
+    Error { message: String },
+}
+
+/// The state of the run as the UI renders it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub sim_time_s: f64,
+    pub running: bool,
+    /// Windows closed since the previous snapshot.
+    pub windows: Vec<WindowStats>,
+    pub generated: u64,
+    pub completed: u64,
+    pub failed: u64,
+    pub in_flight: u64,
+    pub events: u64,
+    pub cost_per_hour_usd: f64,
+    /// Simulated seconds per wall second actually achieved in the last tick.
+    pub achieved_speed: f64,
+}
+
+impl WorkerInput {
+    pub fn to_wire(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+    pub fn from_wire(text: &str) -> Result<WorkerInput, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+impl WorkerOutput {
+    pub fn to_wire(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+    pub fn from_wire(text: &str) -> Result<WorkerOutput, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// One loaded design and its run.
+pub struct Session {
+    design: Option<Design>,
+    sim: Option<Simulation>,
+    running: bool,
+    /// Pause when simulated time reaches this (used by Step).
+    stop_at: Option<SimTime>,
+    speed: Speed,
+    last_achieved: f64,
+    dirty: bool,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session {
+            design: None,
+            sim: None,
+            running: false,
+            stop_at: None,
+            speed: Speed::Times(5.0),
+            last_achieved: 0.0,
+            dirty: false,
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.running
+    }
+
+    /// Handles one input; returns what must be told to the UI at once.
+    pub fn handle(&mut self, input: WorkerInput) -> Vec<WorkerOutput> {
+        match input {
+            WorkerInput::Load { design } => {
+                let design = *design;
+                match lower(&design, SimDuration::ZERO) {
+                    Ok(lowered) => {
+                        self.sim = Some(Simulation::new(&lowered.model, design.seed));
+                        self.design = Some(design);
+                        self.running = false;
+                        self.stop_at = None;
+                        self.dirty = true;
+                    }
+                    Err(diags) => {
+                        self.sim = None;
+                        self.running = false;
+                        return vec![WorkerOutput::Invalid {
+                            problems: diags.iter().map(ToString::to_string).collect(),
+                        }];
+                    }
+                }
+            }
+            WorkerInput::Play => {
+                self.running = self.sim.is_some();
+                self.stop_at = None;
+                self.dirty = true;
+            }
+            WorkerInput::Pause => {
+                self.running = false;
+                self.dirty = true;
+            }
+            WorkerInput::Step => {
+                if let (Some(sim), Some(design)) = (&self.sim, &self.design) {
+                    let window = SimDuration::from_secs_f64(design.window_s);
+                    let now = sim.now();
+                    // Advance to the end of the current window.
+                    let next = SimTime((now.0 / window.0.max(1) + 1) * window.0.max(1));
+                    self.stop_at = Some(next);
+                    self.running = true;
+                }
+            }
+            WorkerInput::Reset => {
+                if let Some(design) = self.design.clone() {
+                    return self.handle(WorkerInput::Load { design: Box::new(design) });
+                }
+            }
+            WorkerInput::SetSpeed { speed } => self.speed = speed,
+            WorkerInput::Command { command } => {
+                if let Some(sim) = &mut self.sim {
+                    sim.apply(command);
+                    self.dirty = true;
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// Advances the run by `wall_ms` of wall time at the current speed, spending at most
+    /// `budget_ms` of computation (measured by `elapsed_ms`, a clock the caller supplies so that
+    /// this stays testable and the engine never reads a clock). Returns a snapshot when something
+    /// changed.
+    pub fn tick(&mut self, wall_ms: f64, mut elapsed_ms: impl FnMut() -> f64) -> Option<Snapshot> {
+        let sim = self.sim.as_mut()?;
+        let before = sim.now();
+        if self.running {
+            let start = elapsed_ms();
+            match self.speed {
+                Speed::Times(x) => {
+                    let x = if x.is_finite() { x.clamp(0.01, 10_000.0) } else { 1.0 };
+                    let target = sim.now() + SimDuration::from_secs_f64(wall_ms / 1e3 * x);
+                    advance(sim, self.stop_at.map_or(target, |s| s.min(target)), start, &mut elapsed_ms);
+                }
+                Speed::Max => loop {
+                    let target = sim.now() + SimDuration::from_millis(100);
+                    let target = self.stop_at.map_or(target, |s| s.min(target));
+                    sim.run_until(target);
+                    if elapsed_ms() - start > MAX_BUDGET_MS || Some(sim.now()) == self.stop_at {
+                        break;
+                    }
+                },
+            }
+            if let Some(stop) = self.stop_at {
+                if sim.now() >= stop {
+                    self.running = false;
+                    self.stop_at = None;
+                }
+            }
+        }
+        let advanced = sim.now().since(before).as_secs_f64();
+        self.last_achieved = if wall_ms > 0.0 { advanced / (wall_ms / 1e3) } else { 0.0 };
+        if advanced == 0.0 && !self.dirty {
+            return None;
+        }
+        self.dirty = false;
+        let c = sim.conservation();
+        Some(Snapshot {
+            sim_time_s: sim.now().as_secs_f64(),
+            running: self.running,
+            windows: sim.drain_windows(),
+            generated: c.generated,
+            completed: c.completed,
+            failed: c.failed,
+            in_flight: c.in_flight,
+            events: sim.events(),
+            cost_per_hour_usd: sim.cost_per_hour_usd(),
+            achieved_speed: self.last_achieved,
+        })
+    }
+}
+
+/// Runs towards `target` in small steps, stopping early if the budget is spent (the simulation
+/// then falls behind real time instead of freezing the worker).
+fn advance(sim: &mut Simulation, target: SimTime, start: f64, elapsed_ms: &mut impl FnMut() -> f64) {
+    let step = SimDuration::from_millis(50);
+    while sim.now() < target {
+        sim.run_until((sim.now() + step).min(target));
+        if elapsed_ms() - start > MAX_BUDGET_MS {
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loaded() -> Session {
+        let mut s = Session::new();
+        assert!(s.handle(WorkerInput::Load { design: Box::new(Design::single_server()) }).is_empty());
+        s
+    }
+
+    #[test]
+    fn paused_session_does_not_advance_and_play_does() {
+        let mut s = loaded();
+        let first = s.tick(50.0, || 0.0).expect("load reports once");
+        assert_eq!(first.sim_time_s, 0.0);
+        assert!(s.tick(50.0, || 0.0).is_none());
+        s.handle(WorkerInput::Play);
+        s.handle(WorkerInput::SetSpeed { speed: Speed::Times(20.0) });
+        let mut windows = 0;
+        for _ in 0..20 {
+            windows += s.tick(50.0, || 0.0).map_or(0, |snap| snap.windows.len());
+        }
+        // 20 ticks × 50 ms × 20 = 20 simulated seconds = 20 one-second windows.
+        assert_eq!(windows, 20);
+    }
+
+    #[test]
+    fn step_runs_exactly_one_window_then_pauses() {
+        let mut s = loaded();
+        s.handle(WorkerInput::Step);
+        let snap = s.tick(50.0, || 0.0).expect("advanced");
+        let snap = if snap.windows.is_empty() { s.tick(10_000.0, || 0.0).expect("advanced") } else { snap };
+        assert_eq!(snap.windows.len(), 1);
+        assert!(!snap.running);
+        assert_eq!(snap.sim_time_s, 1.0);
+    }
+
+    #[test]
+    fn invalid_design_is_reported_not_run() {
+        let mut s = Session::new();
+        let mut design = Design::single_server();
+        design.edges.clear();
+        let out = s.handle(WorkerInput::Load { design: Box::new(design) });
+        assert!(matches!(&out[..], [WorkerOutput::Invalid { problems }] if !problems.is_empty()));
+        s.handle(WorkerInput::Play);
+        assert!(!s.is_running());
+    }
+
+    #[test]
+    fn wire_format_round_trips_and_garbage_is_an_error() {
+        let input = WorkerInput::Command { command: Command::SetRate { node: 0, rps: 120.0 } };
+        assert_eq!(WorkerInput::from_wire(&input.to_wire()), Ok(input));
+        assert!(WorkerInput::from_wire("{nope").is_err());
+    }
+}
