@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every check: formatting, clippy (native and wasm32), the Rust tests, the release build, and
+# the browser tests in headless Chromium. Installs missing tools first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh browser
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true CI=1
+
+step() { printf '\n==> %s\n' "$*"; }
+step "cargo fmt --check"
+cargo fmt --all -- --check
+step "clippy (native)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+step "clippy (wasm32)"
+cargo clippy --workspace --target wasm32-unknown-unknown --locked -- -D warnings
+step "cargo test"
+cargo test --workspace --locked
+step "trunk build --release"
+trunk build --release
+step "browser tests (Playwright, Debian chromium)"
+playwright test

@@ -1,0 +1,35 @@
+// ScaleLab's service worker: precaches every built file so the app loads and runs offline after
+// one visit. scripts/sw-precache.sh replaces the two placeholders at build time; the cache is named
+// by the build's content hash, so a new build installs a new cache and deletes the old one.
+const BUILD = '__SCALELAB_BUILD__';
+const PRECACHE = __SCALELAB_PRECACHE__;
+const CACHE = 'scalelab-' + BUILD;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches.open(CACHE)
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload' }))))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('scalelab-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) {
+    return;
+  }
+  if (request.mode === 'navigate') {
+    // Pages: the network when it answers (a new build shows at once), the cached shell otherwise.
+    event.respondWith(fetch(request).catch(() => caches.match('./index.html', { ignoreSearch: true })));
+    return;
+  }
+  event.respondWith(caches.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request)));
+});
