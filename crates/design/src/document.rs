@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 pub const CURRENT_VERSION: u32 = 1;
 
 /// A whole architecture: nodes placed on the canvas and the connections between them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Design {
     pub version: u32,
     #[serde(default)]
@@ -23,6 +23,15 @@ pub struct Design {
     pub nodes: Vec<NodeDoc>,
     #[serde(default)]
     pub edges: Vec<EdgeDoc>,
+    /// Data centres; empty means everything runs in one unnamed region.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<RegionDoc>,
+    /// One-way network latency between two regions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<LinkDoc>,
+    /// Faults and traffic changes applied at a simulated time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<FaultDoc>,
     /// Fields this build does not know, kept so that saving never loses them.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -36,7 +45,7 @@ fn default_window_s() -> f64 {
 }
 
 /// One component on the canvas.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NodeDoc {
     /// Unique within the design; edges and reports refer to it.
     pub id: String,
@@ -45,12 +54,15 @@ pub struct NodeDoc {
     pub x: f64,
     #[serde(default)]
     pub y: f64,
+    /// The data centre (a name from `regions`); empty is the first region.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub region: String,
     #[serde(flatten)]
     pub params: NodeParams,
 }
 
 /// The kind of a node and its parameters, tagged by `kind` in JSON.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum NodeParams {
     /// A population of users sending requests.
@@ -61,6 +73,21 @@ pub enum NodeParams {
         rtt_ms: f64,
         /// The client gives up after this many ms.
         timeout_ms: f64,
+        /// Share of dynamic requests that read; the rest write.
+        #[serde(default = "one")]
+        read_fraction: f64,
+        /// Share of all requests for static assets (served by a CDN when there is one).
+        #[serde(default)]
+        static_fraction: f64,
+        /// Distinct data keys, popular by Zipf(`zipf_alpha`).
+        #[serde(default = "one_u32")]
+        keys: u32,
+        #[serde(default)]
+        zipf_alpha: f64,
+        #[serde(default = "default_static_objects")]
+        static_objects: u32,
+        #[serde(default)]
+        profile: ProfileDoc,
     },
     /// The domain name system: resolves the site's name to the server's address.
     Dns { lookup_ms: f64, ttl_s: f64 },
@@ -78,6 +105,351 @@ pub enum NodeParams {
         /// The instance type from the price table, which sets the cost.
         #[serde(default = "default_instance")]
         instance: String,
+        /// Where user sessions live when no session store is connected.
+        #[serde(default)]
+        sessions: SessionsDoc,
+    },
+    /// A load balancer in front of servers.
+    LoadBalancer {
+        #[serde(default)]
+        policy: LbPolicyDoc,
+        #[serde(default = "default_health_interval")]
+        health_interval_s: f64,
+        #[serde(default = "default_health_threshold")]
+        health_threshold: u32,
+        #[serde(default)]
+        sticky: bool,
+    },
+    /// A shared session store (Redis-like) that makes the web tier stateless.
+    SessionStore {
+        #[serde(default = "default_store_workers")]
+        workers: u32,
+        #[serde(default = "default_store_ms")]
+        service_ms: f64,
+        #[serde(default = "default_cache_instance")]
+        instance: String,
+    },
+    /// A cache with real keys in front of a database.
+    Cache {
+        capacity: u32,
+        #[serde(default)]
+        eviction: EvictionDoc,
+        /// Entries expire this long after insertion; 0 never.
+        #[serde(default)]
+        ttl_s: f64,
+        #[serde(default)]
+        ttl_reset: bool,
+        #[serde(default)]
+        read_strategy: ReadStrategyDoc,
+        #[serde(default)]
+        write_strategy: WriteStrategyDoc,
+        #[serde(default = "default_flush")]
+        flush_interval_s: f64,
+        #[serde(default = "default_store_workers")]
+        workers: u32,
+        #[serde(default = "default_store_ms")]
+        service_ms: f64,
+        #[serde(default = "default_cache_instance")]
+        instance: String,
+    },
+    /// A database primary and its read replicas.
+    Database {
+        #[serde(default = "default_db_workers")]
+        workers: u32,
+        #[serde(default = "default_queue")]
+        queue_capacity: u32,
+        #[serde(default = "default_read_ms")]
+        read_ms: f64,
+        #[serde(default = "default_write_ms")]
+        write_ms: f64,
+        #[serde(default)]
+        replicas: u32,
+        #[serde(default)]
+        replication: ReplicationDoc,
+        #[serde(default = "default_lag_ms")]
+        lag_ms: f64,
+        #[serde(default = "default_failover_s")]
+        failover_s: f64,
+        /// Regions of the replicas, in order (default: the primary's).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        replica_regions: Vec<String>,
+        #[serde(default = "default_db_instance")]
+        instance: String,
+    },
+    /// An edge cache for static assets in front of an origin.
+    Cdn {
+        capacity: u32,
+        ttl_s: f64,
+        #[serde(default = "default_edge_rtt")]
+        edge_rtt_ms: f64,
+        #[serde(default = "default_object_kb")]
+        object_kb: f64,
+        #[serde(default)]
+        invalidation: InvalidationDoc,
+        #[serde(default = "default_purge_delay")]
+        purge_delay_s: f64,
+    },
+    /// A durable message queue and its pool of consumers.
+    Queue {
+        consumers: u32,
+        job_ms: f64,
+        #[serde(default = "one")]
+        publish_ms: f64,
+        #[serde(default = "default_worker_instance")]
+        instance: String,
+    },
+    /// A database split into shards by a shard key.
+    ShardedDatabase {
+        shards: u32,
+        #[serde(default)]
+        spare_shards: u32,
+        /// `{"kind":"modulo"}`, `{"kind":"range"}`, `{"kind":"consistent_hash","vnodes":100}` or
+        /// `{"kind":"jump_hash"}`.
+        #[schemars(with = "serde_json::Value")]
+        strategy: scalelab_engine::hashing::ShardingStrategy,
+        #[serde(default)]
+        hot_keys: u32,
+        #[serde(default = "one_u32")]
+        salt: u32,
+        #[serde(default = "default_db_workers")]
+        workers: u32,
+        #[serde(default = "default_read_ms")]
+        read_ms: f64,
+        #[serde(default = "default_write_ms")]
+        write_ms: f64,
+        #[serde(default = "default_migration_rps")]
+        migration_rps: f64,
+        #[serde(default = "default_db_instance")]
+        instance: String,
+    },
+}
+
+fn one() -> f64 {
+    1.0
+}
+fn one_u32() -> u32 {
+    1
+}
+fn default_static_objects() -> u32 {
+    100
+}
+fn default_health_interval() -> f64 {
+    5.0
+}
+fn default_health_threshold() -> u32 {
+    3
+}
+fn default_store_workers() -> u32 {
+    32
+}
+fn default_store_ms() -> f64 {
+    0.5
+}
+fn default_cache_instance() -> String {
+    "elasticache_redis_m5_large".into()
+}
+fn default_db_instance() -> String {
+    "rds_mysql_m5_large".into()
+}
+fn default_worker_instance() -> String {
+    "ec2_t3_medium".into()
+}
+fn default_flush() -> f64 {
+    1.0
+}
+fn default_db_workers() -> u32 {
+    16
+}
+fn default_queue() -> u32 {
+    1000
+}
+fn default_read_ms() -> f64 {
+    5.0
+}
+fn default_write_ms() -> f64 {
+    10.0
+}
+fn default_lag_ms() -> f64 {
+    100.0
+}
+fn default_failover_s() -> f64 {
+    30.0
+}
+fn default_edge_rtt() -> f64 {
+    10.0
+}
+fn default_object_kb() -> f64 {
+    100.0
+}
+fn default_purge_delay() -> f64 {
+    5.0
+}
+fn default_migration_rps() -> f64 {
+    1000.0
+}
+
+/// How the users' request rate changes over time (a factor of `rate_rps`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "shape", rename_all = "snake_case")]
+pub enum ProfileDoc {
+    #[default]
+    Steady,
+    Step {
+        at_s: f64,
+        factor: f64,
+    },
+    Ramp {
+        from_s: f64,
+        to_s: f64,
+        factor: f64,
+    },
+    Daily {
+        period_s: f64,
+        amplitude: f64,
+    },
+    Spike {
+        at_s: f64,
+        duration_s: f64,
+        factor: f64,
+    },
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionsDoc {
+    #[default]
+    None,
+    InServer,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum LbPolicyDoc {
+    #[default]
+    RoundRobin,
+    LeastConnections,
+    Random,
+    IpHash,
+    PowerOfTwo,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EvictionDoc {
+    #[default]
+    Lru,
+    Lfu,
+    Fifo,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadStrategyDoc {
+    #[default]
+    CacheAside,
+    ReadThrough,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteStrategyDoc {
+    #[default]
+    WriteAround,
+    WriteThrough,
+    WriteBack,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicationDoc {
+    #[default]
+    Async,
+    Sync,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum InvalidationDoc {
+    #[default]
+    Ttl,
+    Purge,
+    Versioned,
+}
+
+/// A data centre.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RegionDoc {
+    pub name: String,
+}
+
+/// One-way latency between two regions, in ms (the same both ways).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct LinkDoc {
+    pub a: String,
+    pub b: String,
+    pub latency_ms: f64,
+}
+
+/// A change applied at `at_s` simulated seconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct FaultDoc {
+    pub at_s: f64,
+    #[serde(flatten)]
+    pub action: FaultAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum FaultAction {
+    Kill {
+        node: String,
+    },
+    Restore {
+        node: String,
+    },
+    Slow {
+        node: String,
+        factor: f64,
+    },
+    SetRate {
+        node: String,
+        rps: f64,
+    },
+    KillRegion {
+        region: String,
+    },
+    RestoreRegion {
+        region: String,
+    },
+    Partition {
+        a: String,
+        b: String,
+    },
+    Heal {
+        a: String,
+        b: String,
+    },
+    /// A new version of the static assets behind a CDN.
+    Deploy {
+        node: String,
+    },
+    /// Add the next spare shard of a sharded database.
+    Reshard {
+        node: String,
     },
 }
 
@@ -88,7 +460,9 @@ fn default_instance() -> String {
     "ec2_m5_large".into()
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceShape {
     Constant,
@@ -98,7 +472,7 @@ pub enum ServiceShape {
 }
 
 /// A connection: requests flow from `from` to `to`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EdgeDoc {
     pub from: String,
     pub to: String,
@@ -111,6 +485,13 @@ impl NodeParams {
             NodeParams::Users { .. } => "users",
             NodeParams::Dns { .. } => "dns",
             NodeParams::Server { .. } => "server",
+            NodeParams::LoadBalancer { .. } => "load_balancer",
+            NodeParams::SessionStore { .. } => "session_store",
+            NodeParams::Cache { .. } => "cache",
+            NodeParams::Database { .. } => "database",
+            NodeParams::Cdn { .. } => "cdn",
+            NodeParams::Queue { .. } => "queue",
+            NodeParams::ShardedDatabase { .. } => "sharded_database",
         }
     }
 }
@@ -196,17 +577,25 @@ impl Design {
                     id: "users".into(),
                     x: 80.0,
                     y: 160.0,
+                    region: String::new(),
                     params: NodeParams::Users {
                         users: 1_000,
                         rate_rps: 50.0,
                         rtt_ms: 40.0,
                         timeout_ms: 2_000.0,
+                        read_fraction: 1.0,
+                        static_fraction: 0.0,
+                        keys: 1,
+                        zipf_alpha: 0.0,
+                        static_objects: default_static_objects(),
+                        profile: ProfileDoc::Steady,
                     },
                 },
                 NodeDoc {
                     id: "dns".into(),
-                    x: 300.0,
-                    y: 60.0,
+                    x: 320.0,
+                    y: 40.0,
+                    region: String::new(),
                     params: NodeParams::Dns {
                         lookup_ms: 30.0,
                         ttl_s: 300.0,
@@ -214,8 +603,9 @@ impl Design {
                 },
                 NodeDoc {
                     id: "server".into(),
-                    x: 520.0,
+                    x: 580.0,
                     y: 160.0,
+                    region: String::new(),
                     params: NodeParams::Server {
                         workers: 4,
                         queue_capacity: 200,
@@ -223,6 +613,7 @@ impl Design {
                         service_shape: ServiceShape::Exponential,
                         service_cv: 1.0,
                         instance: default_instance(),
+                        sessions: SessionsDoc::None,
                     },
                 },
             ],
@@ -236,6 +627,9 @@ impl Design {
                     to: "server".into(),
                 },
             ],
+            regions: Vec::new(),
+            links: Vec::new(),
+            faults: Vec::new(),
             extra: Map::new(),
         }
     }

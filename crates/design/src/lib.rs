@@ -10,5 +10,8 @@ pub mod document;
 pub mod lower;
 
 pub use codec::{decode_fragment, encode_fragment, DecodeError};
-pub use document::{Design, EdgeDoc, NodeDoc, NodeParams, ServiceShape, CURRENT_VERSION};
+pub use document::{
+    Design, EdgeDoc, FaultAction, FaultDoc, LinkDoc, NodeDoc, NodeParams, RegionDoc, ServiceShape,
+    CURRENT_VERSION,
+};
 pub use lower::{lower, Diagnostic, Lowered};

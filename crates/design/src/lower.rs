@@ -1,10 +1,18 @@
 //! Checks a design and lowers it into the engine's runtime model. Every problem becomes a
 //! [`Diagnostic`] that names the node and the field, so the UI can show it on the node.
 
-use crate::document::{Design, NodeParams, ServiceShape};
+use crate::document::{
+    Design, EvictionDoc, FaultAction, InvalidationDoc, LbPolicyDoc, NodeParams, ProfileDoc,
+    ReadStrategyDoc, ReplicationDoc, ServiceShape, SessionsDoc, WriteStrategyDoc,
+};
 use scalelab_engine::dist::Dist;
-use scalelab_engine::model::{DnsSpec, ServerSpec, UsersSpec};
-use scalelab_engine::{prices, Model, NodeId, NodeKind, NodeSpec, SimDuration};
+use scalelab_engine::hashing::{ShardMap, ShardingStrategy};
+use scalelab_engine::model::{
+    CacheSpec, CdnSpec, DbSpec, DnsSpec, Eviction, Invalidation, LbPolicy, LbSpec, QueueSpec,
+    RateProfile, ReadStrategy, Replication, ServerSpec, Sessions, ShardRouterSpec, UsersSpec,
+    WriteStrategy,
+};
+use scalelab_engine::{prices, Command, Model, NodeId, NodeKind, NodeSpec, SimDuration, SimTime};
 use std::collections::BTreeMap;
 
 /// One problem found in a design.
@@ -52,6 +60,18 @@ pub enum Problem {
     BadWindow {
         value: f64,
     },
+    /// A region name that is not in the design's `regions`.
+    UnknownRegion {
+        region: String,
+    },
+    /// A scheduled fault names a node that does not exist.
+    UnknownNode {
+        missing: String,
+    },
+    /// A parameter combination the engine refuses (the text says which).
+    Invalid {
+        reason: &'static str,
+    },
 }
 
 impl std::fmt::Display for Diagnostic {
@@ -85,6 +105,9 @@ impl std::fmt::Display for Diagnostic {
             }
             Problem::NoUsers => write!(f, "the design has no users to send traffic"),
             Problem::BadWindow { value } => write!(f, "window {value} s is outside 0.1..=60"),
+            Problem::UnknownRegion { region } => write!(f, "unknown region '{region}'"),
+            Problem::UnknownNode { missing } => write!(f, "no node named '{missing}'"),
+            Problem::Invalid { reason } => write!(f, "{reason}"),
         }
     }
 }
@@ -96,14 +119,18 @@ pub struct Lowered {
 }
 
 /// Limits on parameters. Wider than any real system, narrow enough that memory and time stay
-/// bounded (one DNS-cache slot per user, for example).
+/// bounded (one DNS-cache slot per user and one version counter per key, for example).
 const MAX_USERS: f64 = 10_000_000.0;
 const MAX_RATE_RPS: f64 = 1_000_000.0;
+const MAX_KEYS: f64 = 1_000_000.0;
+const MAX_WORKERS: f64 = 10_000.0;
+const MAX_REPLICAS: f64 = 16.0;
+const MAX_SHARDS: f64 = 256.0;
 
 /// Checks `design` and builds the engine model, or returns every problem found.
 pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    let mut index: BTreeMap<&str, NodeId> = BTreeMap::new();
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, node) in design.nodes.iter().enumerate() {
         if node.id.is_empty() {
             diags.push(Diagnostic {
@@ -111,7 +138,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 field: Some("id"),
                 problem: Problem::EmptyId,
             });
-        } else if index.insert(node.id.as_str(), i as NodeId).is_some() {
+        } else if index.insert(node.id.as_str(), i).is_some() {
             diags.push(Diagnostic {
                 node: Some(node.id.clone()),
                 field: Some("id"),
@@ -128,8 +155,67 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
             },
         });
     }
+    // Regions and the latency matrix.
+    let regions: Vec<String> = design.regions.iter().map(|r| r.name.clone()).collect();
+    let region_of = |name: &str| -> Option<u16> {
+        if name.is_empty() {
+            Some(0)
+        } else {
+            regions.iter().position(|r| r == name).map(|i| i as u16)
+        }
+    };
+    let nr = regions.len().max(1);
+    let mut latency = vec![SimDuration::ZERO; nr * nr];
+    for link in &design.links {
+        match (region_of(&link.a), region_of(&link.b)) {
+            (Some(a), Some(b))
+                if link.latency_ms.is_finite() && (0.0..=10_000.0).contains(&link.latency_ms) =>
+            {
+                let l = SimDuration::from_millis_f64(link.latency_ms);
+                latency[a as usize * nr + b as usize] = l;
+                latency[b as usize * nr + a as usize] = l;
+            }
+            (Some(_), Some(_)) => diags.push(Diagnostic {
+                node: None,
+                field: Some("links"),
+                problem: Problem::OutOfRange {
+                    value: link.latency_ms,
+                    min: 0.0,
+                    max: 10_000.0,
+                },
+            }),
+            _ => diags.push(Diagnostic {
+                node: None,
+                field: Some("links"),
+                problem: Problem::UnknownRegion {
+                    region: format!("{} / {}", link.a, link.b),
+                },
+            }),
+        }
+    }
+    // Model ids: each document node, then the replicas or shards it expands into.
+    let mut model_id = Vec::with_capacity(design.nodes.len());
+    let mut next: NodeId = 0;
+    for node in &design.nodes {
+        model_id.push(next);
+        next += 1;
+        match &node.params {
+            NodeParams::Database { replicas, .. } => {
+                next += (*replicas).min(MAX_REPLICAS as u32);
+            }
+            NodeParams::ShardedDatabase {
+                shards,
+                spare_shards,
+                ..
+            } => {
+                next += (shards.saturating_add(*spare_shards)).min(MAX_SHARDS as u32);
+            }
+            _ => {}
+        }
+    }
+    let total = next as usize;
     // Outgoing connections of each node, in document order.
-    let mut outgoing: BTreeMap<&str, Vec<NodeId>> = BTreeMap::new();
+    let mut outgoing: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for edge in &design.edges {
         for end in [&edge.from, &edge.to] {
             if !index.contains_key(end.as_str()) {
@@ -142,39 +228,100 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 });
             }
         }
-        if let Some(&to) = index.get(edge.to.as_str()) {
+        if let (Some(_), Some(&to)) = (index.get(edge.from.as_str()), index.get(edge.to.as_str())) {
             outgoing.entry(edge.from.as_str()).or_default().push(to);
         }
     }
-    let kind_of = |id: NodeId| design.nodes[id as usize].params.kind_name();
-    let mut nodes = Vec::with_capacity(design.nodes.len());
-    for node in &design.nodes {
+    let kind_of = |i: usize| design.nodes[i].params.kind_name();
+    let keys_max = design
+        .nodes
+        .iter()
+        .map(|n| match &n.params {
+            NodeParams::Users { keys, .. } => *keys,
+            _ => 1,
+        })
+        .max()
+        .unwrap_or(1)
+        .clamp(1, MAX_KEYS as u32);
+    let mut nodes: Vec<NodeSpec> = Vec::with_capacity(total);
+    for (i, node) in design.nodes.iter().enumerate() {
+        let id = node.id.clone();
+        let mut ranges: Vec<Diagnostic> = Vec::new();
         let mut check = |field: &'static str, value: f64, min: f64, max: f64| {
             if !(value.is_finite() && (min..=max).contains(&value)) {
-                diags.push(Diagnostic {
-                    node: Some(node.id.clone()),
+                ranges.push(Diagnostic {
+                    node: Some(id.clone()),
                     field: Some(field),
                     problem: Problem::OutOfRange { value, min, max },
                 });
             }
         };
+        let region = match region_of(&node.region) {
+            Some(r) => r,
+            None => {
+                diags.push(Diagnostic {
+                    node: Some(node.id.clone()),
+                    field: Some("region"),
+                    problem: Problem::UnknownRegion {
+                        region: node.region.clone(),
+                    },
+                });
+                0
+            }
+        };
+        let cost = |instance: &str, diags: &mut Vec<Diagnostic>| match prices::price(instance) {
+            Some(p) => p.usd,
+            None => {
+                diags.push(Diagnostic {
+                    node: Some(node.id.clone()),
+                    field: Some("instance"),
+                    problem: Problem::UnknownInstance {
+                        instance: instance.to_string(),
+                    },
+                });
+                0.0
+            }
+        };
+        let outs: &[usize] = outgoing
+            .get(node.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         let kind = match &node.params {
             NodeParams::Users {
                 users,
                 rate_rps,
                 rtt_ms,
                 timeout_ms,
+                read_fraction,
+                static_fraction,
+                keys,
+                zipf_alpha,
+                static_objects,
+                profile,
             } => {
                 check("users", *users as f64, 1.0, MAX_USERS);
                 check("rate_rps", *rate_rps, 0.0, MAX_RATE_RPS);
                 check("rtt_ms", *rtt_ms, 0.0, 10_000.0);
                 check("timeout_ms", *timeout_ms, 1.0, 600_000.0);
+                check("read_fraction", *read_fraction, 0.0, 1.0);
+                check("static_fraction", *static_fraction, 0.0, 1.0);
+                check("keys", *keys as f64, 1.0, MAX_KEYS);
+                check("zipf_alpha", *zipf_alpha, 0.0, 5.0);
+                check("static_objects", *static_objects as f64, 1.0, MAX_KEYS);
+                let profile = lower_profile(profile, &mut check);
                 NodeKind::Users(UsersSpec {
                     users: (*users).clamp(1, MAX_USERS as u32),
                     rate_rps: *rate_rps,
+                    profile,
                     entry: 0,
+                    cdn: None,
                     rtt: SimDuration::from_millis_f64(*rtt_ms),
                     timeout: SimDuration::from_millis_f64(*timeout_ms),
+                    read_fraction: *read_fraction,
+                    static_fraction: *static_fraction,
+                    keys: (*keys).clamp(1, MAX_KEYS as u32),
+                    zipf_alpha: *zipf_alpha,
+                    static_objects: (*static_objects).clamp(1, MAX_KEYS as u32),
                 })
             }
             NodeParams::Dns { lookup_ms, ttl_s } => {
@@ -184,6 +331,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     lookup: SimDuration::from_millis_f64(*lookup_ms),
                     ttl: SimDuration::from_secs_f64(*ttl_s),
                     target: 0,
+                    targets: Vec::new(),
                 })
             }
             NodeParams::Server {
@@ -193,24 +341,15 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 service_shape,
                 service_cv,
                 instance,
+                sessions,
             } => {
-                check("workers", *workers as f64, 1.0, 10_000.0);
+                check("workers", *workers as f64, 1.0, MAX_WORKERS);
                 check("queue_capacity", *queue_capacity as f64, 0.0, 1_000_000.0);
                 check("service_ms", *service_ms, 0.001, 60_000.0);
                 check("service_cv", *service_cv, 0.0, 10.0);
-                let price = prices::price(instance);
-                if price.is_none() {
-                    diags.push(Diagnostic {
-                        node: Some(node.id.clone()),
-                        field: Some("instance"),
-                        problem: Problem::UnknownInstance {
-                            instance: instance.clone(),
-                        },
-                    });
-                }
                 let mean_s = service_ms / 1e3;
-                NodeKind::Server(ServerSpec {
-                    workers: (*workers).max(1),
+                let mut spec = ServerSpec {
+                    workers: (*workers).clamp(1, MAX_WORKERS as u32),
                     queue_capacity: *queue_capacity,
                     service: match service_shape {
                         ServiceShape::Constant => Dist::Constant { mean_s },
@@ -220,55 +359,442 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                             cv: *service_cv,
                         },
                     },
-                    cost_per_hour_usd: price.map_or(0.0, |p| p.usd),
+                    cost_per_hour_usd: cost(instance, &mut diags),
+                    sessions: match sessions {
+                        SessionsDoc::None => Sessions::None,
+                        SessionsDoc::InServer => Sessions::InServer,
+                    },
+                    data: None,
+                    publish: None,
+                };
+                for &to in outs {
+                    let t = model_id[to];
+                    match kind_of(to) {
+                        "session_store" => spec.sessions = Sessions::Store(t),
+                        "cache" | "database" | "sharded_database" => spec.data = Some(t),
+                        "queue" => spec.publish = Some(t),
+                        _ => {}
+                    }
+                }
+                NodeKind::Server(spec)
+            }
+            NodeParams::LoadBalancer {
+                policy,
+                health_interval_s,
+                health_threshold,
+                sticky,
+            } => {
+                check("health_interval_s", *health_interval_s, 0.0, 3_600.0);
+                check("health_threshold", *health_threshold as f64, 1.0, 100.0);
+                NodeKind::LoadBalancer(LbSpec {
+                    policy: match policy {
+                        LbPolicyDoc::RoundRobin => LbPolicy::RoundRobin,
+                        LbPolicyDoc::LeastConnections => LbPolicy::LeastConnections,
+                        LbPolicyDoc::Random => LbPolicy::Random,
+                        LbPolicyDoc::IpHash => LbPolicy::IpHash,
+                        LbPolicyDoc::PowerOfTwo => LbPolicy::PowerOfTwo,
+                    },
+                    targets: outs.iter().map(|&t| model_id[t]).collect(),
+                    health_interval: SimDuration::from_secs_f64(*health_interval_s),
+                    health_threshold: (*health_threshold).max(1),
+                    sticky: *sticky,
+                    cost_per_hour_usd: cost("alb_hour", &mut diags),
+                })
+            }
+            NodeParams::SessionStore {
+                workers,
+                service_ms,
+                instance,
+            } => {
+                check("workers", *workers as f64, 1.0, MAX_WORKERS);
+                check("service_ms", *service_ms, 0.001, 60_000.0);
+                NodeKind::Server(ServerSpec {
+                    workers: (*workers).clamp(1, MAX_WORKERS as u32),
+                    queue_capacity: 10_000,
+                    service: Dist::Exponential {
+                        mean_s: service_ms / 1e3,
+                    },
+                    cost_per_hour_usd: cost(instance, &mut diags),
+                    ..ServerSpec::default()
+                })
+            }
+            NodeParams::Cache {
+                capacity,
+                eviction,
+                ttl_s,
+                ttl_reset,
+                read_strategy,
+                write_strategy,
+                flush_interval_s,
+                workers,
+                service_ms,
+                instance,
+            } => {
+                check("capacity", *capacity as f64, 1.0, MAX_KEYS);
+                check("ttl_s", *ttl_s, 0.0, 86_400.0 * 30.0);
+                check("flush_interval_s", *flush_interval_s, 0.01, 3_600.0);
+                check("workers", *workers as f64, 1.0, MAX_WORKERS);
+                check("service_ms", *service_ms, 0.001, 60_000.0);
+                NodeKind::Cache(CacheSpec {
+                    capacity: *capacity,
+                    eviction: match eviction {
+                        EvictionDoc::Lru => Eviction::Lru,
+                        EvictionDoc::Lfu => Eviction::Lfu,
+                        EvictionDoc::Fifo => Eviction::Fifo,
+                    },
+                    ttl: SimDuration::from_secs_f64(*ttl_s),
+                    ttl_reset: *ttl_reset,
+                    read: match read_strategy {
+                        ReadStrategyDoc::CacheAside => ReadStrategy::CacheAside,
+                        ReadStrategyDoc::ReadThrough => ReadStrategy::ReadThrough,
+                    },
+                    write: match write_strategy {
+                        WriteStrategyDoc::WriteAround => WriteStrategy::WriteAround,
+                        WriteStrategyDoc::WriteThrough => WriteStrategy::WriteThrough,
+                        WriteStrategyDoc::WriteBack => WriteStrategy::WriteBack,
+                    },
+                    flush_interval: SimDuration::from_secs_f64(*flush_interval_s),
+                    workers: (*workers).clamp(1, MAX_WORKERS as u32),
+                    service: Dist::Exponential {
+                        mean_s: service_ms / 1e3,
+                    },
+                    backend: outs.first().map(|&t| model_id[t]),
+                    cost_per_hour_usd: cost(instance, &mut diags),
+                })
+            }
+            NodeParams::Database {
+                workers,
+                queue_capacity,
+                read_ms,
+                write_ms,
+                replicas,
+                replication,
+                lag_ms,
+                failover_s,
+                replica_regions: _,
+                instance,
+            } => {
+                check("workers", *workers as f64, 1.0, MAX_WORKERS);
+                check("queue_capacity", *queue_capacity as f64, 0.0, 1_000_000.0);
+                check("read_ms", *read_ms, 0.001, 60_000.0);
+                check("write_ms", *write_ms, 0.001, 60_000.0);
+                check("replicas", *replicas as f64, 0.0, MAX_REPLICAS);
+                check("lag_ms", *lag_ms, 0.0, 600_000.0);
+                check("failover_s", *failover_s, 0.0, 86_400.0);
+                let base = model_id[i];
+                let n = (*replicas).min(MAX_REPLICAS as u32);
+                NodeKind::Database(DbSpec {
+                    workers: (*workers).clamp(1, MAX_WORKERS as u32),
+                    queue_capacity: *queue_capacity,
+                    read_service: Dist::Exponential {
+                        mean_s: read_ms / 1e3,
+                    },
+                    write_service: Dist::Exponential {
+                        mean_s: write_ms / 1e3,
+                    },
+                    replicas: (1..=n).map(|r| base + r).collect(),
+                    replication: match replication {
+                        ReplicationDoc::Async => Replication::Async,
+                        ReplicationDoc::Sync => Replication::Sync,
+                    },
+                    lag: SimDuration::from_millis_f64(*lag_ms),
+                    failover_delay: SimDuration::from_secs_f64(*failover_s),
+                    cost_per_hour_usd: cost(instance, &mut diags),
+                    reads_on_primary: n == 0,
+                })
+            }
+            NodeParams::Cdn {
+                capacity,
+                ttl_s,
+                edge_rtt_ms,
+                object_kb,
+                invalidation,
+                purge_delay_s,
+            } => {
+                check("capacity", *capacity as f64, 1.0, MAX_KEYS);
+                check("ttl_s", *ttl_s, 0.0, 86_400.0 * 365.0);
+                check("edge_rtt_ms", *edge_rtt_ms, 0.0, 10_000.0);
+                check("object_kb", *object_kb, 0.0, 10_000_000.0);
+                check("purge_delay_s", *purge_delay_s, 0.0, 86_400.0);
+                NodeKind::Cdn(CdnSpec {
+                    capacity: *capacity,
+                    ttl: SimDuration::from_secs_f64(*ttl_s),
+                    edge_rtt: SimDuration::from_millis_f64(*edge_rtt_ms),
+                    object_kb: *object_kb,
+                    egress_usd_per_gb: prices::price("cloudfront_egress").map_or(0.085, |p| p.usd),
+                    invalidation: match invalidation {
+                        InvalidationDoc::Ttl => Invalidation::Ttl,
+                        InvalidationDoc::Purge => Invalidation::Purge,
+                        InvalidationDoc::Versioned => Invalidation::Versioned,
+                    },
+                    purge_delay: SimDuration::from_secs_f64(*purge_delay_s),
+                    origin: outs.first().map_or(0, |&t| model_id[t]),
+                })
+            }
+            NodeParams::Queue {
+                consumers,
+                job_ms,
+                publish_ms,
+                instance,
+            } => {
+                check("consumers", *consumers as f64, 1.0, MAX_WORKERS);
+                check("job_ms", *job_ms, 0.001, 3_600_000.0);
+                check("publish_ms", *publish_ms, 0.0, 60_000.0);
+                NodeKind::Queue(QueueSpec {
+                    consumers: (*consumers).clamp(1, MAX_WORKERS as u32),
+                    job_service: Dist::Exponential {
+                        mean_s: job_ms / 1e3,
+                    },
+                    publish_service: SimDuration::from_millis_f64(*publish_ms),
+                    cost_per_hour_usd: cost(instance, &mut diags) * f64::from(*consumers),
+                })
+            }
+            NodeParams::ShardedDatabase {
+                shards,
+                spare_shards,
+                strategy,
+                hot_keys,
+                salt,
+                workers,
+                read_ms,
+                write_ms,
+                migration_rps,
+                instance: _,
+            } => {
+                check("shards", *shards as f64, 1.0, MAX_SHARDS);
+                check(
+                    "spare_shards",
+                    shards.saturating_add(*spare_shards) as f64,
+                    1.0,
+                    MAX_SHARDS,
+                );
+                check("hot_keys", *hot_keys as f64, 0.0, MAX_KEYS);
+                check("salt", *salt as f64, 1.0, 64.0);
+                check("workers", *workers as f64, 1.0, MAX_WORKERS);
+                check("read_ms", *read_ms, 0.001, 60_000.0);
+                check("write_ms", *write_ms, 0.001, 60_000.0);
+                check("migration_rps", *migration_rps, 1.0, 1_000_000.0);
+                if let ShardingStrategy::ConsistentHash { vnodes } = strategy {
+                    check("strategy", *vnodes as f64, 1.0, 1_000.0);
+                }
+                if ShardMap::new(*strategy, (*shards).max(1), keys_max as u64).is_err() {
+                    diags.push(Diagnostic {
+                        node: Some(node.id.clone()),
+                        field: Some("strategy"),
+                        problem: Problem::Invalid {
+                            reason: "the shard map cannot be built with these parameters",
+                        },
+                    });
+                }
+                let base = model_id[i];
+                let n = shards.saturating_add(*spare_shards).min(MAX_SHARDS as u32);
+                NodeKind::ShardRouter(ShardRouterSpec {
+                    strategy: *strategy,
+                    active: (*shards).clamp(1, n.max(1)),
+                    shards: (1..=n).map(|s| base + s).collect(),
+                    hot_keys: *hot_keys,
+                    salt: (*salt).clamp(1, 64),
+                    key_space: keys_max,
+                    migration_rps: *migration_rps,
                 })
             }
         };
+        diags.extend(ranges);
         nodes.push(NodeSpec {
             key: node.id.clone(),
             kind,
+            region,
         });
+        // Expansions: replicas and shards are nodes of their own, so they can fail on their own.
+        match &node.params {
+            NodeParams::Database {
+                workers,
+                queue_capacity,
+                read_ms,
+                write_ms,
+                replicas,
+                replica_regions,
+                instance,
+                ..
+            } => {
+                for r in 1..=(*replicas).min(MAX_REPLICAS as u32) {
+                    let rregion = match replica_regions.get(r as usize - 1) {
+                        Some(name) => match region_of(name) {
+                            Some(x) => x,
+                            None => {
+                                diags.push(Diagnostic {
+                                    node: Some(node.id.clone()),
+                                    field: Some("replica_regions"),
+                                    problem: Problem::UnknownRegion {
+                                        region: name.clone(),
+                                    },
+                                });
+                                region
+                            }
+                        },
+                        None => region,
+                    };
+                    nodes.push(NodeSpec {
+                        key: format!("{}/r{r}", node.id),
+                        kind: NodeKind::Database(DbSpec {
+                            workers: (*workers).clamp(1, MAX_WORKERS as u32),
+                            queue_capacity: *queue_capacity,
+                            read_service: Dist::Exponential {
+                                mean_s: read_ms / 1e3,
+                            },
+                            write_service: Dist::Exponential {
+                                mean_s: write_ms / 1e3,
+                            },
+                            cost_per_hour_usd: prices::price(instance).map_or(0.0, |p| p.usd),
+                            ..DbSpec::default()
+                        }),
+                        region: rregion,
+                    });
+                }
+            }
+            NodeParams::ShardedDatabase {
+                shards,
+                spare_shards,
+                workers,
+                read_ms,
+                write_ms,
+                instance,
+                ..
+            } => {
+                let n = shards.saturating_add(*spare_shards).min(MAX_SHARDS as u32);
+                for s in 0..n {
+                    nodes.push(NodeSpec {
+                        key: format!("{}/s{s}", node.id),
+                        kind: NodeKind::Database(DbSpec {
+                            workers: (*workers).clamp(1, MAX_WORKERS as u32),
+                            queue_capacity: 10_000,
+                            read_service: Dist::Exponential {
+                                mean_s: read_ms / 1e3,
+                            },
+                            write_service: Dist::Exponential {
+                                mean_s: write_ms / 1e3,
+                            },
+                            // Spare shards cost nothing until resharding brings them in.
+                            cost_per_hour_usd: if s < *shards {
+                                prices::price(instance).map_or(0.0, |p| p.usd)
+                            } else {
+                                0.0
+                            },
+                            reads_on_primary: true,
+                            ..DbSpec::default()
+                        }),
+                        region,
+                    });
+                }
+            }
+            _ => {}
+        }
     }
-    // Wire each node to the one it sends requests to.
+    // Check the connections each kind may have, and wire users, DNS and CDN.
     for (i, node) in design.nodes.iter().enumerate() {
         let outs = outgoing
             .get(node.id.as_str())
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let mut diag = |field, problem| {
+        let mut diag = |problem| {
             diags.push(Diagnostic {
                 node: Some(node.id.clone()),
-                field,
+                field: Some("edges"),
                 problem,
             })
         };
-        let (allowed, expected): (&[&str], &'static str) = match node.params {
-            NodeParams::Users { .. } => (&["dns", "server"], "dns or server"),
-            NodeParams::Dns { .. } => (&["server"], "server"),
-            NodeParams::Server { .. } => (&[], ""),
+        // (allowed target kinds, what is expected, required, at most one per target kind)
+        let (allowed, expected, required): (&[&str], &'static str, bool) = match node.params {
+            NodeParams::Users { .. } => (
+                &["dns", "load_balancer", "server", "cdn"],
+                "dns, load balancer or server",
+                true,
+            ),
+            NodeParams::Dns { .. } => (
+                &["load_balancer", "server"],
+                "load balancer or server",
+                true,
+            ),
+            NodeParams::LoadBalancer { .. } => (&["server"], "server", true),
+            NodeParams::Server { .. } => (
+                &[
+                    "cache",
+                    "database",
+                    "sharded_database",
+                    "session_store",
+                    "queue",
+                ],
+                "",
+                false,
+            ),
+            NodeParams::Cache { .. } => (&["database", "sharded_database"], "database", false),
+            NodeParams::Cdn { .. } => (
+                &["load_balancer", "server"],
+                "load balancer or server",
+                true,
+            ),
+            _ => (&[], "", false),
         };
         for &to in outs {
             if !allowed.contains(&kind_of(to)) {
-                diag(
-                    Some("edges"),
-                    Problem::UnsupportedConnection {
-                        from: node.params.kind_name(),
-                        to: kind_of(to),
-                    },
-                );
+                diag(Problem::UnsupportedConnection {
+                    from: node.params.kind_name(),
+                    to: kind_of(to),
+                });
             }
         }
-        if allowed.is_empty() {
-            continue;
+        // One connection per role: more would be ambiguous.
+        let role = |k: &str| match k {
+            "dns" | "load_balancer" | "server" => "entry",
+            "cache" | "database" | "sharded_database" => "data",
+            other => {
+                if other == "cdn" {
+                    "cdn"
+                } else {
+                    "other"
+                }
+            }
+        };
+        let multi_ok = matches!(
+            node.params,
+            NodeParams::Dns { .. } | NodeParams::LoadBalancer { .. }
+        );
+        if !multi_ok {
+            let mut seen: Vec<&str> = Vec::new();
+            for &to in outs {
+                let r = if matches!(node.params, NodeParams::Server { .. }) {
+                    role(kind_of(to))
+                } else if kind_of(to) == "cdn" {
+                    "cdn"
+                } else {
+                    "entry"
+                };
+                if seen.contains(&r) {
+                    diag(Problem::TooManyConnections);
+                    break;
+                }
+                seen.push(r);
+            }
         }
-        match outs {
-            [] => diag(Some("edges"), Problem::MissingConnection { expected }),
-            [to] => match &mut nodes[i].kind {
-                NodeKind::Users(users) => users.entry = *to,
-                NodeKind::Dns(dns) => dns.target = *to,
-                NodeKind::Server(_) => {}
-            },
-            _ => diag(Some("edges"), Problem::TooManyConnections),
+        let entry = outs.iter().copied().find(|&t| kind_of(t) != "cdn");
+        if required && entry.is_none() {
+            diag(Problem::MissingConnection { expected });
+        }
+        let mi = model_id[i] as usize;
+        match &mut nodes[mi].kind {
+            NodeKind::Users(users) => {
+                users.entry = entry.map_or(0, |t| model_id[t]);
+                users.cdn = outs
+                    .iter()
+                    .copied()
+                    .find(|&t| kind_of(t) == "cdn")
+                    .map(|t| model_id[t]);
+            }
+            NodeKind::Dns(dns) => {
+                dns.targets = outs.iter().map(|&t| model_id[t]).collect();
+                dns.target = dns.targets.first().copied().unwrap_or(0);
+            }
+            _ => {}
         }
     }
     if !design
@@ -282,15 +808,156 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
             problem: Problem::NoUsers,
         });
     }
+    // Scheduled faults.
+    let mut schedule = Vec::new();
+    for fault in &design.faults {
+        let node_of = |name: &str, diags: &mut Vec<Diagnostic>| match index.get(name) {
+            Some(&i) => Some(model_id[i]),
+            None => {
+                diags.push(Diagnostic {
+                    node: Some(name.to_string()),
+                    field: Some("faults"),
+                    problem: Problem::UnknownNode {
+                        missing: name.to_string(),
+                    },
+                });
+                None
+            }
+        };
+        let region = |name: &str, diags: &mut Vec<Diagnostic>| match region_of(name) {
+            Some(r) => Some(r),
+            None => {
+                diags.push(Diagnostic {
+                    node: None,
+                    field: Some("faults"),
+                    problem: Problem::UnknownRegion {
+                        region: name.to_string(),
+                    },
+                });
+                None
+            }
+        };
+        if !(fault.at_s.is_finite() && (0.0..=1e7).contains(&fault.at_s)) {
+            diags.push(Diagnostic {
+                node: None,
+                field: Some("faults"),
+                problem: Problem::OutOfRange {
+                    value: fault.at_s,
+                    min: 0.0,
+                    max: 1e7,
+                },
+            });
+            continue;
+        }
+        let command = match &fault.action {
+            FaultAction::Kill { node } => {
+                node_of(node, &mut diags).map(|node| Command::Kill { node })
+            }
+            FaultAction::Restore { node } => {
+                node_of(node, &mut diags).map(|node| Command::Restore { node })
+            }
+            FaultAction::Slow { node, factor } => {
+                node_of(node, &mut diags).map(|node| Command::Slow {
+                    node,
+                    factor: *factor,
+                })
+            }
+            FaultAction::SetRate { node, rps } => {
+                node_of(node, &mut diags).map(|node| Command::SetRate { node, rps: *rps })
+            }
+            FaultAction::KillRegion { region: r } => {
+                region(r, &mut diags).map(|region| Command::KillRegion { region })
+            }
+            FaultAction::RestoreRegion { region: r } => {
+                region(r, &mut diags).map(|region| Command::RestoreRegion { region })
+            }
+            FaultAction::Partition { a, b } => match (region(a, &mut diags), region(b, &mut diags))
+            {
+                (Some(a), Some(b)) => Some(Command::Partition { a, b }),
+                _ => None,
+            },
+            FaultAction::Heal { a, b } => match (region(a, &mut diags), region(b, &mut diags)) {
+                (Some(a), Some(b)) => Some(Command::Heal { a, b }),
+                _ => None,
+            },
+            FaultAction::Deploy { node } => {
+                node_of(node, &mut diags).map(|node| Command::Deploy { node })
+            }
+            FaultAction::Reshard { node } => {
+                node_of(node, &mut diags).map(|node| Command::Reshard { node })
+            }
+        };
+        if let Some(command) = command {
+            schedule.push((SimTime::from_secs_f64(fault.at_s), command));
+        }
+    }
     if diags.is_empty() {
         Ok(Lowered {
             model: Model {
                 nodes,
                 window: SimDuration::from_secs_f64(design.window_s),
                 warmup,
+                regions,
+                latency,
+                schedule,
             },
         })
     } else {
         Err(diags)
+    }
+}
+
+/// Checks a rate profile's numbers and converts it.
+fn lower_profile(
+    profile: &ProfileDoc,
+    check: &mut impl FnMut(&'static str, f64, f64, f64),
+) -> RateProfile {
+    const T: f64 = 1e7;
+    match *profile {
+        ProfileDoc::Steady => RateProfile::Steady,
+        ProfileDoc::Step { at_s, factor } => {
+            check("profile.at_s", at_s, 0.0, T);
+            check("profile.factor", factor, 0.0, 1_000.0);
+            RateProfile::Step { at_s, factor }
+        }
+        ProfileDoc::Ramp {
+            from_s,
+            to_s,
+            factor,
+        } => {
+            check("profile.from_s", from_s, 0.0, T);
+            check("profile.to_s", to_s, 0.0, T);
+            check("profile.factor", factor, 0.0, 1_000.0);
+            RateProfile::Ramp {
+                from_s,
+                to_s,
+                factor,
+            }
+        }
+        ProfileDoc::Daily {
+            period_s,
+            amplitude,
+        } => {
+            check("profile.period_s", period_s, 1.0, T);
+            check("profile.amplitude", amplitude, 0.0, 1.0);
+            RateProfile::Daily {
+                period_s,
+                amplitude,
+            }
+        }
+        ProfileDoc::Spike {
+            at_s,
+            duration_s,
+            factor,
+        } => {
+            check("profile.at_s", at_s, 0.0, T);
+            check("profile.duration_s", duration_s, 0.0, T);
+            check("profile.factor", factor, 0.0, 1_000.0);
+            RateProfile::Spike {
+                at_s,
+                duration_s,
+                factor,
+            }
+        }
     }
 }

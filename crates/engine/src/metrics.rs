@@ -85,7 +85,7 @@ pub enum ErrorCause {
     Timeout,
     /// A bounded queue was full and refused the request (HTTP 503).
     Rejected,
-    /// No healthy node could take the request (for example no route past a dead balancer).
+    /// No healthy node could take the request (no healthy target, or a network partition).
     NoRoute,
     /// The node holding the request crashed, or refused it because it was down.
     NodeDown,
@@ -115,6 +115,74 @@ impl ErrorCounts {
     }
 }
 
+/// Counts of the chapter's mechanisms, per window or since the warm-up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Counters {
+    pub cache_hits: u64,
+    pub cache_misses: u64,
+    pub cdn_hits: u64,
+    pub cdn_misses: u64,
+    /// Reads that returned an older version than the last acknowledged write of their key.
+    pub stale_reads: u64,
+    /// Static responses served from an edge copy older than the deployed asset version.
+    pub stale_responses: u64,
+    /// Acknowledged writes that no longer exist (write-back cache crash, failover promotion).
+    pub lost_writes: u64,
+    /// Users who had to log in again because their session was gone (forced logins).
+    pub lost_sessions: u64,
+    /// Writes applied at replicas, and the summed lag they arrived with (ns).
+    pub replicated: u64,
+    pub replication_lag_ns: u64,
+    pub jobs_published: u64,
+    pub jobs_done: u64,
+    /// Keys whose shard changed in a resharding, and the ones already migrated.
+    pub keys_moved: u64,
+    pub keys_migrated: u64,
+    /// Requests the database tier (primaries, replicas, shards) served.
+    pub db_queries: u64,
+    /// Bytes the CDN sent to users.
+    pub cdn_egress_bytes: u64,
+}
+
+impl Counters {
+    pub fn cache_hit_ratio(&self) -> Option<f64> {
+        ratio_of(self.cache_hits, self.cache_misses)
+    }
+    pub fn cdn_hit_ratio(&self) -> Option<f64> {
+        ratio_of(self.cdn_hits, self.cdn_misses)
+    }
+    pub fn mean_replication_lag_ms(&self) -> f64 {
+        if self.replicated == 0 {
+            0.0
+        } else {
+            self.replication_lag_ns as f64 / self.replicated as f64 * 1e-6
+        }
+    }
+    pub fn add(&mut self, o: &Counters) {
+        self.cache_hits += o.cache_hits;
+        self.cache_misses += o.cache_misses;
+        self.cdn_hits += o.cdn_hits;
+        self.cdn_misses += o.cdn_misses;
+        self.stale_reads += o.stale_reads;
+        self.stale_responses += o.stale_responses;
+        self.lost_writes += o.lost_writes;
+        self.lost_sessions += o.lost_sessions;
+        self.replicated += o.replicated;
+        self.replication_lag_ns += o.replication_lag_ns;
+        self.jobs_published += o.jobs_published;
+        self.jobs_done += o.jobs_done;
+        self.keys_moved += o.keys_moved;
+        self.keys_migrated += o.keys_migrated;
+        self.db_queries += o.db_queries;
+        self.cdn_egress_bytes += o.cdn_egress_bytes;
+    }
+}
+
+fn ratio_of(hits: u64, misses: u64) -> Option<f64> {
+    let n = hits + misses;
+    (n > 0).then(|| hits as f64 / n as f64)
+}
+
 /// What one node did during a window (or the whole run).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NodeStats {
@@ -129,9 +197,12 @@ pub struct NodeStats {
     pub served: u64,
     /// Requests this node failed (rejected, or lost when it went down).
     pub errors: u64,
-    /// Hit ratio where the node is a cache; `None` elsewhere.
+    /// Hit ratio where the node is a cache or CDN; `None` elsewhere.
     pub hit_ratio: Option<f64>,
     pub up: bool,
+    /// Requests currently sent to this node and not yet answered (load balancers' view).
+    #[serde(default)]
+    pub outstanding: u64,
 }
 
 /// Everything measured in one window of simulated time: what the UI charts.
@@ -151,4 +222,27 @@ pub struct WindowStats {
     /// Requests generated but neither completed nor failed at the end of the window.
     pub in_flight: u64,
     pub nodes: Vec<NodeStats>,
+    /// Mechanism counts in this window.
+    #[serde(default)]
+    pub counters: Counters,
+    /// Cache and CDN hit ratios over all cache / CDN nodes (`None` without lookups).
+    #[serde(default)]
+    pub cache_hit_ratio: Option<f64>,
+    #[serde(default)]
+    pub cdn_hit_ratio: Option<f64>,
+    /// Mean lag of the writes replicas applied in this window.
+    #[serde(default)]
+    pub replication_lag_ms: f64,
+    /// Writes acknowledged by a primary that some replica does not have yet.
+    #[serde(default)]
+    pub unreplicated_writes: u64,
+    /// Jobs waiting in message queues at the end of the window.
+    #[serde(default)]
+    pub job_backlog: u64,
+    /// End-to-end latency of the jobs finished in this window (publish to done).
+    #[serde(default)]
+    pub job_latency: LatencySummary,
+    /// Running cost of the nodes plus this window's CDN egress, as dollars per hour.
+    #[serde(default)]
+    pub cost_per_hour_usd: f64,
 }

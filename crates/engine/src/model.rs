@@ -1,22 +1,34 @@
 //! The runtime model: what the engine simulates, already validated and lowered from a design.
 //!
 //! These types are not serializable on purpose: the shareable document and its formats live in
-//! the design crate, which lowers into this model and reports problems as diagnostics.
+//! the design crate, which lowers into this model and reports problems as diagnostics. Every
+//! spec implements `Default` so that tests and the lowering can name only what they change.
 
 use crate::dist::Dist;
-use crate::time::SimDuration;
+use crate::hashing::ShardingStrategy;
+use crate::sim::Command;
+use crate::time::{SimDuration, SimTime};
 
 /// Index of a node in [`Model::nodes`].
 pub type NodeId = u32;
 
+/// Index of a region (data centre) in [`Model::regions`].
+pub type RegionId = u16;
+
 /// A whole architecture to simulate.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Model {
     pub nodes: Vec<NodeSpec>,
     /// Length of one measurement window (the charts' time step).
     pub window: SimDuration,
     /// Statistics before this time are left out of the cumulative report.
     pub warmup: SimDuration,
+    /// Region names; empty means a single unnamed region 0.
+    pub regions: Vec<String>,
+    /// One-way network latency between regions, row-major `regions.len()²`; empty means zero.
+    pub latency: Vec<SimDuration>,
+    /// Faults and traffic changes scheduled in the design, applied at their time.
+    pub schedule: Vec<(SimTime, Command)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +36,19 @@ pub struct NodeSpec {
     /// A stable identifier from the design, shown in reports.
     pub key: String,
     pub kind: NodeKind,
+    /// The data centre this node runs in (users: where they live).
+    pub region: RegionId,
+}
+
+impl NodeSpec {
+    /// A node in region 0.
+    pub fn new(key: impl Into<String>, kind: NodeKind) -> NodeSpec {
+        NodeSpec {
+            key: key.into(),
+            kind,
+            region: 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,33 +56,181 @@ pub enum NodeKind {
     Users(UsersSpec),
     Dns(DnsSpec),
     Server(ServerSpec),
+    LoadBalancer(LbSpec),
+    Cache(CacheSpec),
+    Database(DbSpec),
+    Cdn(CdnSpec),
+    Queue(QueueSpec),
+    ShardRouter(ShardRouterSpec),
 }
 
-/// A population of users sending requests as a Poisson stream.
+impl NodeKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            NodeKind::Users(_) => "users",
+            NodeKind::Dns(_) => "dns",
+            NodeKind::Server(_) => "server",
+            NodeKind::LoadBalancer(_) => "load_balancer",
+            NodeKind::Cache(_) => "cache",
+            NodeKind::Database(_) => "database",
+            NodeKind::Cdn(_) => "cdn",
+            NodeKind::Queue(_) => "queue",
+            NodeKind::ShardRouter(_) => "sharded_database",
+        }
+    }
+}
+
+/// How the request rate of a users node changes over simulated time. The rate at time t is the
+/// base rate times [`RateProfile::factor`]; arrivals stay Poisson (thinning).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum RateProfile {
+    #[default]
+    Steady,
+    /// The factor jumps from 1 to `factor` at `at_s`.
+    Step { at_s: f64, factor: f64 },
+    /// The factor grows linearly from 1 at `from_s` to `factor` at `to_s`, then stays.
+    Ramp { from_s: f64, to_s: f64, factor: f64 },
+    /// A daily curve: 1 + amplitude·sin(2πt/period), amplitude in [0, 1].
+    Daily { period_s: f64, amplitude: f64 },
+    /// The factor is `factor` during [at_s, at_s + duration_s).
+    Spike {
+        at_s: f64,
+        duration_s: f64,
+        factor: f64,
+    },
+}
+
+impl RateProfile {
+    /// The multiplier of the base rate at simulated second `t`.
+    pub fn factor(&self, t: f64) -> f64 {
+        match *self {
+            RateProfile::Steady => 1.0,
+            RateProfile::Step { at_s, factor } => {
+                if t >= at_s {
+                    factor
+                } else {
+                    1.0
+                }
+            }
+            RateProfile::Ramp {
+                from_s,
+                to_s,
+                factor,
+            } => {
+                if t <= from_s {
+                    1.0
+                } else if t >= to_s || to_s <= from_s {
+                    factor
+                } else {
+                    1.0 + (factor - 1.0) * (t - from_s) / (to_s - from_s)
+                }
+            }
+            RateProfile::Daily {
+                period_s,
+                amplitude,
+            } => {
+                let phase = core::f64::consts::TAU * t / period_s.max(1e-9);
+                (1.0 + amplitude * libm::sin(phase)).max(0.0)
+            }
+            RateProfile::Spike {
+                at_s,
+                duration_s,
+                factor,
+            } => {
+                if t >= at_s && t < at_s + duration_s {
+                    factor
+                } else {
+                    1.0
+                }
+            }
+        }
+    }
+
+    /// An upper bound of [`RateProfile::factor`] over all time, the thinning envelope.
+    pub fn max_factor(&self) -> f64 {
+        match *self {
+            RateProfile::Steady => 1.0,
+            RateProfile::Step { factor, .. }
+            | RateProfile::Ramp { factor, .. }
+            | RateProfile::Spike { factor, .. } => factor.max(1.0),
+            RateProfile::Daily { amplitude, .. } => 1.0 + amplitude.abs(),
+        }
+    }
+}
+
+/// A population of users sending requests as a (possibly time-varying) Poisson stream.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UsersSpec {
-    /// How many distinct users send the traffic (each keeps its own DNS answer cached).
+    /// How many distinct users send the traffic (each keeps its own DNS answer and session).
     pub users: u32,
-    /// Total requests per second from all these users.
+    /// Total requests per second from all these users (times the profile's factor).
     pub rate_rps: f64,
-    /// Where each request goes first (usually DNS).
+    pub profile: RateProfile,
+    /// Where each request goes first (DNS, a load balancer or a server).
     pub entry: NodeId,
-    /// Round-trip network time between these users and the data centre.
+    /// Edge cache for static requests; when it is down, clients fall back to `entry`.
+    pub cdn: Option<NodeId>,
+    /// Round-trip time of the users' access network (added to every request).
     pub rtt: SimDuration,
     /// The client gives up after this long and counts a timeout.
     pub timeout: SimDuration,
+    /// Share of dynamic requests that read (the rest write).
+    pub read_fraction: f64,
+    /// Share of all requests that fetch a static asset (image, CSS, JS).
+    pub static_fraction: f64,
+    /// Distinct data keys; each request touches one, chosen by Zipf(`zipf_alpha`).
+    pub keys: u32,
+    pub zipf_alpha: f64,
+    /// Distinct static assets (also Zipf-popular).
+    pub static_objects: u32,
+}
+
+impl Default for UsersSpec {
+    fn default() -> Self {
+        UsersSpec {
+            users: 1,
+            rate_rps: 10.0,
+            profile: RateProfile::Steady,
+            entry: 0,
+            cdn: None,
+            rtt: SimDuration::ZERO,
+            timeout: SimDuration::from_secs(10),
+            read_fraction: 1.0,
+            static_fraction: 0.0,
+            keys: 1,
+            zipf_alpha: 0.0,
+            static_objects: 1,
+        }
+    }
 }
 
 /// Name resolution: a lookup costs `lookup` unless the user's cached answer is younger than `ttl`.
-#[derive(Debug, Clone, PartialEq)]
+/// With several targets it is GeoDNS: each user gets the nearest target that is up.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DnsSpec {
     pub lookup: SimDuration,
     pub ttl: SimDuration,
-    /// The address DNS answers with: the node the request is sent to next.
+    /// The address DNS answers with (the first of `targets`; kept for single-target designs).
     pub target: NodeId,
+    /// Every address DNS may answer with; empty means just `target`.
+    pub targets: Vec<NodeId>,
 }
 
-/// A server: `workers` requests served in parallel, the rest wait in a bounded FIFO queue.
+/// Where a web server keeps its users' sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sessions {
+    /// No login state.
+    #[default]
+    None,
+    /// In the server's memory: lost when the server dies or the user lands elsewhere.
+    InServer,
+    /// In a shared store node (stateless web tier): one call per request.
+    Store(NodeId),
+}
+
+/// A server: `workers` requests served in parallel, the rest wait in a bounded FIFO queue. A
+/// worker is held for the whole request, including the calls the server makes downstream
+/// (thread-per-request).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerSpec {
     pub workers: u32,
@@ -65,6 +238,262 @@ pub struct ServerSpec {
     pub queue_capacity: u32,
     pub service: Dist,
     pub cost_per_hour_usd: f64,
+    pub sessions: Sessions,
+    /// The data tier reads and writes go to (a cache, a database or a sharded database).
+    pub data: Option<NodeId>,
+    /// Writes also publish a job to this queue.
+    pub publish: Option<NodeId>,
+}
+
+impl Default for ServerSpec {
+    fn default() -> Self {
+        ServerSpec {
+            workers: 1,
+            queue_capacity: u32::MAX,
+            service: Dist::Exponential { mean_s: 0.01 },
+            cost_per_hour_usd: 0.0,
+            sessions: Sessions::None,
+            data: None,
+            publish: None,
+        }
+    }
+}
+
+/// How a load balancer picks a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LbPolicy {
+    #[default]
+    RoundRobin,
+    LeastConnections,
+    Random,
+    /// Hash of the user (IP or session id): the same user always lands on the same server while
+    /// the set of healthy servers does not change.
+    IpHash,
+    /// Two random healthy targets, the one with fewer outstanding requests wins.
+    PowerOfTwo,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LbSpec {
+    pub policy: LbPolicy,
+    pub targets: Vec<NodeId>,
+    /// Time between health checks of each target.
+    pub health_interval: SimDuration,
+    /// Consecutive failed checks before a target is taken out (and passed ones to bring it back).
+    pub health_threshold: u32,
+    /// Sticky sessions: a user stays on the server it first landed on while that server is healthy.
+    pub sticky: bool,
+    pub cost_per_hour_usd: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Eviction {
+    #[default]
+    Lru,
+    Lfu,
+    Fifo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReadStrategy {
+    /// The application asks the cache, and on a miss reads the database and fills the cache; if
+    /// the cache is down the application reads the database directly.
+    #[default]
+    CacheAside,
+    /// The cache sits in the path and loads misses itself; if it is down, reads fail.
+    ReadThrough,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WriteStrategy {
+    /// Writes go to the database only; a cached copy stays until its TTL (stale reads).
+    #[default]
+    WriteAround,
+    /// Writes go to the cache and synchronously to the database.
+    WriteThrough,
+    /// Writes go to the cache only and are flushed to the database later; lost if the cache dies.
+    WriteBack,
+}
+
+/// A cache node with real keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CacheSpec {
+    /// Capacity in items.
+    pub capacity: u32,
+    pub eviction: Eviction,
+    /// Entries expire this long after insertion; zero means never.
+    pub ttl: SimDuration,
+    /// A hit restarts the entry's TTL.
+    pub ttl_reset: bool,
+    pub read: ReadStrategy,
+    pub write: WriteStrategy,
+    /// Time between write-back flushes.
+    pub flush_interval: SimDuration,
+    pub workers: u32,
+    pub service: Dist,
+    /// The database behind the cache.
+    pub backend: Option<NodeId>,
+    pub cost_per_hour_usd: f64,
+}
+
+impl Default for CacheSpec {
+    fn default() -> Self {
+        CacheSpec {
+            capacity: 1000,
+            eviction: Eviction::Lru,
+            ttl: SimDuration::ZERO,
+            ttl_reset: false,
+            read: ReadStrategy::CacheAside,
+            write: WriteStrategy::WriteAround,
+            flush_interval: SimDuration::from_secs(1),
+            workers: 64,
+            service: Dist::Exponential { mean_s: 0.0005 },
+            backend: None,
+            cost_per_hour_usd: 0.0,
+        }
+    }
+}
+
+/// Replication from the primary to its replicas.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Replication {
+    /// Writes are acknowledged at the primary and reach replicas after an exponential lag.
+    #[default]
+    Async,
+    /// A write is acknowledged only once every healthy replica has it (the lag is waited for).
+    Sync,
+}
+
+/// One database server. A primary lists its replicas; a replica names its primary. The primary's
+/// id is the address of the whole group: reads go to replicas, writes to the current primary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DbSpec {
+    pub workers: u32,
+    pub queue_capacity: u32,
+    pub read_service: Dist,
+    pub write_service: Dist,
+    /// Replicas of this primary (empty on a replica or a lone database).
+    pub replicas: Vec<NodeId>,
+    pub replication: Replication,
+    /// Mean replication lag.
+    pub lag: SimDuration,
+    /// Time from the primary's death to a replica's promotion.
+    pub failover_delay: SimDuration,
+    pub cost_per_hour_usd: f64,
+    /// Reads may also be served by the primary (always true without replicas).
+    pub reads_on_primary: bool,
+}
+
+impl Default for DbSpec {
+    fn default() -> Self {
+        DbSpec {
+            workers: 8,
+            queue_capacity: u32::MAX,
+            read_service: Dist::Exponential { mean_s: 0.005 },
+            write_service: Dist::Exponential { mean_s: 0.01 },
+            replicas: Vec::new(),
+            replication: Replication::Async,
+            lag: SimDuration::from_millis(100),
+            failover_delay: SimDuration::from_secs(30),
+            cost_per_hour_usd: 0.0,
+            reads_on_primary: false,
+        }
+    }
+}
+
+/// How a new asset version reaches a CDN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Invalidation {
+    /// Nothing is done: old copies are served until their TTL runs out.
+    #[default]
+    Ttl,
+    /// The provider's purge API: after `purge_delay` every edge copy is dropped.
+    Purge,
+    /// A new URL (`?v=2`): old copies are never served again, every asset misses once.
+    Versioned,
+}
+
+/// An edge cache for static assets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CdnSpec {
+    pub capacity: u32,
+    pub ttl: SimDuration,
+    /// Round trip between the users and the edge (instead of the users' own rtt to the origin).
+    pub edge_rtt: SimDuration,
+    pub object_kb: f64,
+    pub egress_usd_per_gb: f64,
+    pub invalidation: Invalidation,
+    pub purge_delay: SimDuration,
+    /// The origin misses are fetched from.
+    pub origin: NodeId,
+}
+
+impl Default for CdnSpec {
+    fn default() -> Self {
+        CdnSpec {
+            capacity: 10_000,
+            ttl: SimDuration::from_secs(3600),
+            edge_rtt: SimDuration::from_millis(10),
+            object_kb: 100.0,
+            egress_usd_per_gb: 0.085,
+            invalidation: Invalidation::Ttl,
+            purge_delay: SimDuration::from_secs(5),
+            origin: 0,
+        }
+    }
+}
+
+/// A durable message queue with its consumer pool: a publish is acknowledged at once; jobs wait in
+/// the backlog until one of `consumers` workers takes them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueSpec {
+    pub consumers: u32,
+    pub job_service: Dist,
+    pub publish_service: SimDuration,
+    pub cost_per_hour_usd: f64,
+}
+
+impl Default for QueueSpec {
+    fn default() -> Self {
+        QueueSpec {
+            consumers: 4,
+            job_service: Dist::Exponential { mean_s: 0.1 },
+            publish_service: SimDuration::from_millis(1),
+            cost_per_hour_usd: 0.0,
+        }
+    }
+}
+
+/// A sharded database: a router in front of shard servers (each a [`NodeKind::Database`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShardRouterSpec {
+    pub strategy: ShardingStrategy,
+    /// Shards in use at the start.
+    pub active: u32,
+    /// Every shard server, active ones first; the rest are spares that resharding brings in.
+    pub shards: Vec<NodeId>,
+    /// Keys below this rank are "celebrity" keys whose writes are salted.
+    pub hot_keys: u32,
+    /// Salt suffixes per hot key (1 = no salting): writes spread, reads gather from all.
+    pub salt: u32,
+    /// The key space (for moved-key counts and range sharding).
+    pub key_space: u32,
+    /// Keys migrated per second while resharding.
+    pub migration_rps: f64,
+}
+
+impl Default for ShardRouterSpec {
+    fn default() -> Self {
+        ShardRouterSpec {
+            strategy: ShardingStrategy::Modulo,
+            active: 1,
+            shards: Vec::new(),
+            hot_keys: 0,
+            salt: 1,
+            key_space: 1,
+            migration_rps: 1000.0,
+        }
+    }
 }
 
 impl Model {
@@ -78,5 +507,9 @@ impl Model {
             .iter()
             .position(|n| n.key == key)
             .map(|i| i as NodeId)
+    }
+
+    pub fn region_count(&self) -> usize {
+        self.regions.len().max(1)
     }
 }

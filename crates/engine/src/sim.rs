@@ -1,11 +1,25 @@
-//! The event kernel: a priority queue of actions ordered by (time, sequence), and the handlers that
-//! move each request through the model's nodes.
+//! The event kernel: a priority queue of actions ordered by (time, sequence), a slab of call
+//! frames, and the handlers that move each request through the model's nodes.
+//!
+//! A user request becomes a call tree. Every visit of a node is a [`Frame`] in a slab; a frame
+//! names its parent frame, and a node that needs another node (a web server its cache, a cache
+//! its database) calls it by creating a child frame and parks its own frame on a `step` of its
+//! little state machine. When the child finishes, its result is delivered to the parent, which
+//! resumes at that step. Because every kind speaks only `deliver`, `after_service` and `resume`,
+//! any node kind composes with any other (web → session store → cache → database), and a failure
+//! anywhere travels up the same chain, so every request ends exactly once: completed or failed.
 
-use crate::dist::Dist;
+use crate::cache::{Dirty, KeyCache, Lookup};
+use crate::dist::{Dist, Zipf};
+use crate::hashing::{hash64, salted_key, ShardMap};
 use crate::metrics::{
-    ErrorCause, ErrorCounts, LatencyHistogram, LatencySummary, NodeStats, WindowStats,
+    Counters, ErrorCause, ErrorCounts, LatencyHistogram, LatencySummary, NodeStats, WindowStats,
 };
-use crate::model::{DnsSpec, Model, NodeId, NodeKind, ServerSpec, UsersSpec};
+use crate::model::{
+    CacheSpec, CdnSpec, DbSpec, DnsSpec, Invalidation, LbPolicy, LbSpec, Model, NodeId, NodeKind,
+    QueueSpec, ReadStrategy, RegionId, Replication, ServerSpec, Sessions, ShardRouterSpec,
+    UsersSpec, WriteStrategy,
+};
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
@@ -13,25 +27,114 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
 type ReqId = u32;
+type FrameId = u32;
+const NIL: u32 = u32::MAX;
 
-/// Something that happens at an instant of simulated time.
+/// What a frame asks of the node it visits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Read,
+    Write,
+    Static,
+    /// Load or check the user's session.
+    Session,
+    /// Publish a job (to a queue), or a job being consumed.
+    Job,
+    /// A write-back cache writing a buffered version to the database (`version` is carried).
+    Flush,
+    /// Resharding copying one key to its new shard.
+    Migrate,
+}
+
+/// The outcome of a frame: the version of the key read or written, or why it failed.
+type Outcome = Result<u32, ErrorCause>;
+
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    req: ReqId,
+    parent: FrameId,
+    node: NodeId,
+    op: Op,
+    step: u8,
+    /// Children still outstanding (scatter-gather).
+    pending: u16,
+    key: u32,
+    version: u32,
+    /// The node's epoch when this frame took a worker: a crash since then fails it.
+    epoch: u32,
+    /// Kind-specific: the target a load balancer chose, a sticky slot, a shard.
+    aux: u32,
+    /// The first error seen among scatter-gather children.
+    err: Option<ErrorCause>,
+    born: SimTime,
+}
+
+/// Something that happens at an instant of simulated time. Small and `Copy`, so the agenda moves
+/// plain bytes.
 #[derive(Debug, Clone, Copy)]
 enum Action {
     /// The next request of a users node is due (`generation` drops arrivals scheduled before the
     /// rate last changed).
-    Arrival { node: NodeId, generation: u32 },
-    /// A request reaches a server.
-    Deliver { req: ReqId, node: NodeId },
-    /// A worker of a server finishes a request (`epoch` detects a crash since it started).
+    Arrival {
+        node: NodeId,
+        generation: u32,
+    },
+    /// A frame reaches its node.
+    Deliver {
+        frame: FrameId,
+    },
+    /// A child's outcome reaches its parent frame.
+    Return {
+        frame: FrameId,
+        outcome: Outcome,
+    },
+    /// A worker finishes the frame it serves (`epoch` detects a crash since it started).
     ServiceDone {
+        frame: FrameId,
+        epoch: u32,
+    },
+    /// A frame that was waiting (a synchronous replication) finishes with its stored version.
+    Wake {
+        frame: FrameId,
+    },
+    /// The response reaches the user.
+    Reply {
         req: ReqId,
+    },
+    WindowEnd,
+    /// The design's scheduled command number `index`.
+    Scheduled {
+        index: u32,
+    },
+    HealthCheck {
+        node: NodeId,
+    },
+    /// The primary of this database group may be replaced (if still down at this time).
+    Failover {
         node: NodeId,
         epoch: u32,
     },
-    /// The response reaches the user.
-    Reply { req: ReqId },
-    /// A measurement window closes.
-    WindowEnd,
+    /// A replica receives a write (`epoch`: of the primary that sent it).
+    Replicate {
+        replica: NodeId,
+        primary: NodeId,
+        key: u32,
+        version: u32,
+        epoch: u32,
+        sent_ms: u32,
+    },
+    /// A write-back cache flushes its dirty entries.
+    Flush {
+        node: NodeId,
+    },
+    /// A CDN purge takes effect.
+    Purge {
+        node: NodeId,
+    },
+    /// A resharding router migrates its next batch of keys.
+    Migrate {
+        node: NodeId,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -64,56 +167,171 @@ impl Ord for Scheduled {
 struct Request {
     born: SimTime,
     source: NodeId,
+    user: u32,
+    /// One-way latency of the response back to the user.
+    back: SimDuration,
 }
 
 /// A live change to a running simulation: traffic and faults.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Command {
-    /// Sets the request rate of a users node.
+    /// Sets the base request rate of a users node.
     SetRate { node: NodeId, rps: f64 },
-    /// Crashes a node: requests it holds fail, new ones are refused.
+    /// Crashes a node: requests it holds fail, new ones are refused, its memory is lost.
     Kill { node: NodeId },
     /// Brings a crashed node back, empty.
     Restore { node: NodeId },
     /// Multiplies a node's service times by `factor` (1 restores normal speed).
     Slow { node: NodeId, factor: f64 },
+    /// Kills every node of a data centre.
+    KillRegion { region: RegionId },
+    /// Restores every node of a data centre.
+    RestoreRegion { region: RegionId },
+    /// Cuts the network between two regions: calls across fail, replication waits.
+    Partition { a: RegionId, b: RegionId },
+    /// Repairs a partition.
+    Heal { a: RegionId, b: RegionId },
+    /// Deploys a new version of every static asset behind a CDN (purge, versioned URL or TTL).
+    Deploy { node: NodeId },
+    /// Adds the next spare shard to a sharded database (k → k+1) and starts migrating keys.
+    Reshard { node: NodeId },
+}
+
+/// Workers, a FIFO queue and the time integrals that give utilisation and queue length.
+struct Station {
+    workers: u32,
+    busy: u32,
+    queue: VecDeque<FrameId>,
+    queue_capacity: u32,
+    slow: f64,
+    last_change: SimTime,
+    busy_area: u128,
+    queue_area: u128,
+}
+
+impl Station {
+    fn new(workers: u32, queue_capacity: u32) -> Station {
+        Station {
+            workers,
+            busy: 0,
+            queue: VecDeque::new(),
+            queue_capacity,
+            slow: 1.0,
+            last_change: SimTime::ZERO,
+            busy_area: 0,
+            queue_area: 0,
+        }
+    }
+
+    /// Adds the time since the last change to the busy and queue integrals.
+    #[inline]
+    fn account(&mut self, now: SimTime) {
+        let dt = now.since(self.last_change).0 as u128;
+        self.busy_area += dt * self.busy as u128;
+        self.queue_area += dt * self.queue.len() as u128;
+        self.last_change = now;
+    }
 }
 
 struct UsersRt {
     spec: UsersSpec,
     rate_rps: f64,
     generation: u32,
-    rng: SimRng,
-    /// When each user's cached DNS answer expires, in whole milliseconds of simulated time.
+    zipf: Zipf,
+    static_zipf: Zipf,
+    /// Per user: when the cached DNS answer expires (whole ms) and which target it names.
     dns_expiry_ms: Vec<u32>,
+    dns_answer: Vec<u16>,
 }
 
-struct StationRt {
+struct ServerRt {
     spec: ServerSpec,
-    service: Dist,
-    rng: SimRng,
-    up: bool,
-    epoch: u32,
-    busy: u32,
-    queue: VecDeque<ReqId>,
-    last_change: SimTime,
-    busy_area: u128,
-    queue_area: u128,
-    served: u64,
-    errors: u64,
-    total_busy_area: u128,
-    total_queue_area: u128,
-    total_served: u64,
+    /// Users whose session this server holds in memory (a bitset).
+    sessions: Vec<u64>,
 }
 
-enum NodeRt {
+struct LbRt {
+    spec: LbSpec,
+    healthy: Vec<bool>,
+    fails: Vec<u32>,
+    passes: Vec<u32>,
+    outstanding: Vec<u32>,
+    next: usize,
+    /// Sticky sessions: target index + 1 per user (0 = none yet).
+    sticky: Vec<u16>,
+}
+
+struct CacheRt {
+    spec: CacheSpec,
+    store: KeyCache,
+}
+
+struct DbRt {
+    spec: DbSpec,
+    versions: Vec<u32>,
+    /// For the group's address node: the member acting as primary now, and the reader rotation.
+    primary: NodeId,
+    next_reader: usize,
+    /// Writes sent to replicas and not yet applied.
+    unreplicated: u64,
+}
+
+struct CdnRt {
+    spec: CdnSpec,
+    store: KeyCache,
+    asset_version: u32,
+}
+
+struct QueueRt {
+    spec: QueueSpec,
+}
+
+struct RouterRt {
+    spec: ShardRouterSpec,
+    map: Option<ShardMap>,
+    /// During a resharding: the map keys are leaving, and which keys have arrived.
+    old: Option<ShardMap>,
+    migrated: Vec<u64>,
+    to_move: Vec<u32>,
+    next_move: usize,
+}
+
+enum Kind {
     Users(Box<UsersRt>),
     Dns(DnsSpec),
-    Server(Box<StationRt>),
+    Server(Box<ServerRt>),
+    Lb(Box<LbRt>),
+    Cache(Box<CacheRt>),
+    Db(Box<DbRt>),
+    Cdn(Box<CdnRt>),
+    Queue(Box<QueueRt>),
+    Router(Box<RouterRt>),
 }
 
-/// Running totals since the start, used for the cumulative report and the conservation check.
+#[derive(Default, Clone, Copy)]
+struct NodeCount {
+    served: u64,
+    errors: u64,
+    hits: u64,
+    misses: u64,
+}
+
+struct NodeRt {
+    region: RegionId,
+    up: bool,
+    epoch: u32,
+    rng: SimRng,
+    station: Station,
+    kind: Kind,
+    win: NodeCount,
+    total: NodeCount,
+    total_busy_area: u128,
+    total_queue_area: u128,
+    cost_per_hour_usd: f64,
+}
+
+/// Running totals since the start, used for the conservation check.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conservation {
     pub generated: u64,
@@ -138,6 +356,15 @@ pub struct Report {
     pub cost_per_hour_usd: f64,
     /// Events the kernel processed in the whole run.
     pub events: u64,
+    /// Mechanism counts since the warm-up.
+    #[serde(default)]
+    pub counters: Counters,
+    #[serde(default)]
+    pub cache_hit_ratio: Option<f64>,
+    #[serde(default)]
+    pub cdn_hit_ratio: Option<f64>,
+    #[serde(default)]
+    pub job_latency: LatencySummary,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -147,19 +374,37 @@ pub struct NodeReport {
     pub mean_queue: f64,
     pub served: u64,
     pub hit_ratio: Option<f64>,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub errors: u64,
+    #[serde(default)]
+    pub cost_per_hour_usd: f64,
 }
 
 /// One simulation run of one model with one seed.
 pub struct Simulation {
     seed: u64,
     keys: Vec<String>,
+    kinds: Vec<&'static str>,
     now: SimTime,
     seq: u64,
     events: u64,
     agenda: BinaryHeap<Scheduled>,
     requests: Vec<Request>,
-    free: Vec<ReqId>,
+    free_requests: Vec<ReqId>,
+    frames: Vec<Frame>,
+    free_frames: Vec<FrameId>,
     nodes: Vec<NodeRt>,
+    regions: usize,
+    latency: Vec<SimDuration>,
+    partitioned: Vec<bool>,
+    schedule: Vec<(SimTime, Command)>,
+    /// Per key: the last acknowledged version (what a fresh read must return).
+    truth: Vec<u32>,
+    /// Per user of all users nodes: whether they ever logged in (a bitset).
+    logged_in: Vec<u64>,
+    user_base: Vec<u32>,
     window_len: SimDuration,
     warmup_end: SimTime,
     window_index: u64,
@@ -168,10 +413,14 @@ pub struct Simulation {
     window_generated: u64,
     window_completed: u64,
     window_errors: ErrorCounts,
+    window_counters: Counters,
+    window_jobs: LatencyHistogram,
     total_hist: LatencyHistogram,
     total_generated: u64,
     total_completed: u64,
     total_errors: ErrorCounts,
+    total_counters: Counters,
+    total_jobs: LatencyHistogram,
     all: Conservation,
     outbox: Vec<WindowStats>,
 }
@@ -179,38 +428,135 @@ pub struct Simulation {
 impl Simulation {
     /// Prepares a run; nothing happens until [`Simulation::run_until`].
     pub fn new(model: &Model, seed: u64) -> Simulation {
-        let nodes = model
+        let key_space = model
+            .nodes
+            .iter()
+            .map(|n| match &n.kind {
+                NodeKind::Users(u) => u.keys,
+                NodeKind::ShardRouter(r) => r.key_space,
+                _ => 1,
+            })
+            .max()
+            .unwrap_or(1)
+            .max(1) as usize;
+        let mut user_base = Vec::new();
+        let mut users_total = 0u64;
+        let nodes: Vec<NodeRt> = model
             .nodes
             .iter()
             .enumerate()
             .map(|(i, node)| {
                 let rng = SimRng::stream(seed, i as u64);
-                match &node.kind {
-                    NodeKind::Users(spec) => NodeRt::Users(Box::new(UsersRt {
+                let mut station = Station::new(0, 0);
+                let mut cost = 0.0;
+                user_base.push(users_total.min(u32::MAX as u64) as u32);
+                let kind = match &node.kind {
+                    NodeKind::Users(spec) => {
+                        let users = spec.users.max(1);
+                        users_total += users as u64;
+                        Kind::Users(Box::new(UsersRt {
+                            spec: spec.clone(),
+                            rate_rps: spec.rate_rps,
+                            generation: 0,
+                            zipf: Zipf::new(spec.keys.max(1), spec.zipf_alpha),
+                            static_zipf: Zipf::new(spec.static_objects.max(1), spec.zipf_alpha),
+                            dns_expiry_ms: vec![0; users as usize],
+                            dns_answer: vec![0; users as usize],
+                        }))
+                    }
+                    NodeKind::Dns(spec) => {
+                        let mut spec = spec.clone();
+                        if spec.targets.is_empty() {
+                            spec.targets.push(spec.target);
+                        }
+                        Kind::Dns(spec)
+                    }
+                    NodeKind::Server(spec) => {
+                        station = Station::new(spec.workers.max(1), spec.queue_capacity);
+                        cost = spec.cost_per_hour_usd;
+                        Kind::Server(Box::new(ServerRt {
+                            spec: spec.clone(),
+                            sessions: Vec::new(),
+                        }))
+                    }
+                    NodeKind::LoadBalancer(spec) => {
+                        cost = spec.cost_per_hour_usd;
+                        let n = spec.targets.len();
+                        Kind::Lb(Box::new(LbRt {
+                            spec: spec.clone(),
+                            healthy: vec![true; n],
+                            fails: vec![0; n],
+                            passes: vec![0; n],
+                            outstanding: vec![0; n],
+                            next: 0,
+                            sticky: Vec::new(),
+                        }))
+                    }
+                    NodeKind::Cache(spec) => {
+                        station = Station::new(spec.workers.max(1), u32::MAX);
+                        cost = spec.cost_per_hour_usd;
+                        Kind::Cache(Box::new(CacheRt {
+                            spec: spec.clone(),
+                            store: KeyCache::new(
+                                spec.eviction,
+                                spec.capacity,
+                                spec.ttl.0,
+                                spec.ttl_reset,
+                            ),
+                        }))
+                    }
+                    NodeKind::Database(spec) => {
+                        station = Station::new(spec.workers.max(1), spec.queue_capacity);
+                        cost = spec.cost_per_hour_usd;
+                        Kind::Db(Box::new(DbRt {
+                            spec: spec.clone(),
+                            versions: vec![0; key_space],
+                            primary: i as NodeId,
+                            next_reader: 0,
+                            unreplicated: 0,
+                        }))
+                    }
+                    NodeKind::Cdn(spec) => Kind::Cdn(Box::new(CdnRt {
                         spec: spec.clone(),
-                        rate_rps: spec.rate_rps,
-                        generation: 0,
-                        rng,
-                        dns_expiry_ms: vec![0; spec.users.max(1) as usize],
+                        store: KeyCache::new(
+                            crate::model::Eviction::Lru,
+                            spec.capacity,
+                            spec.ttl.0,
+                            false,
+                        ),
+                        asset_version: 0,
                     })),
-                    NodeKind::Dns(spec) => NodeRt::Dns(spec.clone()),
-                    NodeKind::Server(spec) => NodeRt::Server(Box::new(StationRt {
+                    NodeKind::Queue(spec) => {
+                        station = Station::new(spec.consumers.max(1), u32::MAX);
+                        cost = spec.cost_per_hour_usd;
+                        Kind::Queue(Box::new(QueueRt { spec: spec.clone() }))
+                    }
+                    NodeKind::ShardRouter(spec) => Kind::Router(Box::new(RouterRt {
+                        map: ShardMap::new(
+                            spec.strategy,
+                            spec.active.max(1),
+                            spec.key_space as u64,
+                        )
+                        .ok(),
                         spec: spec.clone(),
-                        service: spec.service,
-                        rng,
-                        up: true,
-                        epoch: 0,
-                        busy: 0,
-                        queue: VecDeque::new(),
-                        last_change: SimTime::ZERO,
-                        busy_area: 0,
-                        queue_area: 0,
-                        served: 0,
-                        errors: 0,
-                        total_busy_area: 0,
-                        total_queue_area: 0,
-                        total_served: 0,
+                        old: None,
+                        migrated: Vec::new(),
+                        to_move: Vec::new(),
+                        next_move: 0,
                     })),
+                };
+                NodeRt {
+                    region: node.region,
+                    up: true,
+                    epoch: 0,
+                    rng,
+                    station,
+                    kind,
+                    win: NodeCount::default(),
+                    total: NodeCount::default(),
+                    total_busy_area: 0,
+                    total_queue_area: 0,
+                    cost_per_hour_usd: cost,
                 }
             })
             .collect();
@@ -219,16 +565,32 @@ impl Simulation {
         } else {
             model.window
         };
+        let regions = model.region_count();
+        let latency = if model.latency.len() == regions * regions {
+            model.latency.clone()
+        } else {
+            vec![SimDuration::ZERO; regions * regions]
+        };
         let mut sim = Simulation {
             seed,
             keys: model.nodes.iter().map(|n| n.key.clone()).collect(),
+            kinds: model.nodes.iter().map(|n| n.kind.name()).collect(),
             now: SimTime::ZERO,
             seq: 0,
             events: 0,
             agenda: BinaryHeap::new(),
             requests: Vec::new(),
-            free: Vec::new(),
+            free_requests: Vec::new(),
+            frames: Vec::new(),
+            free_frames: Vec::new(),
             nodes,
+            regions,
+            latency,
+            partitioned: vec![false; regions * regions],
+            schedule: model.schedule.clone(),
+            truth: vec![0; key_space],
+            logged_in: Vec::new(),
+            user_base,
             window_len,
             warmup_end: SimTime::ZERO + model.warmup,
             window_index: 0,
@@ -237,15 +599,38 @@ impl Simulation {
             window_generated: 0,
             window_completed: 0,
             window_errors: ErrorCounts::default(),
+            window_counters: Counters::default(),
+            window_jobs: LatencyHistogram::new(),
             total_hist: LatencyHistogram::new(),
             total_generated: 0,
             total_completed: 0,
             total_errors: ErrorCounts::default(),
+            total_counters: Counters::default(),
+            total_jobs: LatencyHistogram::new(),
             all: Conservation::default(),
             outbox: Vec::new(),
         };
         for id in 0..sim.nodes.len() as NodeId {
             sim.schedule_next_arrival(id);
+            match &sim.nodes[id as usize].kind {
+                Kind::Lb(lb) if lb.spec.health_interval.0 > 0 => {
+                    let at = SimTime::ZERO + lb.spec.health_interval;
+                    sim.schedule(at, Action::HealthCheck { node: id });
+                }
+                Kind::Cache(c) if c.spec.write == WriteStrategy::WriteBack => {
+                    let at = SimTime::ZERO + c.spec.flush_interval.max(SimDuration(1));
+                    sim.schedule(at, Action::Flush { node: id });
+                }
+                _ => {}
+            }
+        }
+        for (index, (at, _)) in model.schedule.iter().enumerate() {
+            sim.schedule(
+                *at,
+                Action::Scheduled {
+                    index: index as u32,
+                },
+            );
         }
         sim.schedule(SimTime::ZERO + window_len, Action::WindowEnd);
         sim
@@ -285,11 +670,11 @@ impl Simulation {
     }
 
     /// Applies a live change at the current simulated time. Commands naming a node of the wrong
-    /// kind, or a node that does not exist, change nothing.
+    /// kind, or a node or region that does not exist, change nothing.
     pub fn apply(&mut self, command: Command) {
         match command {
             Command::SetRate { node, rps } => {
-                if let Some(NodeRt::Users(users)) = self.nodes.get_mut(node as usize) {
+                if let Some(Kind::Users(users)) = self.kind_mut(node) {
                     users.rate_rps = if rps.is_finite() { rps.max(0.0) } else { 0.0 };
                     users.generation = users.generation.wrapping_add(1);
                     // Poisson arrivals are memoryless, so restarting the clock of the next
@@ -297,41 +682,50 @@ impl Simulation {
                     self.schedule_next_arrival(node);
                 }
             }
-            Command::Kill { node } => {
-                let now = self.now;
-                let lost: Vec<ReqId> = match self.nodes.get_mut(node as usize) {
-                    Some(NodeRt::Server(st)) if st.up => {
-                        st.account(now);
-                        st.up = false;
-                        st.epoch = st.epoch.wrapping_add(1);
-                        // Requests in service fail when their ServiceDone fires with a stale epoch;
-                        // their workers are freed now.
-                        st.busy = 0;
-                        st.errors += st.queue.len() as u64;
-                        st.queue.drain(..).collect()
-                    }
-                    _ => Vec::new(),
-                };
-                for req in lost {
-                    self.fail(req, ErrorCause::NodeDown);
-                }
-            }
-            Command::Restore { node } => {
-                if let Some(NodeRt::Server(st)) = self.nodes.get_mut(node as usize) {
-                    st.account(self.now);
-                    st.up = true;
-                }
-            }
+            Command::Kill { node } => self.kill(node),
+            Command::Restore { node } => self.restore(node),
             Command::Slow { node, factor } => {
-                if let Some(NodeRt::Server(st)) = self.nodes.get_mut(node as usize) {
-                    let factor = if factor.is_finite() && factor > 0.0 {
+                if let Some(n) = self.nodes.get_mut(node as usize) {
+                    n.station.slow = if factor.is_finite() && factor > 0.0 {
                         factor
                     } else {
                         1.0
                     };
-                    st.service = st.spec.service.scaled(factor);
                 }
             }
+            Command::KillRegion { region } => {
+                for id in 0..self.nodes.len() as NodeId {
+                    if self.nodes[id as usize].region == region && !self.is_users(id) {
+                        self.kill(id);
+                    }
+                }
+            }
+            Command::RestoreRegion { region } => {
+                for id in 0..self.nodes.len() as NodeId {
+                    if self.nodes[id as usize].region == region && !self.is_users(id) {
+                        self.restore(id);
+                    }
+                }
+            }
+            Command::Partition { a, b } | Command::Heal { a, b } => {
+                let cut = matches!(command, Command::Partition { .. });
+                let (a, b) = (a as usize, b as usize);
+                if a < self.regions && b < self.regions && a != b {
+                    self.partitioned[a * self.regions + b] = cut;
+                    self.partitioned[b * self.regions + a] = cut;
+                }
+            }
+            Command::Deploy { node } => {
+                let now = self.now;
+                if let Some(Kind::Cdn(cdn)) = self.kind_mut(node) {
+                    cdn.asset_version += 1;
+                    if cdn.spec.invalidation == Invalidation::Purge {
+                        let at = now + cdn.spec.purge_delay;
+                        self.schedule(at, Action::Purge { node });
+                    }
+                }
+            }
+            Command::Reshard { node } => self.reshard(node),
         }
     }
 
@@ -339,50 +733,92 @@ impl Simulation {
     pub fn report(&self) -> Report {
         let measured = self.now.since(self.warmup_end);
         let measured_s = measured.as_secs_f64();
-        let total_ns = self.now.0 as f64;
+        // Areas of the window still open count when that window is after the warm-up.
+        let open = self.window_start >= self.warmup_end;
         let nodes = self
             .nodes
             .iter()
-            .zip(&self.keys)
-            .filter_map(|(node, key)| match node {
-                NodeRt::Server(st) => {
-                    let (busy, queue) = st.areas_until(self.now);
-                    Some(NodeReport {
-                        key: key.clone(),
-                        utilization: ratio(busy as f64, total_ns * st.spec.workers as f64),
-                        mean_queue: ratio(queue as f64, total_ns),
-                        served: st.total_served,
-                        hit_ratio: None,
-                    })
+            .enumerate()
+            .filter(|(_, n)| !matches!(n.kind, Kind::Users(_) | Kind::Dns(_)))
+            .map(|(i, n)| {
+                let st = &n.station;
+                let dt = self.now.since(st.last_change).0 as u128;
+                let (mut busy, mut queue) = (n.total_busy_area, n.total_queue_area);
+                let mut count = n.total;
+                if open {
+                    busy += st.busy_area + dt * st.busy as u128;
+                    queue += st.queue_area + dt * st.queue.len() as u128;
+                    count.served += n.win.served;
+                    count.errors += n.win.errors;
+                    count.hits += n.win.hits;
+                    count.misses += n.win.misses;
                 }
-                _ => None,
+                let ns = measured.0 as f64;
+                NodeReport {
+                    key: self.keys[i].clone(),
+                    utilization: ratio(busy as f64, ns * st.workers as f64),
+                    mean_queue: ratio(queue as f64, ns),
+                    served: count.served,
+                    hit_ratio: hit_ratio(&n.kind, count),
+                    kind: self.kinds[i].to_string(),
+                    errors: count.errors,
+                    cost_per_hour_usd: n.cost_per_hour_usd,
+                }
             })
             .collect();
+        let mut counters = self.total_counters;
+        let mut jobs = self.total_jobs.clone();
+        if open {
+            counters.add(&self.window_counters);
+            jobs.merge(&self.window_jobs);
+        }
+        let mut hist = self.total_hist.clone();
+        let (mut completed, mut generated, mut errors) = (
+            self.total_completed,
+            self.total_generated,
+            self.total_errors,
+        );
+        if open {
+            hist.merge(&self.window_hist);
+            completed += self.window_completed;
+            generated += self.window_generated;
+            errors.timeout += self.window_errors.timeout;
+            errors.rejected += self.window_errors.rejected;
+            errors.no_route += self.window_errors.no_route;
+            errors.node_down += self.window_errors.node_down;
+        }
         Report {
             seed: self.seed,
             measured_s,
             warmup_s: self.warmup_end.as_secs_f64(),
-            generated: self.total_generated,
-            completed: self.total_completed,
-            errors: self.total_errors,
-            latency: self.total_hist.summary(),
-            throughput_rps: ratio(self.total_completed as f64, measured_s),
+            generated,
+            completed,
+            errors,
+            latency: hist.summary(),
+            throughput_rps: ratio(completed as f64, measured_s),
             nodes,
-            cost_per_hour_usd: self.cost_per_hour_usd(),
+            cost_per_hour_usd: self.fixed_cost_per_hour()
+                + egress_usd_per_hour(&self.nodes, &counters, measured_s),
             events: self.events,
+            cache_hit_ratio: counters.cache_hit_ratio(),
+            cdn_hit_ratio: counters.cdn_hit_ratio(),
+            counters,
+            job_latency: jobs.summary(),
         }
     }
 
+    /// The hourly cost of every node that runs (CDN egress excluded: it depends on traffic).
     pub fn cost_per_hour_usd(&self) -> f64 {
-        self.nodes
-            .iter()
-            .map(|n| match n {
-                NodeRt::Server(st) => st.spec.cost_per_hour_usd,
-                _ => 0.0,
-            })
-            .sum()
+        self.fixed_cost_per_hour()
     }
 
+    fn fixed_cost_per_hour(&self) -> f64 {
+        self.nodes.iter().map(|n| n.cost_per_hour_usd).sum()
+    }
+
+    // ----- plumbing ------------------------------------------------------------------------
+
+    #[inline]
     fn schedule(&mut self, time: SimTime, action: Action) {
         self.seq += 1;
         self.agenda.push(Scheduled {
@@ -392,11 +828,355 @@ impl Simulation {
         });
     }
 
+    fn kind_mut(&mut self, node: NodeId) -> Option<&mut Kind> {
+        self.nodes.get_mut(node as usize).map(|n| &mut n.kind)
+    }
+
+    fn is_users(&self, node: NodeId) -> bool {
+        matches!(
+            self.nodes.get(node as usize).map(|n| &n.kind),
+            Some(Kind::Users(_))
+        )
+    }
+
+    #[inline]
+    fn lat(&self, a: NodeId, b: NodeId) -> Option<SimDuration> {
+        let ra = self.nodes[a as usize].region as usize;
+        let rb = self.nodes[b as usize].region as usize;
+        let i = ra * self.regions + rb;
+        if ra == rb {
+            Some(SimDuration::ZERO)
+        } else if self.partitioned[i] {
+            None
+        } else {
+            Some(self.latency[i])
+        }
+    }
+
+    fn region_lat(&self, ra: RegionId, rb: RegionId) -> Option<SimDuration> {
+        let i = ra as usize * self.regions + rb as usize;
+        if ra == rb {
+            Some(SimDuration::ZERO)
+        } else if self.partitioned.get(i).copied().unwrap_or(false) {
+            None
+        } else {
+            Some(self.latency.get(i).copied().unwrap_or_default())
+        }
+    }
+
+    fn new_frame(&mut self, frame: Frame) -> FrameId {
+        if let Some(id) = self.free_frames.pop() {
+            self.frames[id as usize] = frame;
+            id
+        } else {
+            self.frames.push(frame);
+            (self.frames.len() - 1) as FrameId
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    /// Sends a child frame from `parent` (or from the user when `parent` is NIL) to `target`,
+    /// arriving after `delay` plus the network latency between the two regions.
+    fn call(
+        &mut self,
+        parent: FrameId,
+        req: ReqId,
+        from: NodeId,
+        target: NodeId,
+        op: Op,
+        key: u32,
+        delay: SimDuration,
+    ) {
+        let version = if parent == NIL {
+            0
+        } else {
+            self.frames[parent as usize].version
+        };
+        let frame = self.new_frame(Frame {
+            req,
+            parent,
+            node: target,
+            op,
+            step: 0,
+            pending: 0,
+            key,
+            version,
+            epoch: 0,
+            aux: 0,
+            err: None,
+            born: self.now,
+        });
+        if target as usize >= self.nodes.len() {
+            self.finish(frame, Err(ErrorCause::NoRoute));
+            return;
+        }
+        let Some(net) = self.lat(from, target) else {
+            self.finish(frame, Err(ErrorCause::NoRoute));
+            return;
+        };
+        let delay = delay + net;
+        if delay.0 == 0 {
+            self.deliver(frame);
+        } else {
+            self.schedule(self.now + delay, Action::Deliver { frame });
+        }
+    }
+
+    /// Ends a frame and hands its outcome to the parent (or the user, or nobody for background
+    /// work). Frees the slot.
+    fn finish(&mut self, frame: FrameId, outcome: Outcome) {
+        let f = self.frames[frame as usize];
+        self.free_frames.push(frame);
+        if f.parent != NIL {
+            let parent_node = self.frames[f.parent as usize].node;
+            let net = self.lat(f.node, parent_node).unwrap_or(SimDuration::ZERO);
+            if net.0 == 0 {
+                self.resume(f.parent, outcome);
+            } else {
+                self.schedule(
+                    self.now + net,
+                    Action::Return {
+                        frame: f.parent,
+                        outcome,
+                    },
+                );
+            }
+        } else if f.req != NIL {
+            match outcome {
+                Ok(_) => {
+                    let back = self.requests[f.req as usize].back;
+                    if back.0 == 0 {
+                        self.on_reply(f.req);
+                    } else {
+                        self.schedule(self.now + back, Action::Reply { req: f.req });
+                    }
+                }
+                Err(cause) => self.fail_request(f.req, cause),
+            }
+        }
+    }
+
+    // ----- stations ------------------------------------------------------------------------
+
+    /// Queues a frame for a worker of its node, starting service at once if one is free.
+    fn enter(&mut self, frame: FrameId) {
+        let now = self.now;
+        let node = self.frames[frame as usize].node;
+        let n = &mut self.nodes[node as usize];
+        if !n.up && !matches!(n.kind, Kind::Queue(_)) {
+            n.win.errors += 1;
+            self.finish(frame, Err(ErrorCause::NodeDown));
+            return;
+        }
+        let st = &mut n.station;
+        if n.up && st.busy < st.workers {
+            st.account(now);
+            st.busy += 1;
+            self.start_service(frame);
+        } else if st.queue.len() < st.queue_capacity as usize {
+            st.account(now);
+            st.queue.push_back(frame);
+        } else {
+            n.win.errors += 1;
+            self.finish(frame, Err(ErrorCause::Rejected));
+        }
+    }
+
+    fn start_service(&mut self, frame: FrameId) {
+        let f = self.frames[frame as usize];
+        let n = &mut self.nodes[f.node as usize];
+        let dist = match (&n.kind, f.op) {
+            (Kind::Server(s), _) => s.spec.service,
+            (Kind::Cache(c), _) => c.spec.service,
+            (Kind::Db(d), Op::Read) => d.spec.read_service,
+            (Kind::Db(d), _) => d.spec.write_service,
+            (Kind::Queue(q), _) => q.spec.job_service,
+            _ => Dist::Constant { mean_s: 0.0 },
+        };
+        let mut d = dist.sample(&mut n.rng);
+        if n.station.slow != 1.0 {
+            d = SimDuration::from_secs_f64(d.as_secs_f64() * n.station.slow);
+        }
+        let epoch = n.epoch;
+        self.frames[frame as usize].epoch = epoch;
+        self.schedule(self.now + d, Action::ServiceDone { frame, epoch });
+    }
+
+    /// Returns a worker to the node and starts the next waiting frame; frames whose user has
+    /// already given up are dropped as timeouts instead of wasting the worker.
+    fn free_worker(&mut self, node: NodeId) {
+        let now = self.now;
+        {
+            let st = &mut self.nodes[node as usize].station;
+            st.account(now);
+            st.busy = st.busy.saturating_sub(1);
+        }
+        loop {
+            let n = &mut self.nodes[node as usize];
+            if !n.up || n.station.busy >= n.station.workers {
+                return;
+            }
+            let Some(next) = n.station.queue.pop_front() else {
+                return;
+            };
+            if self.expired(next) {
+                self.nodes[node as usize].win.errors += 1;
+                self.finish(next, Err(ErrorCause::Timeout));
+                continue;
+            }
+            let st = &mut self.nodes[node as usize].station;
+            st.busy += 1;
+            self.start_service(next);
+            return;
+        }
+    }
+
+    fn expired(&self, frame: FrameId) -> bool {
+        let req = self.frames[frame as usize].req;
+        if req == NIL {
+            return false;
+        }
+        let r = self.requests[req as usize];
+        let timeout = match &self.nodes[r.source as usize].kind {
+            Kind::Users(u) => u.spec.timeout,
+            _ => SimDuration(u64::MAX),
+        };
+        self.now.since(r.born) >= timeout
+    }
+
+    // ----- dispatch ------------------------------------------------------------------------
+
+    fn handle(&mut self, action: Action) {
+        match action {
+            Action::Arrival { node, generation } => self.on_arrival(node, generation),
+            Action::Deliver { frame } => self.deliver(frame),
+            Action::Return { frame, outcome } => self.resume(frame, outcome),
+            Action::ServiceDone { frame, epoch } => self.on_service_done(frame, epoch),
+            Action::Wake { frame } => {
+                let v = self.frames[frame as usize].version;
+                self.finish(frame, Ok(v));
+            }
+            Action::Reply { req } => self.on_reply(req),
+            Action::WindowEnd => self.on_window_end(),
+            Action::Scheduled { index } => {
+                if let Some(&(_, command)) = self.schedule.get(index as usize) {
+                    self.apply(command);
+                }
+            }
+            Action::HealthCheck { node } => self.on_health_check(node),
+            Action::Failover { node, epoch } => self.on_failover(node, epoch),
+            Action::Replicate {
+                replica,
+                primary,
+                key,
+                version,
+                epoch,
+                sent_ms,
+            } => self.on_replicate(replica, primary, key, version, epoch, sent_ms),
+            Action::Flush { node } => self.on_flush(node),
+            Action::Purge { node } => {
+                if let Some(Kind::Cdn(cdn)) = self.kind_mut(node) {
+                    cdn.store.clear();
+                }
+            }
+            Action::Migrate { node } => self.on_migrate(node),
+        }
+    }
+
+    fn deliver(&mut self, frame: FrameId) {
+        let f = self.frames[frame as usize];
+        let node = f.node;
+        match &self.nodes[node as usize].kind {
+            Kind::Server(_) => self.enter(frame),
+            Kind::Lb(_) => self.lb_deliver(frame),
+            Kind::Cache(_) => self.cache_deliver(frame),
+            Kind::Db(_) => self.db_deliver(frame),
+            Kind::Cdn(_) => self.cdn_deliver(frame),
+            Kind::Queue(_) => self.queue_publish(frame),
+            Kind::Router(_) => self.router_deliver(frame),
+            Kind::Users(_) | Kind::Dns(_) => self.finish(frame, Err(ErrorCause::NoRoute)),
+        }
+    }
+
+    fn on_service_done(&mut self, frame: FrameId, epoch: u32) {
+        let f = self.frames[frame as usize];
+        let n = &mut self.nodes[f.node as usize];
+        if n.epoch != epoch {
+            // The node crashed while serving this frame; its worker was released at the crash.
+            if matches!(n.kind, Kind::Queue(_)) {
+                // A durable queue redelivers an unacknowledged job.
+                n.station.account(self.now);
+                n.station.queue.push_front(frame);
+                if n.up {
+                    self.free_worker_fill(f.node);
+                }
+                return;
+            }
+            n.win.errors += 1;
+            self.finish(frame, Err(ErrorCause::NodeDown));
+            return;
+        }
+        n.win.served += 1;
+        match &n.kind {
+            Kind::Server(_) => self.server_step(frame),
+            Kind::Cache(_) => self.cache_after_lookup(frame),
+            Kind::Db(_) => self.db_after_service(frame),
+            Kind::Queue(_) => {
+                let born = f.born;
+                self.free_worker(f.node);
+                let latency = self.now.since(born);
+                self.window_jobs.record(latency);
+                self.window_counters.jobs_done += 1;
+                self.free_frames.push(frame);
+            }
+            _ => {
+                self.free_worker(f.node);
+                self.finish(frame, Ok(f.version));
+            }
+        }
+    }
+
+    /// Starts idle workers on waiting frames (after a restore).
+    fn free_worker_fill(&mut self, node: NodeId) {
+        loop {
+            let st = &self.nodes[node as usize].station;
+            if st.busy >= st.workers || st.queue.is_empty() {
+                return;
+            }
+            let st = &mut self.nodes[node as usize].station;
+            st.account(self.now);
+            st.busy += 1;
+            self.free_worker(node);
+        }
+    }
+
+    fn resume(&mut self, frame: FrameId, outcome: Outcome) {
+        let node = self.frames[frame as usize].node;
+        match &self.nodes[node as usize].kind {
+            Kind::Server(_) => self.server_resume(frame, outcome),
+            Kind::Lb(_) => self.lb_resume(frame, outcome),
+            Kind::Cache(_) => self.cache_resume(frame, outcome),
+            Kind::Cdn(_) => self.cdn_resume(frame, outcome),
+            Kind::Router(_) => self.router_resume(frame, outcome),
+            Kind::Db(_) | Kind::Queue(_) | Kind::Users(_) | Kind::Dns(_) => {
+                self.finish(frame, outcome)
+            }
+        }
+    }
+
+    // ----- users and DNS -------------------------------------------------------------------
+
     fn schedule_next_arrival(&mut self, node: NodeId) {
         let now = self.now;
         let next = match self.nodes.get_mut(node as usize) {
-            Some(NodeRt::Users(users)) if users.rate_rps > 0.0 => {
-                let gap = SimDuration::from_secs_f64(users.rng.exp(1.0 / users.rate_rps));
+            Some(NodeRt {
+                kind: Kind::Users(users),
+                rng,
+                ..
+            }) if users.rate_rps > 0.0 => {
+                // Thinning: draw at the profile's peak rate, accept in on_arrival.
+                let peak = users.rate_rps * users.spec.profile.max_factor();
+                let gap = SimDuration::from_secs_f64(rng.exp(1.0 / peak));
                 Some((now + gap, users.generation))
             }
             _ => None,
@@ -406,230 +1186,203 @@ impl Simulation {
         }
     }
 
-    fn handle(&mut self, action: Action) {
-        match action {
-            Action::Arrival { node, generation } => self.on_arrival(node, generation),
-            Action::Deliver { req, node } => self.on_deliver(req, node),
-            Action::ServiceDone { req, node, epoch } => self.on_service_done(req, node, epoch),
-            Action::Reply { req } => self.on_reply(req),
-            Action::WindowEnd => self.on_window_end(),
-        }
-    }
-
     fn on_arrival(&mut self, node: NodeId, generation: u32) {
         let now = self.now;
-        let (entry, user, half_rtt) = match self.nodes.get_mut(node as usize) {
-            Some(NodeRt::Users(users)) if users.generation == generation => {
-                let user = users.rng.below(users.dns_expiry_ms.len() as u64) as usize;
-                (users.spec.entry, user, SimDuration(users.spec.rtt.0 / 2))
-            }
-            _ => return,
+        let region = self.nodes[node as usize].region;
+        let n = &mut self.nodes[node as usize];
+        let Kind::Users(users) = &mut n.kind else {
+            return;
         };
+        if users.generation != generation {
+            return;
+        }
+        let profile = users.spec.profile;
+        let accept = if profile == crate::model::RateProfile::Steady {
+            true
+        } else {
+            let t = now.as_secs_f64();
+            n.rng.open01() * profile.max_factor() < profile.factor(t)
+        };
+        if !accept {
+            self.schedule_next_arrival(node);
+            return;
+        }
+        let spec = &users.spec;
+        let user = n.rng.below(users.dns_expiry_ms.len() as u64) as u32;
+        let op = if spec.static_fraction > 0.0 && n.rng.open01() < spec.static_fraction {
+            Op::Static
+        } else if spec.read_fraction >= 1.0 || n.rng.open01() < spec.read_fraction {
+            Op::Read
+        } else {
+            Op::Write
+        };
+        let key = if op == Op::Static {
+            users.static_zipf.sample(&mut n.rng)
+        } else if users.zipf.len() > 1 {
+            users.zipf.sample(&mut n.rng)
+        } else {
+            0
+        };
+        let (entry, cdn, half_rtt) = (spec.entry, spec.cdn, SimDuration(spec.rtt.0 / 2));
         self.schedule_next_arrival(node);
+        self.all.generated += 1;
+        self.window_generated += 1;
+        // Static assets come from the CDN's edge while it is up; otherwise from the origin.
+        if op == Op::Static {
+            if let Some(cdn) = cdn {
+                if let Some(NodeRt {
+                    up: true,
+                    kind: Kind::Cdn(c),
+                    ..
+                }) = self.nodes.get(cdn as usize)
+                {
+                    let half = SimDuration(c.spec.edge_rtt.0 / 2);
+                    let req = self.alloc(Request {
+                        born: now,
+                        source: node,
+                        user,
+                        back: half,
+                    });
+                    let frame = self.new_frame(Frame {
+                        req,
+                        parent: NIL,
+                        node: cdn,
+                        op,
+                        step: 0,
+                        pending: 0,
+                        key,
+                        version: 0,
+                        epoch: 0,
+                        aux: 0,
+                        err: None,
+                        born: now,
+                    });
+                    if half.0 == 0 {
+                        self.deliver(frame);
+                    } else {
+                        self.schedule(now + half, Action::Deliver { frame });
+                    }
+                    return;
+                }
+            }
+        }
+        // The client resolves the name unless its cached answer is still fresh.
+        let (target, dns_delay) = self.resolve(node, entry, user, region);
+        let net = self.region_lat(region, self.nodes[target as usize].region);
         let req = self.alloc(Request {
             born: now,
             source: node,
+            user,
+            back: half_rtt + net.unwrap_or_default(),
         });
-        self.all.generated += 1;
-        self.window_generated += 1;
-        if now >= self.warmup_end {
-            self.total_generated += 1;
+        if net.is_none() {
+            self.fail_request(req, ErrorCause::NoRoute);
+            return;
         }
-        // The client resolves the name unless its cached answer is still fresh.
-        let (target, dns_delay) = match self.nodes.get(entry as usize) {
-            Some(NodeRt::Dns(dns)) => {
-                let (target, lookup, ttl) = (dns.target, dns.lookup, dns.ttl);
-                let now_ms = (now.0 / 1_000_000) as u32;
-                let Some(NodeRt::Users(users)) = self.nodes.get_mut(node as usize) else {
-                    return;
-                };
-                if users.dns_expiry_ms[user] > now_ms {
-                    (target, SimDuration::ZERO)
-                } else {
-                    let expiry = (now + lookup + ttl).0 / 1_000_000;
-                    users.dns_expiry_ms[user] = expiry.min(u32::MAX as u64) as u32;
-                    (target, lookup)
-                }
-            }
-            _ => (entry, SimDuration::ZERO),
-        };
-        self.schedule(
-            now + dns_delay + half_rtt,
-            Action::Deliver { req, node: target },
-        );
-    }
-
-    fn on_deliver(&mut self, req: ReqId, node: NodeId) {
-        let now = self.now;
-        let outcome = match self.nodes.get_mut(node as usize) {
-            Some(NodeRt::Server(st)) => {
-                if !st.up {
-                    st.errors += 1;
-                    Err(ErrorCause::NodeDown)
-                } else if st.busy < st.spec.workers {
-                    st.account(now);
-                    st.busy += 1;
-                    let done = now + st.service.sample(&mut st.rng);
-                    Ok(Some((done, st.epoch)))
-                } else if st.queue.len() < st.spec.queue_capacity as usize {
-                    st.account(now);
-                    st.queue.push_back(req);
-                    Ok(None)
-                } else {
-                    st.errors += 1;
-                    Err(ErrorCause::Rejected)
-                }
-            }
-            _ => Err(ErrorCause::NoRoute),
-        };
-        match outcome {
-            Ok(Some((done, epoch))) => {
-                self.schedule(done, Action::ServiceDone { req, node, epoch })
-            }
-            Ok(None) => {}
-            Err(cause) => self.fail(req, cause),
+        let frame = self.new_frame(Frame {
+            req,
+            parent: NIL,
+            node: target,
+            op,
+            step: 0,
+            pending: 0,
+            key,
+            version: 0,
+            epoch: 0,
+            aux: 0,
+            err: None,
+            born: now,
+        });
+        let delay = dns_delay + half_rtt + net.unwrap_or_default();
+        if delay.0 == 0 {
+            self.deliver(frame);
+        } else {
+            self.schedule(now + delay, Action::Deliver { frame });
         }
     }
 
-    fn on_service_done(&mut self, req: ReqId, node: NodeId, epoch: u32) {
-        let now = self.now;
-        let source = self.requests[req as usize].source;
-        let half_rtt = self.half_rtt(source);
-        let timeout = self.timeout(source);
-        let Some(NodeRt::Server(st)) = self.nodes.get_mut(node as usize) else {
-            return;
+    /// The node a user's request goes to, and the DNS lookup time paid. GeoDNS answers with the
+    /// nearest target that is up; the answer is cached for the TTL, dead or not.
+    fn resolve(
+        &mut self,
+        users: NodeId,
+        entry: NodeId,
+        user: u32,
+        region: RegionId,
+    ) -> (NodeId, SimDuration) {
+        let Some(NodeRt {
+            kind: Kind::Dns(dns),
+            ..
+        }) = self.nodes.get(entry as usize)
+        else {
+            return (entry, SimDuration::ZERO);
         };
-        if st.epoch != epoch {
-            // The server crashed while serving this request.
-            st.errors += 1;
-            self.fail(req, ErrorCause::NodeDown);
-            return;
+        let (lookup, ttl) = (dns.lookup, dns.ttl);
+        let now_ms = (self.now.0 / 1_000_000) as u32;
+        if let Some(NodeRt {
+            kind: Kind::Users(u),
+            ..
+        }) = self.nodes.get(users as usize)
+        {
+            if u.dns_expiry_ms[user as usize] > now_ms {
+                let idx = u.dns_answer[user as usize] as usize;
+                return (
+                    dns.targets[idx.min(dns.targets.len() - 1)],
+                    SimDuration::ZERO,
+                );
+            }
         }
-        st.account(now);
-        st.served += 1;
-        st.total_served += 1;
-        st.busy -= 1;
-        // Take the next waiting request; ones whose client has already given up are dropped
-        // (a queue timeout) instead of wasting a worker on them.
-        let mut expired = Vec::new();
-        let mut started = None;
-        while let Some(NodeRt::Server(st)) = self.nodes.get_mut(node as usize) {
-            let Some(next) = st.queue.pop_front() else {
-                break;
+        let mut best: Option<(usize, SimDuration)> = None;
+        for (i, &t) in dns.targets.iter().enumerate() {
+            let Some(n) = self.nodes.get(t as usize) else {
+                continue;
             };
-            let Request {
-                born,
-                source: next_source,
-            } = self.requests[next as usize];
-            if now.since(born) >= timeout_of(&self.nodes, next_source).unwrap_or(timeout) {
-                expired.push(next);
+            if !n.up {
                 continue;
             }
-            let Some(NodeRt::Server(st)) = self.nodes.get_mut(node as usize) else {
-                break;
+            let Some(l) = self.region_lat(region, n.region) else {
+                continue;
             };
-            st.busy += 1;
-            started = Some((next, now + st.service.sample(&mut st.rng), st.epoch));
-            break;
+            if best.is_none_or(|(_, b)| l < b) {
+                best = Some((i, l));
+            }
         }
-        self.schedule(now + half_rtt, Action::Reply { req });
-        if let Some((next, done, epoch)) = started {
-            self.schedule(
-                done,
-                Action::ServiceDone {
-                    req: next,
-                    node,
-                    epoch,
-                },
-            );
+        let idx = best.map_or(0, |(i, _)| i);
+        let target = dns.targets[idx];
+        let expiry = ((self.now + lookup + ttl).0 / 1_000_000).min(u32::MAX as u64) as u32;
+        if let Some(Kind::Users(u)) = self.kind_mut(users) {
+            u.dns_expiry_ms[user as usize] = expiry;
+            u.dns_answer[user as usize] = idx as u16;
         }
-        for lost in expired {
-            self.fail(lost, ErrorCause::Timeout);
-        }
+        (target, lookup)
     }
 
     fn on_reply(&mut self, req: ReqId) {
-        let Request { born, source } = self.requests[req as usize];
+        let Request { born, source, .. } = self.requests[req as usize];
         let latency = self.now.since(born);
-        if latency > self.timeout(source) {
-            self.fail(req, ErrorCause::Timeout);
+        let timeout = match &self.nodes[source as usize].kind {
+            Kind::Users(u) => u.spec.timeout,
+            _ => SimDuration(u64::MAX),
+        };
+        if latency > timeout {
+            self.fail_request(req, ErrorCause::Timeout);
             return;
         }
         self.release(req);
         self.all.completed += 1;
         self.window_completed += 1;
         self.window_hist.record(latency);
-        if self.now >= self.warmup_end {
-            self.total_completed += 1;
-            self.total_hist.record(latency);
-        }
     }
 
-    fn on_window_end(&mut self) {
-        let now = self.now;
-        let len = now.since(self.window_start);
-        let len_ns = len.0.max(1) as f64;
-        let nodes = self
-            .nodes
-            .iter_mut()
-            .enumerate()
-            .filter_map(|(id, node)| match node {
-                NodeRt::Server(st) => {
-                    st.account(now);
-                    let stats = NodeStats {
-                        id: id as u32,
-                        utilization: st.busy_area as f64 / (len_ns * st.spec.workers.max(1) as f64),
-                        mean_queue: st.queue_area as f64 / len_ns,
-                        queue_len: st.queue.len() as u64,
-                        served: st.served,
-                        errors: st.errors,
-                        hit_ratio: None,
-                        up: st.up,
-                    };
-                    st.total_busy_area += st.busy_area;
-                    st.total_queue_area += st.queue_area;
-                    st.busy_area = 0;
-                    st.queue_area = 0;
-                    st.served = 0;
-                    st.errors = 0;
-                    Some(stats)
-                }
-                _ => None,
-            })
-            .collect();
-        self.outbox.push(WindowStats {
-            index: self.window_index,
-            start_s: self.window_start.as_secs_f64(),
-            len_s: len.as_secs_f64(),
-            generated: self.window_generated,
-            completed: self.window_completed,
-            errors: self.window_errors,
-            latency: self.window_hist.summary(),
-            throughput_rps: self.window_completed as f64 / len.as_secs_f64().max(1e-9),
-            in_flight: self.all.in_flight,
-            nodes,
-        });
-        self.window_index += 1;
-        self.window_start = now;
-        self.window_hist.reset();
-        self.window_generated = 0;
-        self.window_completed = 0;
-        self.window_errors = ErrorCounts::default();
-        self.schedule(now + self.window_len, Action::WindowEnd);
-    }
-
-    fn fail(&mut self, req: ReqId, cause: ErrorCause) {
+    fn fail_request(&mut self, req: ReqId, cause: ErrorCause) {
         self.release(req);
         self.all.failed += 1;
         self.window_errors.add(cause);
-        if self.now >= self.warmup_end {
-            self.total_errors.add(cause);
-        }
     }
 
     fn alloc(&mut self, request: Request) -> ReqId {
         self.all.in_flight += 1;
-        if let Some(id) = self.free.pop() {
+        if let Some(id) = self.free_requests.pop() {
             self.requests[id as usize] = request;
             id
         } else {
@@ -640,26 +1393,1154 @@ impl Simulation {
 
     fn release(&mut self, req: ReqId) {
         self.all.in_flight -= 1;
-        self.free.push(req);
+        self.free_requests.push(req);
     }
 
-    fn half_rtt(&self, source: NodeId) -> SimDuration {
-        match self.nodes.get(source as usize) {
-            Some(NodeRt::Users(users)) => SimDuration(users.spec.rtt.0 / 2),
-            _ => SimDuration::ZERO,
+    // ----- web server ----------------------------------------------------------------------
+
+    /// Steps of a web server frame after its CPU work: 0 session, 1 data, 2 publish, 3 done.
+    fn server_step(&mut self, frame: FrameId) {
+        loop {
+            let f = self.frames[frame as usize];
+            let Kind::Server(s) = &self.nodes[f.node as usize].kind else {
+                return;
+            };
+            let (sessions, data, publish) = (s.spec.sessions, s.spec.data, s.spec.publish);
+            match f.step {
+                0 => {
+                    self.frames[frame as usize].step = 1;
+                    if f.op == Op::Static || f.req == NIL {
+                        continue;
+                    }
+                    match sessions {
+                        Sessions::None => {}
+                        Sessions::InServer => self.check_session(frame),
+                        Sessions::Store(store) => {
+                            let user = self.global_user(f.req);
+                            self.call(
+                                frame,
+                                f.req,
+                                f.node,
+                                store,
+                                Op::Session,
+                                user,
+                                SimDuration::ZERO,
+                            );
+                            return;
+                        }
+                    }
+                }
+                1 => {
+                    self.frames[frame as usize].step = 2;
+                    if let (Some(data), Op::Read | Op::Write) = (data, f.op) {
+                        self.call(frame, f.req, f.node, data, f.op, f.key, SimDuration::ZERO);
+                        return;
+                    }
+                }
+                2 => {
+                    self.frames[frame as usize].step = 3;
+                    if let (Some(queue), Op::Write) = (publish, f.op) {
+                        self.call(
+                            frame,
+                            f.req,
+                            f.node,
+                            queue,
+                            Op::Job,
+                            f.key,
+                            SimDuration::ZERO,
+                        );
+                        return;
+                    }
+                }
+                _ => {
+                    self.free_worker(f.node);
+                    self.finish(frame, Ok(f.version));
+                    return;
+                }
+            }
         }
     }
 
-    fn timeout(&self, source: NodeId) -> SimDuration {
-        timeout_of(&self.nodes, source).unwrap_or(SimDuration(u64::MAX))
+    fn server_resume(&mut self, frame: FrameId, outcome: Outcome) {
+        let f = self.frames[frame as usize];
+        let n = &self.nodes[f.node as usize];
+        if n.epoch != f.epoch {
+            // The server died while this request held one of its threads.
+            self.finish(frame, Err(ErrorCause::NodeDown));
+            return;
+        }
+        match outcome {
+            Ok(version) => {
+                if f.step == 2 && f.op == Op::Read {
+                    // The read came back from the data tier: is it older than the last
+                    // acknowledged write?
+                    if version < self.truth.get(f.key as usize).copied().unwrap_or(0) {
+                        self.window_counters.stale_reads += 1;
+                    }
+                }
+                if f.step == 2 {
+                    self.frames[frame as usize].version = version;
+                }
+                self.server_step(frame);
+            }
+            Err(cause) => {
+                self.free_worker(f.node);
+                self.finish(frame, Err(cause));
+            }
+        }
+    }
+
+    fn global_user(&self, req: ReqId) -> u32 {
+        let r = self.requests[req as usize];
+        self.user_base[r.source as usize].saturating_add(r.user)
+    }
+
+    /// In-server sessions: a user this server does not know logs in; if the user had a session
+    /// before (on a server that died, or one the balancer no longer sends them to) that is a
+    /// forced login.
+    fn check_session(&mut self, frame: FrameId) {
+        let f = self.frames[frame as usize];
+        let user = self.global_user(f.req) as usize;
+        let (word, bit) = (user / 64, 1u64 << (user % 64));
+        let Kind::Server(s) = &mut self.nodes[f.node as usize].kind else {
+            return;
+        };
+        if s.sessions.len() <= word {
+            s.sessions.resize(word + 1, 0);
+        }
+        if s.sessions[word] & bit != 0 {
+            return;
+        }
+        s.sessions[word] |= bit;
+        if self.logged_in.len() <= word {
+            self.logged_in.resize(word + 1, 0);
+        }
+        if self.logged_in[word] & bit != 0 {
+            self.window_counters.lost_sessions += 1;
+        }
+        self.logged_in[word] |= bit;
+    }
+
+    // ----- load balancer -------------------------------------------------------------------
+
+    fn lb_deliver(&mut self, frame: FrameId) {
+        let f = self.frames[frame as usize];
+        let user = if f.req == NIL {
+            0
+        } else {
+            self.global_user(f.req)
+        };
+        let n = &mut self.nodes[f.node as usize];
+        if !n.up {
+            n.win.errors += 1;
+            self.finish(frame, Err(ErrorCause::NodeDown));
+            return;
+        }
+        let Kind::Lb(lb) = &mut n.kind else { return };
+        let pick = lb_pick(lb, &mut n.rng, user);
+        let Some(i) = pick else {
+            n.win.errors += 1;
+            self.finish(frame, Err(ErrorCause::NoRoute));
+            return;
+        };
+        lb.outstanding[i] += 1;
+        let target = lb.spec.targets[i];
+        n.win.served += 1;
+        self.frames[frame as usize].aux = i as u32;
+        self.call(frame, f.req, f.node, target, f.op, f.key, SimDuration::ZERO);
+    }
+
+    fn lb_resume(&mut self, frame: FrameId, outcome: Outcome) {
+        let f = self.frames[frame as usize];
+        if let Kind::Lb(lb) = &mut self.nodes[f.node as usize].kind {
+            if let Some(o) = lb.outstanding.get_mut(f.aux as usize) {
+                *o = o.saturating_sub(1);
+            }
+        }
+        self.finish(frame, outcome);
+    }
+
+    fn on_health_check(&mut self, node: NodeId) {
+        let targets: Vec<(NodeId, bool)> = match &self.nodes[node as usize].kind {
+            Kind::Lb(lb) => lb
+                .spec
+                .targets
+                .iter()
+                .map(|&t| {
+                    let up = self.nodes.get(t as usize).is_some_and(|n| n.up)
+                        && self.lat(node, t).is_some();
+                    (t, up)
+                })
+                .collect(),
+            _ => return,
+        };
+        let Kind::Lb(lb) = &mut self.nodes[node as usize].kind else {
+            return;
+        };
+        let threshold = lb.spec.health_threshold.max(1);
+        for (i, (_, up)) in targets.into_iter().enumerate() {
+            if up {
+                lb.fails[i] = 0;
+                lb.passes[i] += 1;
+                if lb.passes[i] >= threshold {
+                    lb.healthy[i] = true;
+                }
+            } else {
+                lb.passes[i] = 0;
+                lb.fails[i] += 1;
+                if lb.fails[i] >= threshold {
+                    lb.healthy[i] = false;
+                }
+            }
+        }
+        let at = self.now + lb.spec.health_interval;
+        self.schedule(at, Action::HealthCheck { node });
+    }
+
+    // ----- cache ---------------------------------------------------------------------------
+
+    /// Steps of a cache frame: 0 lookup (station), 1 waiting for the database on a miss or a
+    /// write, 2 the application talking to the database directly while the cache is down.
+    fn cache_deliver(&mut self, frame: FrameId) {
+        let f = self.frames[frame as usize];
+        let Kind::Cache(c) = &self.nodes[f.node as usize].kind else {
+            return;
+        };
+        let (read, write, backend) = (c.spec.read, c.spec.write, c.spec.backend);
+        let up = self.nodes[f.node as usize].up;
+        if f.op == Op::Write && write == WriteStrategy::WriteAround {
+            // Write-around bypasses the cache entirely.
+            self.frames[frame as usize].step = 2;
+            self.call_backend(frame, backend);
+            return;
+        }
+        if !up && f.op == Op::Read && read == ReadStrategy::CacheAside {
+            // The application falls back to the database: every read is a miss (a miss storm).
+            self.window_counters.cache_misses += 1;
+            self.frames[frame as usize].step = 2;
+            self.call_backend(frame, backend);
+            return;
+        }
+        self.enter(frame);
+    }
+
+    fn call_backend(&mut self, frame: FrameId, backend: Option<NodeId>) {
+        let f = self.frames[frame as usize];
+        match backend {
+            Some(db) => self.call(frame, f.req, f.node, db, f.op, f.key, SimDuration::ZERO),
+            None => self.finish(frame, Ok(f.version)),
+        }
+    }
+
+    fn cache_after_lookup(&mut self, frame: FrameId) {
+        let f = self.frames[frame as usize];
+        let now = self.now.0;
+        self.free_worker(f.node);
+        let n = &mut self.nodes[f.node as usize];
+        let Kind::Cache(c) = &mut n.kind else { return };
+        let backend = c.spec.backend;
+        match f.op {
+            Op::Write => match c.spec.write {
+                WriteStrategy::WriteBack => {
+                    // Acknowledged here; the database learns of it at the next flush.
+                    let truth = self.truth.get(f.key as usize).copied().unwrap_or(0);
+                    let v = truth + 1;
+                    if let Some(t) = self.truth.get_mut(f.key as usize) {
+                        *t = v;
+                    }
+                    let evicted = c.store.put(f.key, v, now, true);
+                    self.flush_out(f.node, evicted.into_iter().collect());
+                    self.finish(frame, Ok(v));
+                }
+                _ => {
+                    self.frames[frame as usize].step = 1;
+                    self.call_backend(frame, backend);
+                }
+            },
+            _ => {
+                let (found, dirty) = c.store.get(f.key, now);
+                match found {
+                    Lookup::Hit { version } => {
+                        n.win.hits += 1;
+                        self.window_counters.cache_hits += 1;
+                        self.flush_out(f.node, dirty.into_iter().collect());
+                        self.finish(frame, Ok(version));
+                    }
+                    Lookup::Miss => {
+                        n.win.misses += 1;
+                        self.window_counters.cache_misses += 1;
+                        self.flush_out(f.node, dirty.into_iter().collect());
+                        self.frames[frame as usize].step = 1;
+                        self.call_backend(frame, backend);
+                    }
+                }
+            }
+        }
+    }
+
+    fn cache_resume(&mut self, frame: FrameId, outcome: Outcome) {
+        let f = self.frames[frame as usize];
+        if let (1, Ok(version)) = (f.step, outcome) {
+            // Fill on a read miss, update on a write-through — unless the cache crashed since.
+            let now = self.now.0;
+            let n = &mut self.nodes[f.node as usize];
+            if n.up && n.epoch == f.epoch {
+                if let Kind::Cache(c) = &mut n.kind {
+                    let evicted = c.store.put(f.key, version, now, false);
+                    self.flush_out(f.node, evicted.into_iter().collect());
+                }
+            }
+        }
+        self.finish(frame, outcome);
+    }
+
+    /// Sends dirty write-back entries to the database as background writes.
+    fn flush_out(&mut self, node: NodeId, dirty: Vec<Dirty>) {
+        if dirty.is_empty() {
+            return;
+        }
+        let Kind::Cache(c) = &self.nodes[node as usize].kind else {
+            return;
+        };
+        let Some(db) = c.spec.backend else { return };
+        for d in dirty {
+            let frame = self.new_frame(Frame {
+                req: NIL,
+                parent: NIL,
+                node: db,
+                op: Op::Flush,
+                step: 0,
+                pending: 0,
+                key: d.key,
+                version: d.version,
+                epoch: 0,
+                aux: 0,
+                err: None,
+                born: self.now,
+            });
+            match self.lat(node, db) {
+                Some(l) if l.0 > 0 => self.schedule(self.now + l, Action::Deliver { frame }),
+                Some(_) => self.deliver(frame),
+                None => self.free_frames.push(frame),
+            }
+        }
+    }
+
+    fn on_flush(&mut self, node: NodeId) {
+        let Kind::Cache(c) = &mut self.nodes[node as usize].kind else {
+            return;
+        };
+        let interval = c.spec.flush_interval.max(SimDuration(1));
+        let dirty = if self.nodes[node as usize].up {
+            match &mut self.nodes[node as usize].kind {
+                Kind::Cache(c) => c.store.take_dirty(),
+                _ => Vec::new(),
+            }
+        } else {
+            Vec::new()
+        };
+        self.flush_out(node, dirty);
+        self.schedule(self.now + interval, Action::Flush { node });
+    }
+
+    // ----- database ------------------------------------------------------------------------
+
+    fn db_deliver(&mut self, frame: FrameId) {
+        let f = self.frames[frame as usize];
+        if f.step == 0 {
+            self.frames[frame as usize].step = 1;
+            let Kind::Db(group) = &mut self.nodes[f.node as usize].kind else {
+                return;
+            };
+            let primary = group.primary;
+            let member = if f.op == Op::Read {
+                // Reads rotate over the healthy replicas (and the primary if allowed or alone).
+                let mut candidates: Vec<NodeId> = Vec::with_capacity(group.spec.replicas.len() + 1);
+                let replicas = group.spec.replicas.clone();
+                let on_primary = group.spec.reads_on_primary;
+                let all = std::iter::once(f.node).chain(replicas);
+                for m in all {
+                    if m == primary && !on_primary {
+                        continue;
+                    }
+                    if self.nodes[m as usize].up {
+                        candidates.push(m);
+                    }
+                }
+                if candidates.is_empty() {
+                    primary
+                } else {
+                    let Kind::Db(group) = &mut self.nodes[f.node as usize].kind else {
+                        return;
+                    };
+                    group.next_reader = group.next_reader.wrapping_add(1);
+                    candidates[group.next_reader % candidates.len()]
+                }
+            } else {
+                primary
+            };
+            self.frames[frame as usize].node = member;
+            if member != f.node {
+                match self.lat(f.node, member) {
+                    Some(l) if l.0 > 0 => {
+                        self.schedule(self.now + l, Action::Deliver { frame });
+                        return;
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.finish(frame, Err(ErrorCause::NoRoute));
+                        return;
+                    }
+                }
+            }
+        }
+        self.enter(frame);
+    }
+
+    fn db_after_service(&mut self, frame: FrameId) {
+        let f = self.frames[frame as usize];
+        self.free_worker(f.node);
+        self.window_counters.db_queries += 1;
+        let node = f.node;
+        let key = f.key as usize;
+        match f.op {
+            Op::Read => {
+                let v = match &self.nodes[node as usize].kind {
+                    Kind::Db(d) => d.versions.get(key).copied().unwrap_or(0),
+                    _ => 0,
+                };
+                self.finish(frame, Ok(v));
+            }
+            Op::Session | Op::Static | Op::Job => self.finish(frame, Ok(0)),
+            Op::Write | Op::Flush | Op::Migrate => {
+                let Kind::Db(d) = &mut self.nodes[node as usize].kind else {
+                    return;
+                };
+                let stored = d.versions.get(key).copied().unwrap_or(0);
+                let v = match f.op {
+                    Op::Write => stored.max(self.truth.get(key).copied().unwrap_or(0)) + 1,
+                    _ => stored.max(f.version),
+                };
+                if let Some(s) = d.versions.get_mut(key) {
+                    *s = v;
+                }
+                if f.op == Op::Write {
+                    if let Some(t) = self.truth.get_mut(key) {
+                        *t = (*t).max(v);
+                    }
+                }
+                if f.op == Op::Migrate {
+                    self.finish(frame, Ok(v));
+                    return;
+                }
+                let (replicas, mode, lag) =
+                    (d.spec.replicas.clone(), d.spec.replication, d.spec.lag);
+                let epoch = self.nodes[node as usize].epoch;
+                let mut slowest = SimDuration::ZERO;
+                // Replicas of this member (it may be a promoted replica: then its group's
+                // replica list lives at the group address, which routes through `primary`).
+                let replicas = if replicas.is_empty() {
+                    self.group_replicas(node)
+                } else {
+                    replicas
+                };
+                for r in replicas {
+                    if r == node || !self.nodes[r as usize].up {
+                        continue;
+                    }
+                    let Some(net) = self.lat(node, r) else {
+                        continue;
+                    };
+                    let draw = SimDuration::from_secs_f64(
+                        self.nodes[node as usize].rng.exp(lag.as_secs_f64()),
+                    ) + net;
+                    match mode {
+                        Replication::Async => {
+                            if let Kind::Db(d) = &mut self.nodes[node as usize].kind {
+                                d.unreplicated += 1;
+                            }
+                            let sent_ms = (self.now.0 / 1_000_000) as u32;
+                            self.schedule(
+                                self.now + draw,
+                                Action::Replicate {
+                                    replica: r,
+                                    primary: node,
+                                    key: f.key,
+                                    version: v,
+                                    epoch,
+                                    sent_ms,
+                                },
+                            );
+                        }
+                        Replication::Sync => {
+                            slowest = slowest.max(draw);
+                            if let Kind::Db(rd) = &mut self.nodes[r as usize].kind {
+                                if let Some(s) = rd.versions.get_mut(key) {
+                                    *s = (*s).max(v);
+                                }
+                            }
+                            self.window_counters.replicated += 1;
+                            self.window_counters.replication_lag_ns += draw.0;
+                        }
+                    }
+                }
+                if slowest.0 > 0 {
+                    self.frames[frame as usize].version = v;
+                    self.schedule(self.now + slowest, Action::Wake { frame });
+                } else {
+                    self.finish(frame, Ok(v));
+                }
+            }
+        }
+    }
+
+    /// Every member of the database group `member` belongs to (the group's address lists them).
+    fn group_replicas(&self, member: NodeId) -> Vec<NodeId> {
+        for (i, n) in self.nodes.iter().enumerate() {
+            if let Kind::Db(d) = &n.kind {
+                if d.spec.replicas.contains(&member) {
+                    let mut all = vec![i as NodeId];
+                    all.extend(d.spec.replicas.iter().copied());
+                    return all;
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_replicate(
+        &mut self,
+        replica: NodeId,
+        primary: NodeId,
+        key: u32,
+        version: u32,
+        epoch: u32,
+        sent_ms: u32,
+    ) {
+        if let Kind::Db(p) = &mut self.nodes[primary as usize].kind {
+            p.unreplicated = p.unreplicated.saturating_sub(1);
+        }
+        // A write still in the primary's outbox when it crashed never arrives.
+        if self.nodes[primary as usize].epoch != epoch || !self.nodes[replica as usize].up {
+            return;
+        }
+        let now_ms = (self.now.0 / 1_000_000) as u32;
+        if let Kind::Db(r) = &mut self.nodes[replica as usize].kind {
+            if let Some(s) = r.versions.get_mut(key as usize) {
+                *s = (*s).max(version);
+            }
+        }
+        self.window_counters.replicated += 1;
+        self.window_counters.replication_lag_ns +=
+            u64::from(now_ms.saturating_sub(sent_ms)) * 1_000_000;
+    }
+
+    /// Promotes the most up-to-date healthy replica if the group's primary is still down.
+    /// Writes the old primary had acknowledged but the new one lacks are lost and counted.
+    fn on_failover(&mut self, group: NodeId, epoch: u32) {
+        let Kind::Db(g) = &self.nodes[group as usize].kind else {
+            return;
+        };
+        let old = g.primary;
+        if self.nodes[old as usize].up || self.nodes[old as usize].epoch != epoch {
+            return;
+        }
+        let members: Vec<NodeId> = std::iter::once(group)
+            .chain(g.spec.replicas.iter().copied())
+            .filter(|&m| m != old && self.nodes[m as usize].up)
+            .collect();
+        let old_versions = match &self.nodes[old as usize].kind {
+            Kind::Db(d) => d.versions.clone(),
+            _ => return,
+        };
+        let missing = |m: NodeId| -> u64 {
+            match &self.nodes[m as usize].kind {
+                Kind::Db(d) => old_versions
+                    .iter()
+                    .zip(&d.versions)
+                    .map(|(&o, &n)| u64::from(o.saturating_sub(n)))
+                    .sum(),
+                _ => u64::MAX,
+            }
+        };
+        let Some(best) = members.iter().copied().min_by_key(|&m| (missing(m), m)) else {
+            return;
+        };
+        self.window_counters.lost_writes += missing(best);
+        if let Kind::Db(d) = &self.nodes[best as usize].kind {
+            for (t, &v) in self.truth.iter_mut().zip(&d.versions) {
+                if *t > v {
+                    *t = v;
+                }
+            }
+        }
+        if let Kind::Db(g) = &mut self.nodes[group as usize].kind {
+            g.primary = best;
+        }
+    }
+
+    // ----- CDN -----------------------------------------------------------------------------
+
+    fn cdn_deliver(&mut self, frame: FrameId) {
+        let f = self.frames[frame as usize];
+        let now = self.now.0;
+        let n = &mut self.nodes[f.node as usize];
+        let Kind::Cdn(cdn) = &mut n.kind else { return };
+        let current = cdn.asset_version;
+        let object = (cdn.spec.object_kb * 1024.0) as u64;
+        let (found, _) = cdn.store.get(f.key, now);
+        let hit = match found {
+            // A versioned URL never matches an old copy: the old URL is simply not requested.
+            Lookup::Hit { version } => {
+                if cdn.spec.invalidation == Invalidation::Versioned && version < current {
+                    None
+                } else {
+                    Some(version)
+                }
+            }
+            Lookup::Miss => None,
+        };
+        match hit {
+            Some(version) => {
+                n.win.hits += 1;
+                self.window_counters.cdn_hits += 1;
+                self.window_counters.cdn_egress_bytes += object;
+                if version < current {
+                    self.window_counters.stale_responses += 1;
+                }
+                self.finish(frame, Ok(version));
+            }
+            None => {
+                n.win.misses += 1;
+                self.window_counters.cdn_misses += 1;
+                let origin = cdn.spec.origin;
+                self.frames[frame as usize].version = current;
+                self.call(
+                    frame,
+                    f.req,
+                    f.node,
+                    origin,
+                    Op::Static,
+                    f.key,
+                    SimDuration::ZERO,
+                );
+            }
+        }
+    }
+
+    fn cdn_resume(&mut self, frame: FrameId, outcome: Outcome) {
+        let f = self.frames[frame as usize];
+        let now = self.now.0;
+        if outcome.is_ok() {
+            let n = &mut self.nodes[f.node as usize];
+            if let Kind::Cdn(cdn) = &mut n.kind {
+                cdn.store.put(f.key, f.version, now, false);
+                self.window_counters.cdn_egress_bytes += (cdn.spec.object_kb * 1024.0) as u64;
+            }
+        }
+        let v = f.version;
+        self.finish(frame, outcome.map(|_| v));
+    }
+
+    // ----- message queue -------------------------------------------------------------------
+
+    /// A publish is acknowledged after the broker's constant publish time; the job itself
+    /// becomes a background frame waiting for a consumer.
+    fn queue_publish(&mut self, frame: FrameId) {
+        let f = self.frames[frame as usize];
+        let Kind::Queue(q) = &self.nodes[f.node as usize].kind else {
+            return;
+        };
+        let publish = q.spec.publish_service;
+        self.window_counters.jobs_published += 1;
+        let job = self.new_frame(Frame {
+            req: NIL,
+            parent: NIL,
+            op: Op::Job,
+            born: self.now,
+            ..f
+        });
+        self.enter(job);
+        self.frames[frame as usize].version = f.version;
+        if publish.0 == 0 {
+            self.finish(frame, Ok(f.version));
+        } else {
+            self.schedule(self.now + publish, Action::Wake { frame });
+        }
+    }
+
+    // ----- sharded database ----------------------------------------------------------------
+
+    fn shard_for(&self, router: &RouterRt, key: u64) -> Option<NodeId> {
+        let map = router.map.as_ref()?;
+        let mut shard = map.shard_of(key);
+        if let Some(old) = &router.old {
+            let k = key as usize;
+            let done = router
+                .migrated
+                .get(k / 64)
+                .is_some_and(|w| w & (1 << (k % 64)) != 0);
+            if !done {
+                shard = old.shard_of(key);
+            }
+        }
+        router.spec.shards.get(shard as usize).copied()
+    }
+
+    fn router_deliver(&mut self, frame: FrameId) {
+        let f = self.frames[frame as usize];
+        if !self.nodes[f.node as usize].up {
+            self.finish(frame, Err(ErrorCause::NodeDown));
+            return;
+        }
+        let Kind::Router(r) = &self.nodes[f.node as usize].kind else {
+            return;
+        };
+        let (hot_keys, salt, space) = (r.spec.hot_keys, r.spec.salt, r.spec.key_space.max(1));
+        let hot = f.key < hot_keys && salt > 1;
+        if hot && f.op == Op::Read {
+            // Scatter-gather: the key's rows live under every salt suffix.
+            let targets: Vec<Option<NodeId>> = (0..salt)
+                .map(|s| self.shard_for(r, salted_key(f.key as u64, s) % u64::from(space)))
+                .collect();
+            self.frames[frame as usize].pending = salt as u16;
+            for t in targets {
+                match t {
+                    Some(t) => self.call(frame, f.req, f.node, t, f.op, f.key, SimDuration::ZERO),
+                    None => self.router_resume(frame, Err(ErrorCause::NoRoute)),
+                }
+            }
+            return;
+        }
+        let shard_key = if hot {
+            let s = self.nodes[f.node as usize].rng.below(u64::from(salt)) as u32;
+            salted_key(f.key as u64, s) % u64::from(space)
+        } else {
+            f.key as u64
+        };
+        let Kind::Router(r) = &self.nodes[f.node as usize].kind else {
+            return;
+        };
+        match self.shard_for(r, shard_key) {
+            Some(t) => {
+                self.frames[frame as usize].pending = 1;
+                self.call(frame, f.req, f.node, t, f.op, f.key, SimDuration::ZERO)
+            }
+            None => self.finish(frame, Err(ErrorCause::NoRoute)),
+        }
+    }
+
+    fn router_resume(&mut self, frame: FrameId, outcome: Outcome) {
+        let f = &mut self.frames[frame as usize];
+        match outcome {
+            Ok(v) => f.version = f.version.max(v),
+            Err(e) => {
+                f.err.get_or_insert(e);
+            }
+        }
+        f.pending = f.pending.saturating_sub(1);
+        if f.pending == 0 {
+            let result = match f.err {
+                Some(e) => Err(e),
+                None => Ok(f.version),
+            };
+            self.finish(frame, result);
+        }
+    }
+
+    /// k → k+1 shards: counts the keys whose shard changes and starts copying them to their new
+    /// shard at the migration rate; until a key has arrived it is still served by its old shard.
+    fn reshard(&mut self, node: NodeId) {
+        let Some(Kind::Router(r)) = self.kind_mut(node) else {
+            return;
+        };
+        let Some(map) = r.map.clone() else { return };
+        if r.old.is_some() || map.shards() as usize >= r.spec.shards.len() {
+            return;
+        }
+        let Ok(next) = ShardMap::new(r.spec.strategy, map.shards() + 1, r.spec.key_space as u64)
+        else {
+            return;
+        };
+        let space = r.spec.key_space;
+        r.to_move = (0..space)
+            .filter(|&k| map.shard_of(k as u64) != next.shard_of(k as u64))
+            .collect();
+        r.next_move = 0;
+        r.migrated = vec![0; (space as usize).div_ceil(64)];
+        // Keys that stay put count as already migrated.
+        let mut moving = vec![false; space as usize];
+        for &k in &r.to_move {
+            moving[k as usize] = true;
+        }
+        for (k, m) in moving.iter().enumerate() {
+            if !m {
+                r.migrated[k / 64] |= 1 << (k % 64);
+            }
+        }
+        let moved = r.to_move.len() as u64;
+        r.old = Some(map);
+        r.map = Some(next);
+        self.window_counters.keys_moved += moved;
+        self.schedule(self.now, Action::Migrate { node });
+    }
+
+    fn on_migrate(&mut self, node: NodeId) {
+        const TICK_S: f64 = 0.1;
+        let Kind::Router(r) = &mut self.nodes[node as usize].kind else {
+            return;
+        };
+        let batch = (r.spec.migration_rps * TICK_S).ceil().max(1.0) as usize;
+        let end = (r.next_move + batch).min(r.to_move.len());
+        let keys: Vec<u32> = r.to_move[r.next_move..end].to_vec();
+        r.next_move = end;
+        let finished = end >= r.to_move.len();
+        let mut copies = Vec::with_capacity(keys.len());
+        for &k in &keys {
+            r.migrated[k as usize / 64] |= 1 << (k % 64);
+            let from = r
+                .old
+                .as_ref()
+                .map(|m| m.shard_of(k as u64))
+                .and_then(|s| r.spec.shards.get(s as usize).copied());
+            let to = r
+                .map
+                .as_ref()
+                .map(|m| m.shard_of(k as u64))
+                .and_then(|s| r.spec.shards.get(s as usize).copied());
+            if let (Some(from), Some(to)) = (from, to) {
+                copies.push((k, from, to));
+            }
+        }
+        if finished {
+            r.old = None;
+            r.to_move = Vec::new();
+        }
+        for (k, from, to) in copies {
+            let version = match &self.nodes[from as usize].kind {
+                Kind::Db(d) => d.versions.get(k as usize).copied().unwrap_or(0),
+                _ => 0,
+            };
+            // The copy is a write the new shard must serve: the migration load.
+            let frame = self.new_frame(Frame {
+                req: NIL,
+                parent: NIL,
+                node: to,
+                op: Op::Migrate,
+                step: 1,
+                pending: 0,
+                key: k,
+                version,
+                epoch: 0,
+                aux: 0,
+                err: None,
+                born: self.now,
+            });
+            self.enter(frame);
+            self.window_counters.keys_migrated += 1;
+        }
+        if !finished {
+            self.schedule(
+                self.now + SimDuration::from_secs_f64(TICK_S),
+                Action::Migrate { node },
+            );
+        }
+    }
+
+    // ----- faults --------------------------------------------------------------------------
+
+    fn kill(&mut self, node: NodeId) {
+        let now = self.now;
+        let Some(n) = self.nodes.get_mut(node as usize) else {
+            return;
+        };
+        if !n.up || matches!(n.kind, Kind::Users(_) | Kind::Dns(_)) {
+            return;
+        }
+        n.station.account(now);
+        n.up = false;
+        n.epoch = n.epoch.wrapping_add(1);
+        // Frames in service fail when their ServiceDone fires with a stale epoch, and frames
+        // holding a thread while waiting downstream fail when their child returns; the workers
+        // are freed now.
+        n.station.busy = 0;
+        let durable = matches!(n.kind, Kind::Queue(_));
+        let lost: Vec<FrameId> = if durable {
+            Vec::new()
+        } else {
+            n.win.errors += n.station.queue.len() as u64;
+            n.station.queue.drain(..).collect()
+        };
+        let epoch = n.epoch;
+        let mut lost_dirty = Vec::new();
+        match &mut n.kind {
+            Kind::Server(s) => s.sessions.clear(),
+            Kind::Cache(c) => lost_dirty = c.store.clear(),
+            Kind::Cdn(c) => {
+                c.store.clear();
+            }
+            _ => {}
+        }
+        for d in lost_dirty {
+            // The database still has the last flushed version: roll the truth back to it.
+            let stored = self.db_version_behind(node, d.key);
+            self.window_counters.lost_writes += u64::from(d.version.saturating_sub(stored));
+            if let Some(t) = self.truth.get_mut(d.key as usize) {
+                *t = stored;
+            }
+        }
+        // A dead primary: its group fails over after the configured delay.
+        let groups: Vec<(NodeId, SimDuration)> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| match &g.kind {
+                Kind::Db(d) if d.primary == node && !d.spec.replicas.is_empty() => {
+                    Some((i as NodeId, d.spec.failover_delay))
+                }
+                _ => None,
+            })
+            .collect();
+        for (group, delay) in groups {
+            self.schedule(now + delay, Action::Failover { node: group, epoch });
+        }
+        for frame in lost {
+            self.finish(frame, Err(ErrorCause::NodeDown));
+        }
+    }
+
+    fn db_version_behind(&self, cache: NodeId, key: u32) -> u32 {
+        let Kind::Cache(c) = &self.nodes[cache as usize].kind else {
+            return 0;
+        };
+        let Some(db) = c.spec.backend else { return 0 };
+        let Kind::Db(g) = &self.nodes[db as usize].kind else {
+            return 0;
+        };
+        match &self.nodes[g.primary as usize].kind {
+            Kind::Db(p) => p.versions.get(key as usize).copied().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    fn restore(&mut self, node: NodeId) {
+        let now = self.now;
+        let Some(n) = self.nodes.get_mut(node as usize) else {
+            return;
+        };
+        if n.up {
+            return;
+        }
+        n.station.account(now);
+        n.up = true;
+        // A database member that comes back resynchronises from its group's primary and
+        // rejoins as a replica if someone else was promoted meanwhile.
+        let primary = self.nodes.iter().find_map(|g| match &g.kind {
+            Kind::Db(d) if d.spec.replicas.contains(&node) || d.primary == node => Some(d.primary),
+            _ => None,
+        });
+        if let Some(p) = primary.filter(|&p| p != node) {
+            if let Kind::Db(pd) = &self.nodes[p as usize].kind {
+                let versions = pd.versions.clone();
+                if let Kind::Db(d) = &mut self.nodes[node as usize].kind {
+                    d.versions = versions;
+                }
+            }
+        }
+        self.free_worker_fill(node);
+    }
+
+    // ----- windows -------------------------------------------------------------------------
+
+    fn on_window_end(&mut self) {
+        let now = self.now;
+        let len = now.since(self.window_start);
+        let len_ns = len.0.max(1) as f64;
+        let after_warmup = self.window_start >= self.warmup_end;
+        let mut backlog = 0u64;
+        let mut unreplicated = 0u64;
+        let nodes = self
+            .nodes
+            .iter_mut()
+            .enumerate()
+            .filter(|(_, n)| !matches!(n.kind, Kind::Users(_) | Kind::Dns(_)))
+            .map(|(id, n)| {
+                n.station.account(now);
+                let outstanding = match &n.kind {
+                    Kind::Queue(_) => {
+                        backlog += n.station.queue.len() as u64;
+                        0
+                    }
+                    Kind::Db(d) => {
+                        unreplicated += d.unreplicated;
+                        0
+                    }
+                    Kind::Lb(lb) => lb.outstanding.iter().map(|&o| o as u64).sum(),
+                    _ => 0,
+                };
+                let stats = NodeStats {
+                    id: id as u32,
+                    utilization: n.station.busy_area as f64
+                        / (len_ns * n.station.workers.max(1) as f64),
+                    mean_queue: n.station.queue_area as f64 / len_ns,
+                    queue_len: n.station.queue.len() as u64,
+                    served: n.win.served,
+                    errors: n.win.errors,
+                    hit_ratio: hit_ratio(&n.kind, n.win),
+                    up: n.up,
+                    outstanding,
+                };
+                if after_warmup {
+                    n.total_busy_area += n.station.busy_area;
+                    n.total_queue_area += n.station.queue_area;
+                    n.total.served += n.win.served;
+                    n.total.errors += n.win.errors;
+                    n.total.hits += n.win.hits;
+                    n.total.misses += n.win.misses;
+                }
+                n.station.busy_area = 0;
+                n.station.queue_area = 0;
+                n.win = NodeCount::default();
+                stats
+            })
+            .collect();
+        let c = self.window_counters;
+        let len_s = len.as_secs_f64().max(1e-9);
+        self.outbox.push(WindowStats {
+            index: self.window_index,
+            start_s: self.window_start.as_secs_f64(),
+            len_s: len.as_secs_f64(),
+            generated: self.window_generated,
+            completed: self.window_completed,
+            errors: self.window_errors,
+            latency: self.window_hist.summary(),
+            throughput_rps: self.window_completed as f64 / len_s,
+            in_flight: self.all.in_flight,
+            nodes,
+            counters: c,
+            cache_hit_ratio: c.cache_hit_ratio(),
+            cdn_hit_ratio: c.cdn_hit_ratio(),
+            replication_lag_ms: c.mean_replication_lag_ms(),
+            unreplicated_writes: unreplicated,
+            job_backlog: backlog,
+            job_latency: self.window_jobs.summary(),
+            cost_per_hour_usd: self.fixed_cost_per_hour()
+                + egress_usd_per_hour(&self.nodes, &c, len_s),
+        });
+        if after_warmup {
+            self.total_hist.merge(&self.window_hist);
+            self.total_jobs.merge(&self.window_jobs);
+            self.total_generated += self.window_generated;
+            self.total_completed += self.window_completed;
+            let e = self.window_errors;
+            self.total_errors.timeout += e.timeout;
+            self.total_errors.rejected += e.rejected;
+            self.total_errors.no_route += e.no_route;
+            self.total_errors.node_down += e.node_down;
+            self.total_counters.add(&c);
+        }
+        self.window_index += 1;
+        self.window_start = now;
+        self.window_hist.reset();
+        self.window_jobs.reset();
+        self.window_generated = 0;
+        self.window_completed = 0;
+        self.window_errors = ErrorCounts::default();
+        self.window_counters = Counters::default();
+        self.schedule(now + self.window_len, Action::WindowEnd);
     }
 }
 
-fn timeout_of(nodes: &[NodeRt], source: NodeId) -> Option<SimDuration> {
-    match nodes.get(source as usize) {
-        Some(NodeRt::Users(users)) => Some(users.spec.timeout),
+fn lb_pick(lb: &mut LbRt, rng: &mut SimRng, user: u32) -> Option<usize> {
+    let n = lb.spec.targets.len();
+    let healthy = |i: usize| lb.healthy[i];
+    let count = (0..n).filter(|&i| healthy(i)).count();
+    if count == 0 {
+        return None;
+    }
+    if lb.spec.sticky {
+        let u = user as usize;
+        if lb.sticky.len() <= u {
+            lb.sticky.resize(u + 1, 0);
+        }
+        let slot = lb.sticky[u] as usize;
+        if slot > 0 && healthy(slot - 1) {
+            return Some(slot - 1);
+        }
+    }
+    let nth_healthy = |k: usize| (0..n).filter(|&i| lb.healthy[i]).nth(k);
+    let pick = match lb.spec.policy {
+        LbPolicy::RoundRobin => {
+            let mut i = lb.next;
+            loop {
+                i = (i + 1) % n;
+                if healthy(i) {
+                    break;
+                }
+            }
+            lb.next = i;
+            Some(i)
+        }
+        LbPolicy::Random => nth_healthy(rng.below(count as u64) as usize),
+        LbPolicy::IpHash => nth_healthy((hash64(u64::from(user)) % count as u64) as usize),
+        LbPolicy::LeastConnections => (0..n)
+            .filter(|&i| healthy(i))
+            .min_by_key(|&i| (lb.outstanding[i], i)),
+        LbPolicy::PowerOfTwo => {
+            let a = nth_healthy(rng.below(count as u64) as usize);
+            let b = if count > 1 {
+                let mut k = rng.below(count as u64 - 1) as usize;
+                let ka = a
+                    .map(|a| (0..a).filter(|&i| lb.healthy[i]).count())
+                    .unwrap_or(0);
+                if k >= ka {
+                    k += 1;
+                }
+                nth_healthy(k)
+            } else {
+                a
+            };
+            match (a, b) {
+                (Some(a), Some(b)) if lb.outstanding[b] < lb.outstanding[a] => Some(b),
+                (a, _) => a,
+            }
+        }
+    };
+    if lb.spec.sticky {
+        if let Some(i) = pick {
+            lb.sticky[user as usize] = (i + 1) as u16;
+        }
+    }
+    pick
+}
+
+fn hit_ratio(kind: &Kind, c: NodeCount) -> Option<f64> {
+    match kind {
+        Kind::Cache(_) | Kind::Cdn(_) => {
+            let n = c.hits + c.misses;
+            Some(if n == 0 {
+                0.0
+            } else {
+                c.hits as f64 / n as f64
+            })
+        }
         _ => None,
     }
+}
+
+/// CDN egress in a period, expressed as dollars per hour at that period's pace.
+fn egress_usd_per_hour(nodes: &[NodeRt], c: &Counters, secs: f64) -> f64 {
+    let price = nodes
+        .iter()
+        .find_map(|n| match &n.kind {
+            Kind::Cdn(cdn) => Some(cdn.spec.egress_usd_per_gb),
+            _ => None,
+        })
+        .unwrap_or(0.0);
+    if secs <= 0.0 {
+        return 0.0;
+    }
+    c.cdn_egress_bytes as f64 / 1e9 * price * 3600.0 / secs
 }
 
 fn ratio(a: f64, b: f64) -> f64 {
@@ -667,24 +2548,5 @@ fn ratio(a: f64, b: f64) -> f64 {
         a / b
     } else {
         0.0
-    }
-}
-
-impl StationRt {
-    /// Adds the time since the last change to the busy and queue integrals.
-    #[inline]
-    fn account(&mut self, now: SimTime) {
-        let dt = now.since(self.last_change).0 as u128;
-        self.busy_area += dt * self.busy as u128;
-        self.queue_area += dt * self.queue.len() as u128;
-        self.last_change = now;
-    }
-
-    fn areas_until(&self, now: SimTime) -> (u128, u128) {
-        let dt = now.since(self.last_change).0 as u128;
-        (
-            self.total_busy_area + self.busy_area + dt * self.busy as u128,
-            self.total_queue_area + self.queue_area + dt * self.queue.len() as u128,
-        )
     }
 }

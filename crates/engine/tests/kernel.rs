@@ -16,30 +16,33 @@ fn queue_model(
 ) -> Model {
     Model {
         nodes: vec![
-            NodeSpec {
-                key: "users".into(),
-                kind: NodeKind::Users(UsersSpec {
+            NodeSpec::new(
+                "users",
+                NodeKind::Users(UsersSpec {
                     users: 1,
                     rate_rps,
                     entry: 1,
                     rtt: SimDuration::ZERO,
                     timeout: SimDuration::from_secs_f64(timeout_s),
+                    ..UsersSpec::default()
                 }),
-            },
-            NodeSpec {
-                key: "server".into(),
-                kind: NodeKind::Server(ServerSpec {
+            ),
+            NodeSpec::new(
+                "server",
+                NodeKind::Server(ServerSpec {
                     workers,
                     queue_capacity,
                     service: Dist::Exponential {
                         mean_s: mean_service_s,
                     },
                     cost_per_hour_usd: 0.096,
+                    ..ServerSpec::default()
                 }),
-            },
+            ),
         ],
         window: SimDuration::from_secs(1),
         warmup: SimDuration::from_secs(50),
+        ..Model::default()
     }
 }
 
@@ -65,6 +68,7 @@ fn mm1_mean_and_p99_match_theory() {
             report.latency.p99_ms
         );
         let util = report.nodes[0].utilization;
+        assert_eq!(report.nodes[0].key, "server");
         assert!((util - lambda / mu).abs() < 0.01, "utilisation {util}");
     }
 }
@@ -150,14 +154,15 @@ fn overload_drives_p99_up_then_errors_and_recovers() {
 #[test]
 fn dns_lookups_only_when_the_cached_answer_expires() {
     let mut model = queue_model(100.0, 0.001, 4, 100, 5.0);
-    model.nodes.push(NodeSpec {
-        key: "dns".into(),
-        kind: NodeKind::Dns(DnsSpec {
+    model.nodes.push(NodeSpec::new(
+        "dns",
+        NodeKind::Dns(DnsSpec {
             lookup: SimDuration::from_millis(50),
             ttl: SimDuration::from_secs(60),
             target: 1,
+            targets: vec![],
         }),
-    });
+    ));
     if let NodeKind::Users(users) = &mut model.nodes[0].kind {
         users.entry = 2;
         users.users = 10;
