@@ -1,0 +1,342 @@
+//! The chapter's mechanisms produce their effects from requests and keys: health-check detection,
+//! failover losses, write-back losses, forced logins, stale CDN copies, queue backlogs; and every
+//! request is accounted for under every kind of fault.
+
+use scalelab_engine::dist::Dist;
+use scalelab_engine::model::{
+    CacheSpec, CdnSpec, DbSpec, DnsSpec, Invalidation, LbPolicy, LbSpec, QueueSpec, ServerSpec,
+    Sessions, UsersSpec, WriteStrategy,
+};
+use scalelab_engine::{Command, Model, NodeKind, NodeSpec, SimDuration, SimTime, Simulation};
+
+const LB: u32 = 2;
+const WEB0: u32 = 3;
+const CACHE: u32 = 6;
+const DB: u32 = 7;
+const QUEUE: u32 = 10;
+const CDN: u32 = 11;
+
+/// users → DNS → LB → 3 web servers → write-back cache → DB with 2 async replicas; writes
+/// publish jobs; static assets through a CDN.
+fn stack(policy: LbPolicy, sticky: bool, write: WriteStrategy) -> Model {
+    let web = |i: u32| {
+        NodeSpec::new(
+            format!("web{i}"),
+            NodeKind::Server(ServerSpec {
+                workers: 32,
+                queue_capacity: 500,
+                service: Dist::Exponential { mean_s: 0.005 },
+                sessions: Sessions::InServer,
+                data: Some(CACHE),
+                publish: Some(QUEUE),
+                cost_per_hour_usd: 0.096,
+            }),
+        )
+    };
+    let replica = |i: u32| NodeSpec::new(format!("db/r{i}"), NodeKind::Database(DbSpec::default()));
+    Model {
+        nodes: vec![
+            NodeSpec::new(
+                "users",
+                NodeKind::Users(UsersSpec {
+                    users: 2_000,
+                    rate_rps: 1_000.0,
+                    entry: 1,
+                    cdn: Some(CDN),
+                    rtt: SimDuration::from_millis(40),
+                    timeout: SimDuration::from_secs(2),
+                    read_fraction: 0.9,
+                    static_fraction: 0.3,
+                    keys: 5_000,
+                    zipf_alpha: 0.9,
+                    static_objects: 200,
+                    ..UsersSpec::default()
+                }),
+            ),
+            NodeSpec::new(
+                "dns",
+                NodeKind::Dns(DnsSpec {
+                    lookup: SimDuration::from_millis(20),
+                    ttl: SimDuration::from_secs(60),
+                    target: LB,
+                    targets: vec![LB],
+                }),
+            ),
+            NodeSpec::new(
+                "lb",
+                NodeKind::LoadBalancer(LbSpec {
+                    policy,
+                    targets: vec![WEB0, WEB0 + 1, WEB0 + 2],
+                    health_interval: SimDuration::from_secs(2),
+                    health_threshold: 3,
+                    sticky,
+                    cost_per_hour_usd: 0.0225,
+                }),
+            ),
+            web(0),
+            web(1),
+            web(2),
+            NodeSpec::new(
+                "cache",
+                NodeKind::Cache(CacheSpec {
+                    capacity: 1_000,
+                    ttl: SimDuration::from_secs(30),
+                    write,
+                    backend: Some(DB),
+                    ..CacheSpec::default()
+                }),
+            ),
+            NodeSpec::new(
+                "db",
+                NodeKind::Database(DbSpec {
+                    replicas: vec![DB + 1, DB + 2],
+                    lag: SimDuration::from_millis(500),
+                    failover_delay: SimDuration::from_secs(5),
+                    ..DbSpec::default()
+                }),
+            ),
+            replica(1),
+            replica(2),
+            NodeSpec::new(
+                "queue",
+                NodeKind::Queue(QueueSpec {
+                    consumers: 4,
+                    job_service: Dist::Exponential { mean_s: 0.03 },
+                    ..QueueSpec::default()
+                }),
+            ),
+            NodeSpec::new(
+                "cdn",
+                NodeKind::Cdn(CdnSpec {
+                    capacity: 100,
+                    ttl: SimDuration::from_secs(600),
+                    invalidation: Invalidation::Ttl,
+                    origin: LB,
+                    ..CdnSpec::default()
+                }),
+            ),
+        ],
+        window: SimDuration::from_secs(1),
+        warmup: SimDuration::ZERO,
+        ..Model::default()
+    }
+}
+
+fn conserved(sim: &Simulation, when: &str) {
+    let c = sim.conservation();
+    assert_eq!(
+        c.generated,
+        c.completed + c.failed + c.in_flight,
+        "{when}: {c:?}"
+    );
+}
+
+#[test]
+fn requests_are_conserved_under_every_fault() {
+    let faults: [(&str, Command, Command); 8] = [
+        (
+            "web",
+            Command::Kill { node: WEB0 },
+            Command::Restore { node: WEB0 },
+        ),
+        (
+            "lb",
+            Command::Kill { node: LB },
+            Command::Restore { node: LB },
+        ),
+        (
+            "cache",
+            Command::Kill { node: CACHE },
+            Command::Restore { node: CACHE },
+        ),
+        (
+            "db primary",
+            Command::Kill { node: DB },
+            Command::Restore { node: DB },
+        ),
+        (
+            "replica",
+            Command::Kill { node: DB + 1 },
+            Command::Restore { node: DB + 1 },
+        ),
+        (
+            "queue",
+            Command::Kill { node: QUEUE },
+            Command::Restore { node: QUEUE },
+        ),
+        (
+            "cdn",
+            Command::Kill { node: CDN },
+            Command::Restore { node: CDN },
+        ),
+        (
+            "slow web",
+            Command::Slow {
+                node: WEB0,
+                factor: 20.0,
+            },
+            Command::Slow {
+                node: WEB0,
+                factor: 1.0,
+            },
+        ),
+    ];
+    for (name, fault, repair) in faults {
+        let mut sim = Simulation::new(
+            &stack(LbPolicy::RoundRobin, false, WriteStrategy::WriteBack),
+            4,
+        );
+        sim.run_until(SimTime::from_secs_f64(5.0));
+        sim.apply(fault);
+        sim.run_until(SimTime::from_secs_f64(12.0));
+        conserved(&sim, name);
+        sim.apply(repair);
+        sim.run_until(SimTime::from_secs_f64(20.0));
+        conserved(&sim, name);
+        let last = sim.drain_windows().pop().expect("windows");
+        assert!(
+            last.completed > 500,
+            "{name}: the system recovers: {last:?}"
+        );
+    }
+    // Region-wide faults and partitions.
+    let mut m = stack(LbPolicy::RoundRobin, false, WriteStrategy::WriteAround);
+    m.regions = vec!["a".into(), "b".into()];
+    m.latency = vec![
+        SimDuration::ZERO,
+        SimDuration::from_millis(40),
+        SimDuration::from_millis(40),
+        SimDuration::ZERO,
+    ];
+    m.nodes[(DB + 2) as usize].region = 1;
+    let mut sim = Simulation::new(&m, 4);
+    for (at, cmd) in [
+        (5.0, Command::Partition { a: 0, b: 1 }),
+        (8.0, Command::Heal { a: 0, b: 1 }),
+        (10.0, Command::KillRegion { region: 0 }),
+        (12.0, Command::RestoreRegion { region: 0 }),
+        (14.0, Command::Deploy { node: CDN }),
+    ] {
+        sim.run_until(SimTime::from_secs_f64(at));
+        conserved(&sim, "regions");
+        sim.apply(cmd);
+    }
+    sim.run_until(SimTime::from_secs_f64(20.0));
+    conserved(&sim, "regions");
+}
+
+#[test]
+fn a_dead_server_costs_errors_only_until_health_checks_notice() {
+    let mut sim = Simulation::new(
+        &stack(LbPolicy::RoundRobin, false, WriteStrategy::WriteAround),
+        9,
+    );
+    sim.run_until(SimTime::from_secs_f64(10.0));
+    sim.apply(Command::Kill { node: WEB0 });
+    sim.run_until(SimTime::from_secs_f64(30.0));
+    let w = sim.drain_windows();
+    let down = |i: usize| w[i].errors.node_down;
+    // Detection takes interval × threshold = 6 s: errors during it, none after.
+    assert!(down(11) > 20 && down(14) > 20, "{:?}", &w[11].errors);
+    assert_eq!((18..30).map(down).sum::<u64>(), 0);
+}
+
+#[test]
+fn sticky_in_memory_sessions_are_lost_with_their_server() {
+    let mut sim = Simulation::new(
+        &stack(LbPolicy::RoundRobin, true, WriteStrategy::WriteAround),
+        3,
+    );
+    sim.run_until(SimTime::from_secs_f64(20.0));
+    let before: u64 = sim
+        .drain_windows()
+        .iter()
+        .map(|w| w.counters.lost_sessions)
+        .sum();
+    assert_eq!(before, 0, "sticky sessions keep users on their server");
+    sim.apply(Command::Kill { node: WEB0 });
+    sim.run_until(SimTime::from_secs_f64(40.0));
+    let after: u64 = sim
+        .drain_windows()
+        .iter()
+        .map(|w| w.counters.lost_sessions)
+        .sum();
+    // About a third of the 2,000 users lived on the dead server.
+    assert!((400..=900).contains(&after), "forced logins {after}");
+}
+
+#[test]
+fn write_back_loses_buffered_writes_and_failover_loses_unreplicated_ones() {
+    let mut sim = Simulation::new(
+        &stack(LbPolicy::RoundRobin, false, WriteStrategy::WriteBack),
+        5,
+    );
+    sim.run_until(SimTime::from_secs_f64(10.3));
+    sim.apply(Command::Kill { node: CACHE });
+    sim.run_until(SimTime::from_secs_f64(11.0));
+    let lost: u64 = sim
+        .drain_windows()
+        .iter()
+        .map(|w| w.counters.lost_writes)
+        .sum();
+    assert!(lost > 5, "write-back buffered writes lost: {lost}");
+
+    let mut sim = Simulation::new(
+        &stack(LbPolicy::RoundRobin, false, WriteStrategy::WriteAround),
+        5,
+    );
+    sim.run_until(SimTime::from_secs_f64(10.0));
+    sim.apply(Command::Kill { node: DB });
+    sim.run_until(SimTime::from_secs_f64(30.0));
+    let w = sim.drain_windows();
+    let lost: u64 = w.iter().map(|w| w.counters.lost_writes).sum();
+    // ~70 writes/s with 0.5 s mean lag: tens of writes in flight to the replicas.
+    assert!(lost > 5, "unreplicated writes lost at promotion: {lost}");
+    // Writes fail until the promotion after 5 s, then succeed again.
+    assert!(w[12].errors.node_down > 0);
+    assert_eq!(w[20..].iter().map(|w| w.errors.total()).sum::<u64>(), 0);
+}
+
+#[test]
+fn cdn_serves_stale_copies_until_purge_but_never_with_versioned_urls() {
+    for (invalidation, stale_expected) in [
+        (Invalidation::Ttl, true),
+        (Invalidation::Purge, true),
+        (Invalidation::Versioned, false),
+    ] {
+        let mut m = stack(LbPolicy::RoundRobin, false, WriteStrategy::WriteAround);
+        if let NodeKind::Cdn(c) = &mut m.nodes[CDN as usize].kind {
+            c.invalidation = invalidation;
+        }
+        let mut sim = Simulation::new(&m, 8);
+        sim.run_until(SimTime::from_secs_f64(10.0));
+        sim.apply(Command::Deploy { node: CDN });
+        sim.run_until(SimTime::from_secs_f64(30.0));
+        let w = sim.drain_windows();
+        let stale: u64 = w.iter().map(|w| w.counters.stale_responses).sum();
+        assert_eq!(stale > 0, stale_expected, "{invalidation:?}: {stale}");
+        let late: u64 = w[20..].iter().map(|w| w.counters.stale_responses).sum();
+        if invalidation == Invalidation::Purge {
+            assert_eq!(late, 0, "after the purge delay nothing stale is served");
+        }
+        assert!(w[5].cdn_hit_ratio.unwrap_or(0.0) > 0.8);
+    }
+}
+
+#[test]
+fn a_stopped_worker_pool_grows_the_backlog_which_then_drains() {
+    let mut sim = Simulation::new(
+        &stack(LbPolicy::RoundRobin, false, WriteStrategy::WriteAround),
+        6,
+    );
+    sim.run_until(SimTime::from_secs_f64(5.0));
+    sim.apply(Command::Kill { node: QUEUE });
+    sim.run_until(SimTime::from_secs_f64(15.0));
+    sim.apply(Command::Restore { node: QUEUE });
+    sim.run_until(SimTime::from_secs_f64(40.0));
+    let w = sim.drain_windows();
+    assert!(w[14].job_backlog > 400, "backlog {}", w[14].job_backlog);
+    assert!(w[39].job_backlog < 20, "drained: {}", w[39].job_backlog);
+    // Nothing was lost: producers never saw an error.
+    assert_eq!(w.iter().map(|w| w.errors.total()).sum::<u64>(), 0);
+}
