@@ -10,11 +10,11 @@ step() { printf '\n==> %s\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 step "clippy (native)"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
 step "clippy (wasm32)"
-cargo clippy --workspace --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy --workspace --target wasm32-unknown-unknown -- -D warnings
 step "cargo test"
-cargo test --workspace --locked
+cargo test --workspace
 step "trunk build --release"
 trunk build --release
 step "browser tests (Playwright, Debian chromium)"
