@@ -42,7 +42,8 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let spawned = SimWorker::spawner()
                 .callback(move |wire: String| {
-                    let output = WorkerOutput::from_wire(&wire).unwrap_or_else(|message| WorkerOutput::Error { message });
+                    let output = WorkerOutput::from_wire(&wire)
+                        .unwrap_or_else(|message| WorkerOutput::Error { message });
                     dispatcher.dispatch(Action::FromWorker(output));
                 })
                 .spawn("./scalelab_worker.js");
@@ -77,7 +78,10 @@ pub fn app() -> Html {
     });
     // Effect: the document's language follows the UI's.
     use_effect_with(state.lang, |lang| {
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             let _ = root.set_attribute("lang", lang.code());
         }
     });
@@ -88,7 +92,9 @@ pub fn app() -> Html {
         Callback::from(move |_| dispatcher.dispatch(action.clone()))
     };
     let (users, rate) = match state.users_index().map(|i| &state.design.nodes[i].params) {
-        Some(NodeParams::Users { users, rate_rps, .. }) => (*users, *rate_rps),
+        Some(NodeParams::Users {
+            users, rate_rps, ..
+        }) => (*users, *rate_rps),
         _ => (0, 0.0),
     };
     let on_rate = {
@@ -124,12 +130,25 @@ pub fn app() -> Html {
         Speed::Max => "max".to_string(),
         Speed::Times(x) => format!("{x}"),
     };
-    let server_index = state.design.nodes.iter().position(|n| matches!(n.params, NodeParams::Server { .. }));
+    let server_index = state
+        .design
+        .nodes
+        .iter()
+        .position(|n| matches!(n.params, NodeParams::Server { .. }));
     let server_up = server_index
-        .and_then(|i| state.latest().and_then(|w| w.nodes.iter().find(|n| n.id as usize == i)).map(|n| n.up))
+        .and_then(|i| {
+            state
+                .latest()
+                .and_then(|w| w.nodes.iter().find(|n| n.id as usize == i))
+                .map(|n| n.up)
+        })
         .unwrap_or(true);
     let capacity = server_index.and_then(|i| match &state.design.nodes[i].params {
-        NodeParams::Server { workers, service_ms, .. } => Some(*workers as f64 / (service_ms / 1e3)),
+        NodeParams::Server {
+            workers,
+            service_ms,
+            ..
+        } => Some(*workers as f64 / (service_ms / 1e3)),
         _ => None,
     });
     let status = match state.run {
@@ -253,7 +272,9 @@ fn live_numbers(state: &AppState, lang: Lang) -> Html {
     let errors = latest.map(|w| w.errors).unwrap_or_default();
     let per_s = |n: u64| latest.map_or(0.0, |w| n as f64 / w.len_s.max(1e-9));
     let throughput = latest.map_or(0.0, |w| w.throughput_rps);
-    let utilization = latest.and_then(|w| w.nodes.first()).map_or(0.0, |n| n.utilization);
+    let utilization = latest
+        .and_then(|w| w.nodes.first())
+        .map_or(0.0, |n| n.utilization);
     let cost = state.totals.cost_per_hour_usd;
     html! {
         <dl class="live" id="live" data-windows={state.windows.len().to_string()}>

@@ -32,7 +32,12 @@ fn load_class(utilization: f64) -> &'static str {
 pub fn topology(props: &CanvasProps) -> Html {
     let lang = props.lang;
     let design = &props.design;
-    let stats_of = |index: usize| props.latest.as_ref().and_then(|w| w.nodes.iter().find(|n| n.id as usize == index));
+    let stats_of = |index: usize| {
+        props
+            .latest
+            .as_ref()
+            .and_then(|w| w.nodes.iter().find(|n| n.id as usize == index))
+    };
     let max_x = design.nodes.iter().map(|n| n.x).fold(0.0, f64::max) + NODE_W + 40.0;
     let max_y = design.nodes.iter().map(|n| n.y).fold(0.0, f64::max) + NODE_H + 40.0;
     let edges = design.edges.iter().filter_map(|edge| {
@@ -47,16 +52,8 @@ pub fn topology(props: &CanvasProps) -> Html {
     });
     let nodes = design.nodes.iter().enumerate().map(|(index, node)| {
         let stats = stats_of(index);
-        let (kind, detail) = match &node.params {
-            NodeParams::Users { users, rate_rps, .. } => {
-                (t(lang, Key::KindUsers), format!("{users} · {rate_rps:.0} req/s"))
-            }
-            NodeParams::Dns { ttl_s, .. } => (t(lang, Key::KindDns), format!("TTL {ttl_s:.0} s")),
-            NodeParams::Server { workers, service_ms, .. } => {
-                let capacity = *workers as f64 / (service_ms / 1e3);
-                (t(lang, Key::KindServer), format!("{} · {capacity:.0} req/s", t(lang, Key::ServerRoles)))
-            }
-        };
+        let kind = t(lang, crate::i18n::kind_key(&node.params));
+        let detail = node_detail(&node.params, lang);
         let class = match stats {
             Some(s) if !s.up => "node down".to_string(),
             Some(s) => format!("node {}", load_class(s.utilization)),
@@ -64,7 +61,13 @@ pub fn topology(props: &CanvasProps) -> Html {
         };
         let badge = stats.map(|s| {
             if s.up {
-                format!("{} {:.0}% · {} {}", t(lang, Key::Utilization), s.utilization * 100.0, t(lang, Key::Queue), s.queue_len)
+                format!(
+                    "{} {:.0}% · {} {}",
+                    t(lang, Key::Utilization),
+                    s.utilization * 100.0,
+                    t(lang, Key::Queue),
+                    s.queue_len
+                )
             } else {
                 format!("✕ {}", t(lang, Key::NodeDown))
             }
@@ -93,5 +96,36 @@ pub fn topology(props: &CanvasProps) -> Html {
             { for edges }
             { for nodes }
         </svg>
+    }
+}
+
+/// One line under the node's name: its most telling parameters.
+fn node_detail(params: &NodeParams, lang: Lang) -> String {
+    match params {
+        NodeParams::Users {
+            users, rate_rps, ..
+        } => format!("{users} · {rate_rps:.0} req/s"),
+        NodeParams::Dns { ttl_s, .. } => format!("TTL {ttl_s:.0} s"),
+        NodeParams::Server {
+            workers,
+            service_ms,
+            ..
+        } => {
+            let capacity = *workers as f64 / (service_ms / 1e3);
+            format!("{} · {capacity:.0} req/s", t(lang, Key::ServerRoles))
+        }
+        NodeParams::LoadBalancer { policy, .. } => format!("{policy:?}"),
+        NodeParams::SessionStore { workers, .. } => format!("{workers} workers"),
+        NodeParams::Cache {
+            capacity, eviction, ..
+        } => format!("{capacity} · {eviction:?}"),
+        NodeParams::Database {
+            replicas,
+            replication,
+            ..
+        } => format!("+{replicas} · {replication:?}"),
+        NodeParams::Cdn { ttl_s, .. } => format!("TTL {ttl_s:.0} s"),
+        NodeParams::Queue { consumers, .. } => format!("{consumers} consumers"),
+        NodeParams::ShardedDatabase { shards, .. } => format!("{shards} shards"),
     }
 }

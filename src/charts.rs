@@ -82,7 +82,11 @@ fn draw(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let backend = CanvasBackend::with_canvas_object(element).ok_or("no 2d context")?;
     let root = backend.into_drawing_area();
-    let (bg, fg) = if dark { (RGBColor(24, 26, 31), RGBColor(220, 222, 228)) } else { (WHITE, RGBColor(40, 40, 48)) };
+    let (bg, fg) = if dark {
+        (RGBColor(24, 26, 31), RGBColor(220, 222, 228))
+    } else {
+        (WHITE, RGBColor(40, 40, 48))
+    };
     root.fill(&bg)?;
     let shown = &windows[windows.len().saturating_sub(SHOWN)..];
     let x_end = shown.last().map_or(10.0, |w| w.start_s + w.len_s).max(10.0);
@@ -94,11 +98,24 @@ fn draw(
             ("p99", VERMILION, points(shown, |w| w.latency.p99_ms)),
         ],
         ChartKind::Throughput => vec![
-            (t(lang, Key::Throughput), GREEN, points(shown, |w| w.throughput_rps)),
-            (t(lang, Key::Errors), PURPLE, points(shown, |w| w.errors.total() as f64 / w.len_s.max(1e-9))),
+            (
+                t(lang, Key::Throughput),
+                GREEN,
+                points(shown, |w| w.throughput_rps),
+            ),
+            (
+                t(lang, Key::Errors),
+                PURPLE,
+                points(shown, |w| w.errors.total() as f64 / w.len_s.max(1e-9)),
+            ),
         ],
     };
-    let y_max = series.iter().flat_map(|(_, _, p)| p.iter().map(|&(_, y)| y)).fold(0.0, f64::max).max(1.0) * 1.1;
+    let y_max = series
+        .iter()
+        .flat_map(|(_, _, p)| p.iter().map(|&(_, y)| y))
+        .fold(0.0, f64::max)
+        .max(1.0)
+        * 1.1;
     let label_style = ("sans-serif", 12).into_font().color(&fg);
     let mut chart = ChartBuilder::on(&root)
         .margin(8)
@@ -121,7 +138,9 @@ fn draw(
         chart
             .draw_series(LineSeries::new(data, colour.stroke_width(2)))?
             .label(name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+            });
     }
     chart
         .configure_series_labels()
@@ -136,5 +155,8 @@ fn draw(
 
 /// One point per window, at the window's end.
 fn points(windows: &[WindowStats], value: impl Fn(&WindowStats) -> f64) -> Vec<(f64, f64)> {
-    windows.iter().map(|w| (w.start_s + w.len_s, value(w))).collect()
+    windows
+        .iter()
+        .map(|w| (w.start_s + w.len_s, value(w)))
+        .collect()
 }

@@ -66,6 +66,13 @@ pub enum Key {
     KindUsers,
     KindDns,
     KindServer,
+    KindLoadBalancer,
+    KindSessionStore,
+    KindCache,
+    KindDatabase,
+    KindCdn,
+    KindQueue,
+    KindShardedDatabase,
     ServerRoles,
     LinkBroken,
     LinkTooNew,
@@ -123,6 +130,13 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         KindUsers => ("사용자", "Users"),
         KindDns => ("DNS", "DNS"),
         KindServer => ("웹 서버", "Web server"),
+        KindLoadBalancer => ("로드밸런서", "Load balancer"),
+        KindSessionStore => ("세션 저장소", "Session store"),
+        KindCache => ("캐시", "Cache"),
+        KindDatabase => ("데이터베이스 (주 + 부)", "Database (primary + replicas)"),
+        KindCdn => ("CDN", "CDN"),
+        KindQueue => ("메시지 큐 + 작업 서버", "Message queue + workers"),
+        KindShardedDatabase => ("샤딩된 데이터베이스", "Sharded database"),
         ServerRoles => ("웹 앱 · DB · 캐시", "web app · DB · cache"),
         LinkBroken => ("링크에 ScaleLab 설계가 없습니다.", "The link does not contain a ScaleLab design."),
         LinkTooNew => (
@@ -146,6 +160,23 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
     match lang {
         Lang::Ko => ko,
         Lang::En => en,
+    }
+}
+
+/// The translated name of a node's kind.
+pub fn kind_key(params: &scalelab_design::NodeParams) -> Key {
+    use scalelab_design::NodeParams::*;
+    match params {
+        Users { .. } => Key::KindUsers,
+        Dns { .. } => Key::KindDns,
+        Server { .. } => Key::KindServer,
+        LoadBalancer { .. } => Key::KindLoadBalancer,
+        SessionStore { .. } => Key::KindSessionStore,
+        Cache { .. } => Key::KindCache,
+        Database { .. } => Key::KindDatabase,
+        Cdn { .. } => Key::KindCdn,
+        Queue { .. } => Key::KindQueue,
+        ShardedDatabase { .. } => Key::KindShardedDatabase,
     }
 }
 

@@ -72,7 +72,12 @@ pub enum Action {
 }
 
 impl AppState {
-    pub fn new(design: Design, lang: Lang, notice: Option<Notice>, saved_offer: Option<Design>) -> AppState {
+    pub fn new(
+        design: Design,
+        lang: Lang,
+        notice: Option<Notice>,
+        saved_offer: Option<Design>,
+    ) -> AppState {
         let mut state = AppState {
             design: design.clone(),
             lang,
@@ -86,7 +91,9 @@ impl AppState {
             next_message: 0,
         };
         state.send(WorkerInput::SetSpeed { speed: state.speed });
-        state.send(WorkerInput::Load { design: Box::new(design) });
+        state.send(WorkerInput::Load {
+            design: Box::new(design),
+        });
         state
     }
 
@@ -106,7 +113,9 @@ impl AppState {
         self.design = design.clone();
         self.windows = Rc::new(Vec::new());
         self.totals = Totals::default();
-        self.send(WorkerInput::Load { design: Box::new(design) });
+        self.send(WorkerInput::Load {
+            design: Box::new(design),
+        });
         if self.run == RunState::Running {
             self.send(WorkerInput::Play);
         } else {
@@ -116,7 +125,10 @@ impl AppState {
 
     /// Index of the first users node, the one the traffic controls drive.
     pub fn users_index(&self) -> Option<usize> {
-        self.design.nodes.iter().position(|n| matches!(n.params, NodeParams::Users { .. }))
+        self.design
+            .nodes
+            .iter()
+            .position(|n| matches!(n.params, NodeParams::Users { .. }))
     }
 
     pub fn latest(&self) -> Option<&WindowStats> {
@@ -160,7 +172,9 @@ impl Reducible for AppState {
                 s.notice = Some(Notice::Invalid(problems));
                 s.run = RunState::Idle;
             }
-            Action::FromWorker(WorkerOutput::Error { message }) => s.notice = Some(Notice::WorkerError(message)),
+            Action::FromWorker(WorkerOutput::Error { message }) => {
+                s.notice = Some(Notice::WorkerError(message))
+            }
             Action::SetLang(lang) => s.lang = lang,
             Action::Play => {
                 s.run = RunState::Running;
@@ -182,13 +196,22 @@ impl Reducible for AppState {
                 s.send(WorkerInput::SetSpeed { speed });
             }
             Action::SetRate(rps) => {
-                let rps = if rps.is_finite() { rps.clamp(0.0, 1_000_000.0) } else { 0.0 };
+                let rps = if rps.is_finite() {
+                    rps.clamp(0.0, 1_000_000.0)
+                } else {
+                    0.0
+                };
                 if let Some(i) = s.users_index() {
                     if let NodeParams::Users { rate_rps, .. } = &mut s.design.nodes[i].params {
                         *rate_rps = rps;
                     }
                     // Traffic changes apply live from now on: the run is not restarted.
-                    s.send(WorkerInput::Command { command: Command::SetRate { node: i as u32, rps } });
+                    s.send(WorkerInput::Command {
+                        command: Command::SetRate {
+                            node: i as u32,
+                            rps,
+                        },
+                    });
                 }
             }
             Action::SetUsers(count) => {
@@ -200,10 +223,12 @@ impl Reducible for AppState {
                     s.load(design);
                 }
             }
-            Action::Kill(node) => s.send(WorkerInput::Command { command: Command::Kill { node: node as u32 } }),
-            Action::Restore(node) => {
-                s.send(WorkerInput::Command { command: Command::Restore { node: node as u32 } })
-            }
+            Action::Kill(node) => s.send(WorkerInput::Command {
+                command: Command::Kill { node: node as u32 },
+            }),
+            Action::Restore(node) => s.send(WorkerInput::Command {
+                command: Command::Restore { node: node as u32 },
+            }),
             Action::RestoreSaved => {
                 if let Some(saved) = s.saved_offer.take() {
                     s.notice = None;

@@ -17,7 +17,9 @@ pub fn design_from_url() -> Option<Result<Design, DecodeError>> {
 
 /// Writes the design into the fragment without adding a history entry per edit.
 pub fn write_url(design: &Design) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let url = format!("#{}", encode_fragment(design));
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
