@@ -1,0 +1,238 @@
+//! The headless runner behind the `scalelab` binary: loads a design, runs it, and renders the
+//! report as text or JSON; also the benchmarks. Kept in a library so tests call it in-process.
+
+use scalelab_design::{lower, Design};
+use scalelab_engine::{Report, SimDuration, SimTime, Simulation};
+use serde_json::{json, Map, Value};
+use std::time::Instant;
+
+/// Why a run could not start. Each variant maps to exit code 2 (bad input) in the binary.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CliError {
+    /// The command line is not understood (the text says how).
+    Usage(String),
+    /// The design file could not be read.
+    Read { path: String, message: String },
+    /// The file is not a design document.
+    Parse(String),
+    /// The design is well-formed but invalid: one line per problem, naming node and field.
+    Invalid(Vec<String>),
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Usage(m) => write!(f, "{m}\n\n{USAGE}"),
+            CliError::Read { path, message } => write!(f, "cannot read {path}: {message}"),
+            CliError::Parse(m) => write!(f, "{m}"),
+            CliError::Invalid(lines) => write!(f, "invalid design:\n  {}", lines.join("\n  ")),
+        }
+    }
+}
+
+impl std::error::Error for CliError {}
+
+pub const USAGE: &str = "usage:
+  scalelab run DESIGN.json [--seed N] [--duration SECONDS] [--warmup SECONDS] [--json]
+  scalelab bench [--json]
+  scalelab schema";
+
+/// Options of `scalelab run`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOptions {
+    pub seed: Option<u64>,
+    pub duration_s: f64,
+    pub warmup_s: f64,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            seed: None,
+            duration_s: 60.0,
+            warmup_s: 5.0,
+        }
+    }
+}
+
+/// Parses and validates a design text; every problem becomes one line naming node and field.
+pub fn load(text: &str, warmup_s: f64) -> Result<(Design, scalelab_engine::Model), CliError> {
+    let design = Design::from_json(text).map_err(|e| CliError::Parse(e.to_string()))?;
+    let lowered = lower(&design, SimDuration::from_secs_f64(warmup_s))
+        .map_err(|diags| CliError::Invalid(diags.iter().map(|d| d.to_string()).collect()))?;
+    Ok((design, lowered.model))
+}
+
+/// Runs a design and returns the report and the wall time it took.
+pub fn run(text: &str, options: &RunOptions) -> Result<(Report, f64), CliError> {
+    for (name, v, max) in [
+        ("--duration", options.duration_s, 1e7),
+        ("--warmup", options.warmup_s, 1e7),
+    ] {
+        if !(v.is_finite() && (0.0..=max).contains(&v)) {
+            return Err(CliError::Usage(format!(
+                "{name} must be between 0 and {max}"
+            )));
+        }
+    }
+    let (design, model) = load(text, options.warmup_s)?;
+    let seed = options.seed.unwrap_or(design.seed);
+    let start = Instant::now();
+    let mut sim = Simulation::new(&model, seed);
+    sim.run_until(SimTime::from_secs_f64(
+        options.warmup_s + options.duration_s,
+    ));
+    let report = sim.report();
+    Ok((report, start.elapsed().as_secs_f64() * 1e3))
+}
+
+/// The JSON report of `scalelab run --json`.
+pub fn report_json(report: &Report, wall_ms: f64) -> Value {
+    let mut nodes = Map::new();
+    for n in &report.nodes {
+        let mut o = json!({
+            "kind": n.kind,
+            "utilization": n.utilization,
+            "mean_queue": n.mean_queue,
+            "served": n.served,
+            "errors": n.errors,
+            "cost_per_hour_usd": n.cost_per_hour_usd,
+        });
+        if let (Some(h), Some(obj)) = (n.hit_ratio, o.as_object_mut()) {
+            obj.insert("hit_ratio".into(), json!(h));
+        }
+        nodes.insert(n.key.clone(), o);
+    }
+    let c = &report.counters;
+    json!({
+        "seed": report.seed,
+        "measured_s": report.measured_s,
+        "warmup_s": report.warmup_s,
+        "requests": {
+            "generated": report.generated,
+            "completed": report.completed,
+            "failed": {
+                "timeout": report.errors.timeout,
+                "rejected": report.errors.rejected,
+                "no_route": report.errors.no_route,
+                "node_down": report.errors.node_down,
+                "total": report.errors.total(),
+            },
+        },
+        "latency_ms": {
+            "mean": report.latency.mean_ms,
+            "p50": report.latency.p50_ms,
+            "p95": report.latency.p95_ms,
+            "p99": report.latency.p99_ms,
+            "max": report.latency.max_ms,
+        },
+        "throughput_rps": report.throughput_rps,
+        "nodes": nodes,
+        "cache_hit_ratio": report.cache_hit_ratio,
+        "cdn_hit_ratio": report.cdn_hit_ratio,
+        "mechanisms": c,
+        "replication_lag_ms": c.mean_replication_lag_ms(),
+        "job_latency_ms": report.job_latency,
+        "cost_per_hour_usd": report.cost_per_hour_usd,
+        "events": report.events,
+        "wall_ms": wall_ms,
+    })
+}
+
+/// The human-readable report.
+pub fn report_text(report: &Report, wall_ms: f64) -> String {
+    let mut s = String::new();
+    let e = &report.errors;
+    s += &format!(
+        "measured {:.0} s after {:.0} s warm-up (seed {})\n",
+        report.measured_s, report.warmup_s, report.seed
+    );
+    s += &format!(
+        "requests  generated {}  completed {}  failed {} (timeout {}, rejected {}, no route {}, node down {})\n",
+        report.generated, report.completed, e.total(), e.timeout, e.rejected, e.no_route, e.node_down
+    );
+    let l = &report.latency;
+    s += &format!(
+        "latency   mean {:.2} ms  p50 {:.2}  p95 {:.2}  p99 {:.2}  max {:.2}\n",
+        l.mean_ms, l.p50_ms, l.p95_ms, l.p99_ms, l.max_ms
+    );
+    s += &format!("throughput {:.1} req/s\n", report.throughput_rps);
+    if let Some(h) = report.cache_hit_ratio {
+        s += &format!("cache hit ratio {:.3}\n", h);
+    }
+    if let Some(h) = report.cdn_hit_ratio {
+        s += &format!("cdn hit ratio {:.3}\n", h);
+    }
+    let c = &report.counters;
+    s += &format!(
+        "stale reads {}  stale responses {}  lost writes {}  lost sessions {}  jobs {} / {}  keys moved {}\n",
+        c.stale_reads, c.stale_responses, c.lost_writes, c.lost_sessions, c.jobs_done, c.jobs_published, c.keys_moved
+    );
+    s += "node                     kind              util  queue   served  errors  hit\n";
+    for n in &report.nodes {
+        s += &format!(
+            "{:<24} {:<16} {:>5.2} {:>6.2} {:>8} {:>7}  {}\n",
+            n.key,
+            n.kind,
+            n.utilization,
+            n.mean_queue,
+            n.served,
+            n.errors,
+            n.hit_ratio.map_or("-".into(), |h| format!("{h:.3}"))
+        );
+    }
+    s += &format!(
+        "cost ${:.4}/h  events {}  wall {:.0} ms\n",
+        report.cost_per_hour_usd, report.events, wall_ms
+    );
+    s
+}
+
+/// The JSON Schema of the design document, generated from its types.
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(Design);
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
+
+/// The benchmark figures of `scalelab bench`.
+pub fn bench(stage5: &str) -> Result<Value, CliError> {
+    // M/M/1 at ρ = 0.9 through the real engine with its real metrics.
+    let m = Design::from_json(
+        r#"{"version":1,"nodes":[
+        {"id":"users","kind":"users","users":1,"rate_rps":90,"rtt_ms":0,"timeout_ms":600000},
+        {"id":"server","kind":"server","workers":1,"queue_capacity":1000000,"service_ms":10}],
+        "edges":[{"from":"users","to":"server"}]}"#,
+    )
+    .map_err(|e| CliError::Parse(e.to_string()))?;
+    let model = lower(&m, SimDuration::ZERO)
+        .map_err(|d| CliError::Invalid(d.iter().map(|d| d.to_string()).collect()))?
+        .model;
+    let customers = 10_000_000.0;
+    let start = Instant::now();
+    let mut sim = Simulation::new(&model, 1);
+    sim.run_until(SimTime::from_secs_f64(customers / 90.0));
+    let wall = start.elapsed().as_secs_f64();
+    let r = sim.report();
+    let mm1_customers = r.completed as f64 / wall;
+    let mm1_events = sim.events() as f64 / wall;
+    // The stage-5 design at its own rate (10 k requests/s): 10 simulated minutes.
+    let sim_s = 600.0;
+    let (report, wall_ms) = run(
+        stage5,
+        &RunOptions {
+            seed: Some(1),
+            duration_s: sim_s,
+            warmup_s: 0.0,
+        },
+    )?;
+    let stage_rps = report.generated as f64 / (wall_ms / 1e3);
+    Ok(json!({
+        "mm1_events_per_sec": mm1_events,
+        "mm1_customers_per_sec": mm1_customers,
+        "mm1_mean_ms": r.latency.mean_ms,
+        "stage_requests_per_sec": stage_rps,
+        "stage5_sim_seconds": sim_s,
+        "stage5_wall_s": wall_ms / 1e3,
+        "stage5_hour_wall_s_estimate": wall_ms / 1e3 * 3600.0 / sim_s,
+    }))
+}
