@@ -3,7 +3,9 @@
 mod app;
 mod canvas;
 mod charts;
+mod dashboard;
 mod i18n;
+mod inspector;
 mod state;
 mod storage;
 

@@ -54,6 +54,17 @@ pub struct AppState {
     pub next_message: u64,
 }
 
+/// An edit of one node from the inspector. `id` is the node's id before the edit.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeEdit {
+    /// New parameters (the kind stays the same).
+    Params { id: String, params: scalelab_design::NodeParams },
+    /// A new id; connections follow the node.
+    Rename { id: String, new_id: String },
+    /// Moves the node to another data centre (a name from `Design::regions`, or empty).
+    Region { id: String, region: String },
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     FromWorker(WorkerOutput),

@@ -1,6 +1,9 @@
 //! Every user-visible string, in Korean and English, behind one closed key enum: a missing
 //! translation is a compile error, not a blank label.
 
+pub mod dashboard;
+pub mod inspector;
+
 use scalelab_design::DecodeError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

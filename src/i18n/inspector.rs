@@ -1,0 +1,2 @@
+//! Inspector texts (field labels, units, option names), Korean and English. Owned by the
+//! inspector; part of the one translation module.
