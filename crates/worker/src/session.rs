@@ -27,16 +27,22 @@ pub enum Speed {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WorkerInput {
     /// Replaces the design and resets the run (paused at time zero).
-    Load { design: Box<Design> },
+    Load {
+        design: Box<Design>,
+    },
     Play,
     Pause,
     /// Runs exactly one more window, then pauses.
     Step,
     /// Back to time zero with the same design and seed.
     Reset,
-    SetSpeed { speed: Speed },
+    SetSpeed {
+        speed: Speed,
+    },
     /// A live change: traffic or a fault, applied at the current simulated time.
-    Command { command: Command },
+    Command {
+        command: Command,
+    },
 }
 
 /// What the worker tells the UI.
@@ -45,9 +51,13 @@ pub enum WorkerInput {
 pub enum WorkerOutput {
     Snapshot(Snapshot),
     /// The design could not be lowered; the messages name node and field.
-    Invalid { problems: Vec<String> },
+    Invalid {
+        problems: Vec<String>,
+    },
     /// A message from the UI could not be read.
-    Error { message: String },
+    Error {
+        message: String,
+    },
 }
 
 /// The state of the run as the UI renders it.
@@ -163,7 +173,9 @@ impl Session {
             }
             WorkerInput::Reset => {
                 if let Some(design) = self.design.clone() {
-                    return self.handle(WorkerInput::Load { design: Box::new(design) });
+                    return self.handle(WorkerInput::Load {
+                        design: Box::new(design),
+                    });
                 }
             }
             WorkerInput::SetSpeed { speed } => self.speed = speed,
@@ -188,9 +200,18 @@ impl Session {
             let start = elapsed_ms();
             match self.speed {
                 Speed::Times(x) => {
-                    let x = if x.is_finite() { x.clamp(0.01, 10_000.0) } else { 1.0 };
+                    let x = if x.is_finite() {
+                        x.clamp(0.01, 10_000.0)
+                    } else {
+                        1.0
+                    };
                     let target = sim.now() + SimDuration::from_secs_f64(wall_ms / 1e3 * x);
-                    advance(sim, self.stop_at.map_or(target, |s| s.min(target)), start, &mut elapsed_ms);
+                    advance(
+                        sim,
+                        self.stop_at.map_or(target, |s| s.min(target)),
+                        start,
+                        &mut elapsed_ms,
+                    );
                 }
                 Speed::Max => loop {
                     let target = sim.now() + SimDuration::from_millis(100);
@@ -209,7 +230,11 @@ impl Session {
             }
         }
         let advanced = sim.now().since(before).as_secs_f64();
-        self.last_achieved = if wall_ms > 0.0 { advanced / (wall_ms / 1e3) } else { 0.0 };
+        self.last_achieved = if wall_ms > 0.0 {
+            advanced / (wall_ms / 1e3)
+        } else {
+            0.0
+        };
         if advanced == 0.0 && !self.dirty {
             return None;
         }
@@ -232,7 +257,12 @@ impl Session {
 
 /// Runs towards `target` in small steps, stopping early if the budget is spent (the simulation
 /// then falls behind real time instead of freezing the worker).
-fn advance(sim: &mut Simulation, target: SimTime, start: f64, elapsed_ms: &mut impl FnMut() -> f64) {
+fn advance(
+    sim: &mut Simulation,
+    target: SimTime,
+    start: f64,
+    elapsed_ms: &mut impl FnMut() -> f64,
+) {
     let step = SimDuration::from_millis(50);
     while sim.now() < target {
         sim.run_until((sim.now() + step).min(target));
@@ -248,7 +278,11 @@ mod tests {
 
     fn loaded() -> Session {
         let mut s = Session::new();
-        assert!(s.handle(WorkerInput::Load { design: Box::new(Design::single_server()) }).is_empty());
+        assert!(s
+            .handle(WorkerInput::Load {
+                design: Box::new(Design::single_server())
+            })
+            .is_empty());
         s
     }
 
@@ -259,7 +293,9 @@ mod tests {
         assert_eq!(first.sim_time_s, 0.0);
         assert!(s.tick(50.0, || 0.0).is_none());
         s.handle(WorkerInput::Play);
-        s.handle(WorkerInput::SetSpeed { speed: Speed::Times(20.0) });
+        s.handle(WorkerInput::SetSpeed {
+            speed: Speed::Times(20.0),
+        });
         let mut windows = 0;
         for _ in 0..20 {
             windows += s.tick(50.0, || 0.0).map_or(0, |snap| snap.windows.len());
@@ -273,7 +309,11 @@ mod tests {
         let mut s = loaded();
         s.handle(WorkerInput::Step);
         let snap = s.tick(50.0, || 0.0).expect("advanced");
-        let snap = if snap.windows.is_empty() { s.tick(10_000.0, || 0.0).expect("advanced") } else { snap };
+        let snap = if snap.windows.is_empty() {
+            s.tick(10_000.0, || 0.0).expect("advanced")
+        } else {
+            snap
+        };
         assert_eq!(snap.windows.len(), 1);
         assert!(!snap.running);
         assert_eq!(snap.sim_time_s, 1.0);
@@ -284,7 +324,9 @@ mod tests {
         let mut s = Session::new();
         let mut design = Design::single_server();
         design.edges.clear();
-        let out = s.handle(WorkerInput::Load { design: Box::new(design) });
+        let out = s.handle(WorkerInput::Load {
+            design: Box::new(design),
+        });
         assert!(matches!(&out[..], [WorkerOutput::Invalid { problems }] if !problems.is_empty()));
         s.handle(WorkerInput::Play);
         assert!(!s.is_running());
@@ -292,7 +334,12 @@ mod tests {
 
     #[test]
     fn wire_format_round_trips_and_garbage_is_an_error() {
-        let input = WorkerInput::Command { command: Command::SetRate { node: 0, rps: 120.0 } };
+        let input = WorkerInput::Command {
+            command: Command::SetRate {
+                node: 0,
+                rps: 120.0,
+            },
+        };
         assert_eq!(WorkerInput::from_wire(&input.to_wire()), Ok(input));
         assert!(WorkerInput::from_wire("{nope").is_err());
     }
