@@ -2,7 +2,10 @@
 //! All side effects (worker, URL, storage) live in the effects of [`App`]; the reducer in
 //! `state.rs` stays pure.
 
-use crate::canvas::Topology;
+use crate::canvas::{Canvas, DRAG_KIND};
+use crate::editor::{Camera, Pt};
+use crate::palette::KINDS;
+use crate::stages::{stage_of, STAGES};
 use crate::charts::{Chart, ChartKind};
 use crate::i18n::{decode_error, t, Key, Lang};
 use crate::state::{Action, AppState, Notice, RunState};
@@ -11,6 +14,7 @@ use gloo::worker::{Spawnable, WorkerBridge};
 use scalelab_design::{lower, Design, NodeParams};
 use scalelab_engine::SimDuration;
 use scalelab_worker::{SimWorker, Speed, WorkerOutput};
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -157,22 +161,126 @@ pub fn app() -> Html {
         RunState::Paused => t(lang, Key::Paused),
     };
 
+    let onkeydown = {
+        let dispatcher = state.dispatcher();
+        let camera = state.camera;
+        let has_selection = !state.selection.is_empty();
+        Callback::from(move |e: KeyboardEvent| {
+            // Typing in a field is not an editor command.
+            let typing = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+            if typing {
+                return;
+            }
+            let ctrl = e.ctrl_key() || e.meta_key();
+            let step = if e.shift_key() { 10.0 * crate::editor::GRID } else { crate::editor::GRID };
+            let action = match (e.key().as_str(), ctrl) {
+                ("z" | "Z", true) if e.shift_key() => Some(Action::Redo),
+                ("z" | "Z", true) => Some(Action::Undo),
+                ("y" | "Y", true) => Some(Action::Redo),
+                ("d" | "D", true) => Some(Action::Duplicate),
+                ("a" | "A", true) => Some(Action::SelectAll),
+                ("Delete" | "Backspace", false) => Some(Action::DeleteSelection),
+                ("Escape", _) => Some(Action::Escape),
+                ("?", _) => Some(Action::ToggleShortcuts),
+                ("c", false) => Some(Action::BeginConnect),
+                ("+" | "=", false) => Some(zoom(camera, 1.25)),
+                ("-", false) => Some(zoom(camera, 0.8)),
+                ("0", false) => Some(Action::Editor(vec![crate::editor::Effect::SetCamera(Camera::default())])),
+                (arrow @ ("ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown"), false) => {
+                    let (dx, dy) = match arrow {
+                        "ArrowLeft" => (-step, 0.0),
+                        "ArrowRight" => (step, 0.0),
+                        "ArrowUp" => (0.0, -step),
+                        _ => (0.0, step),
+                    };
+                    if has_selection {
+                        Some(Action::Nudge { dx, dy })
+                    } else {
+                        // With nothing selected the arrows pan the view.
+                        let moved = Camera { x: camera.x - dx, y: camera.y - dy, ..camera };
+                        Some(Action::Editor(vec![crate::editor::Effect::SetCamera(moved)]))
+                    }
+                }
+                _ => None,
+            };
+            if let Some(action) = action {
+                e.prevent_default();
+                dispatcher.dispatch(action);
+            }
+        })
+    };
+    let on_stage = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(design) = select.value().parse::<usize>().ok().and_then(|i| STAGES.get(i)).and_then(|s| s.design()) {
+                dispatcher.dispatch(Action::LoadDesign(Box::new(design)));
+            }
+        })
+    };
+    let current_stage = stage_of(&state.design);
+    let (title, lesson) = match current_stage {
+        Some(stage) => (t(lang, stage.title).to_string(), t(lang, stage.lesson).to_string()),
+        None if state.design.name == "single-server" => (t(lang, Key::Stage1).to_string(), t(lang, Key::Lesson1).to_string()),
+        None => (
+            if state.design.name.is_empty() { t(lang, Key::CustomDesign).to_string() } else { state.design.name.clone() },
+            String::new(),
+        ),
+    };
+    let stage_index = current_stage.and_then(|c| STAGES.iter().position(|s| std::ptr::eq(s, c)));
+
     html! {
-        <div class={classes!("app", dark.then_some("dark"))}>
+        <div class={classes!("app", dark.then_some("dark"))} {onkeydown}>
             <header>
                 <h1>{ t(lang, Key::AppTitle) }<small>{ t(lang, Key::Tagline) }</small></h1>
                 <div class="header-actions">
+                    <label class="stage-picker">{ t(lang, Key::Stages) }
+                        <select id="stage" onchange={on_stage}>
+                            <option value="" selected={stage_index.is_none()} disabled=true>{ "—" }</option>
+                            { for STAGES.iter().enumerate().map(|(i, stage)| html! {
+                                <option value={i.to_string()} selected={stage_index == Some(i)}>{ t(lang, stage.title) }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <button id="undo" title="Ctrl+Z" disabled={state.past.is_empty()} onclick={cb(Action::Undo)}>{ "↶ " }{ t(lang, Key::Undo) }</button>
+                    <button id="redo" title="Ctrl+Shift+Z" disabled={state.future.is_empty()} onclick={cb(Action::Redo)}>{ "↷ " }{ t(lang, Key::Redo) }</button>
+                    <button id="shortcuts" title="?" onclick={cb(Action::ToggleShortcuts)}>{ "? " }{ t(lang, Key::Shortcuts) }</button>
                     <button id="lang" onclick={cb(Action::SetLang(lang.other()))}>{ t(lang, Key::Language) }</button>
                     <button id="theme" aria-pressed={dark.to_string()}
                         onclick={{ let dark = dark.clone(); Callback::from(move |_| dark.set(!*dark)) }}>{ if *dark { "☀" } else { "☾" } }</button>
                 </div>
             </header>
             { notice_view(&state, lang) }
-            <main>
+            if state.show_shortcuts {
+                { shortcut_sheet(&state, lang) }
+            }
+            <main class="workspace">
+                { palette_view(&state, lang) }
                 <section class="stage">
-                    <h2 id="stage-title">{ t(lang, Key::StageSingleServer) }</h2>
-                    <p class="lesson">{ t(lang, Key::StageLesson) }</p>
-                    <Topology design={state.design.clone()} latest={state.latest().cloned()} lang={lang} />
+                    <h2 id="stage-title">{ title }</h2>
+                    if !lesson.is_empty() {
+                        <p class="lesson">{ lesson }</p>
+                    }
+                    <div class="canvas-tools" role="toolbar">
+                        <button id="zoom-in" title="+" onclick={cb(zoom(state.camera, 1.25))}>{ "+" }</button>
+                        <button id="zoom-out" title="-" onclick={cb(zoom(state.camera, 0.8))}>{ "−" }</button>
+                        <button id="zoom-reset" title="0" onclick={cb(Action::Editor(vec![crate::editor::Effect::SetCamera(Camera::default())]))}>{ t(lang, Key::ZoomFit) }</button>
+                        <button id="duplicate" title="Ctrl+D" disabled={state.selection.is_empty()} onclick={cb(Action::Duplicate)}>{ t(lang, Key::Duplicate) }</button>
+                        <button id="delete" title="Delete" disabled={state.selection.is_empty() && state.selected_edge.is_none()} onclick={cb(Action::DeleteSelection)}>{ t(lang, Key::Delete) }</button>
+                        <button id="add-region" onclick={cb(Action::AddRegion)}>{ t(lang, Key::AddDataCentre) }</button>
+                        if state.connect_from.is_some() {
+                            <span class="hint" id="connect-hint">{ t(lang, Key::ConnectHint) }</span>
+                        }
+                    </div>
+                    if let Some(reason) = &state.refusal {
+                        <p class="refusal" id="refusal" role="alert"><strong>{ t(lang, Key::ConnectRefused) }{ ": " }</strong>{ reason }</p>
+                    }
+                    <Canvas design={state.design.clone()} selection={state.selection.clone()} selected_edge={state.selected_edge}
+                        camera={state.camera} latest={state.latest().cloned()} running={state.run == RunState::Running}
+                        lang={lang} connect_from={state.connect_from.clone()} dispatch={state.dispatcher()} />
                     <div class="controls" role="toolbar">
                         if state.run == RunState::Running {
                             <button id="pause" onclick={cb(Action::Pause)}>{ "❚❚ " }{ t(lang, Key::Pause) }</button>
@@ -200,7 +308,8 @@ pub fn app() -> Html {
                     <div class="traffic">
                         <label for="rate">{ t(lang, Key::RequestsPerSecond) }{ ": " }
                             <output id="rate-value">{ format!("{rate:.0}") }</output></label>
-                        <input id="rate" type="range" min="0" max="300" step="5" value={format!("{rate}")} oninput={on_rate} />
+                        <input id="rate" type="range" min="0" max={format!("{}", rate_max(rate))} step="5" value={format!("{rate}")} oninput={on_rate} />
+                        <button id="spike" onclick={cb(Action::SetRate(rate * 3.0))}>{ t(lang, Key::Spike) }</button>
                         <label for="users">{ t(lang, Key::Users) }</label>
                         <input id="users" type="number" min="1" max="10000000" value={users.to_string()} onchange={on_users} />
                         if let Some(capacity) = capacity {
@@ -215,6 +324,79 @@ pub fn app() -> Html {
                     { table_view(&state, lang) }
                 </section>
             </main>
+        </div>
+    }
+}
+
+/// The slider's range grows with the traffic so large designs (10 k req/s) stay adjustable.
+fn rate_max(rate: f64) -> f64 {
+    let mut max = 300.0;
+    while max < rate * 1.5 {
+        max *= 10.0;
+    }
+    max
+}
+
+fn zoom(camera: Camera, factor: f64) -> Action {
+    // Zoom about the canvas's upper-left quarter, where designs start.
+    Action::Editor(vec![crate::editor::Effect::SetCamera(camera.zoomed_at(Pt::new(300.0, 150.0), factor))])
+}
+
+fn palette_view(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
+    let items = KINDS.iter().map(|kind| {
+        let onclick = {
+            let dispatcher = state.dispatcher();
+            let tag = kind.tag;
+            Callback::from(move |_| dispatcher.dispatch(Action::AddNode { tag, at: None }))
+        };
+        let ondragstart = {
+            let tag = kind.tag;
+            Callback::from(move |e: DragEvent| {
+                if let Some(dt) = e.data_transfer() {
+                    let _ = dt.set_data(DRAG_KIND, tag);
+                    dt.set_effect_allowed("copy");
+                }
+            })
+        };
+        html! {
+            <li><button class="palette-item" draggable="true" data-kind={kind.tag} {onclick} {ondragstart}>
+                { t(lang, kind.label) }
+            </button></li>
+        }
+    });
+    html! {
+        <nav class="palette" id="palette" aria-label={t(lang, Key::Palette)}>
+            <h3>{ t(lang, Key::Palette) }</h3>
+            <p class="hint">{ t(lang, Key::PaletteHint) }</p>
+            <ul>{ for items }</ul>
+        </nav>
+    }
+}
+
+fn shortcut_sheet(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
+    let rows: [(&str, Key); 12] = [
+        ("Delete / Backspace", Key::Delete),
+        ("Ctrl+Z", Key::Undo),
+        ("Ctrl+Shift+Z · Ctrl+Y", Key::Redo),
+        ("Ctrl+D", Key::Duplicate),
+        ("Ctrl+A", Key::SelectAllKey),
+        ("← ↑ → ↓ (Shift ×10)", Key::NudgeKey),
+        ("Tab · Enter", Key::ChooseKey),
+        ("C", Key::ConnectKey),
+        ("+ / − / 0", Key::ZoomKey),
+        ("Alt+drag · ← ↑ → ↓", Key::PanKey),
+        ("Esc", Key::EscapeKey),
+        ("?", Key::Shortcuts),
+    ];
+    let close = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::ToggleShortcuts))
+    };
+    html! {
+        <div class="sheet" id="shortcut-sheet" role="dialog" aria-modal="false" aria-labelledby="sheet-title">
+            <h3 id="sheet-title">{ t(lang, Key::ShortcutsTitle) }</h3>
+            <table>{ for rows.iter().map(|(keys, what)| html! { <tr><th><kbd>{ *keys }</kbd></th><td>{ t(lang, *what) }</td></tr> }) }</table>
+            <button onclick={close}>{ t(lang, Key::Close) }</button>
         </div>
     }
 }

@@ -4,8 +4,11 @@ mod app;
 mod canvas;
 mod charts;
 mod dashboard;
+mod editor;
 mod i18n;
 mod inspector;
+mod palette;
+mod stages;
 mod state;
 mod storage;
 

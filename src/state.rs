@@ -1,7 +1,9 @@
 //! The app's state and its reducer: a closed set of actions, pure updates, and an outbox of
 //! messages for the worker that one effect in `app.rs` delivers.
 
+use crate::editor::{snap, Camera, Effect, Pt};
 use crate::i18n::Lang;
+use crate::palette::Kind;
 use scalelab_design::{DecodeError, Design, NodeParams};
 use scalelab_engine::{Command, WindowStats};
 use scalelab_worker::{Speed, WorkerInput, WorkerOutput};
@@ -52,7 +54,22 @@ pub struct AppState {
     /// Messages for the worker, numbered so the delivering effect sends each exactly once.
     pub outbox: Rc<Vec<(u64, WorkerInput)>>,
     pub next_message: u64,
+    /// Editor session state: never part of the design or the URL.
+    pub selection: Vec<String>,
+    pub selected_edge: Option<usize>,
+    pub camera: Camera,
+    /// Designs before and after the current one, for undo and redo.
+    pub past: Rc<Vec<Design>>,
+    pub future: Rc<Vec<Design>>,
+    /// A node waiting for the target of a keyboard connection.
+    pub connect_from: Option<String>,
+    /// Why the last edit was refused (a connection the engine cannot simulate).
+    pub refusal: Option<String>,
+    pub show_shortcuts: bool,
 }
+
+/// How many edits undo remembers.
+const HISTORY: usize = 200;
 
 /// An edit of one node from the inspector. `id` is the node's id before the edit.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +97,28 @@ pub enum Action {
     Restore(usize),
     RestoreSaved,
     DismissNotice,
+    /// Results of a canvas gesture.
+    Editor(Vec<Effect>),
+    AddNode { tag: &'static str, at: Option<Pt> },
+    AddRegion,
+    Nudge { dx: f64, dy: f64 },
+    DeleteSelection,
+    Duplicate,
+    SelectAll,
+    SelectEdge(usize),
+    /// Starts a keyboard connection from the selected node.
+    BeginConnect,
+    /// Chooses a node: finishes a pending keyboard connection, or selects it.
+    Choose(String),
+    EditNode(NodeEdit),
+    LoadDesign(Box<Design>),
+    Undo,
+    Redo,
+    Escape,
+    ToggleShortcuts,
+    KillRegion(String),
+    RestoreRegion(String),
+    Command(Command),
 }
 
 impl AppState {
@@ -100,6 +139,14 @@ impl AppState {
             saved_offer,
             outbox: Rc::new(Vec::new()),
             next_message: 0,
+            selection: Vec::new(),
+            selected_edge: None,
+            camera: Camera::default(),
+            past: Rc::new(Vec::new()),
+            future: Rc::new(Vec::new()),
+            connect_from: None,
+            refusal: None,
+            show_shortcuts: false,
         };
         state.send(WorkerInput::SetSpeed { speed: state.speed });
         state.send(WorkerInput::Load {
@@ -144,6 +191,126 @@ impl AppState {
 
     pub fn latest(&self) -> Option<&WindowStats> {
         self.windows.last()
+    }
+}
+
+/// The engine's index of a data centre: its position in `regions` (an empty name is the first).
+fn region_index(design: &Design, name: &str) -> scalelab_engine::model::RegionId {
+    design.regions.iter().position(|r| r.name == name).unwrap_or(0) as scalelab_engine::model::RegionId
+}
+
+/// Node width and height on the canvas, for hit tests and layout.
+pub const NODE_W: f64 = 180.0;
+pub const NODE_H: f64 = 64.0;
+
+impl AppState {
+    /// Replaces the design as one undoable edit. `reload` restarts the run on the new model;
+    /// layout-only edits (moving nodes) leave the running simulation alone.
+    fn edit(&mut self, design: Design, reload: bool) {
+        if design == self.design {
+            return;
+        }
+        let past = Rc::make_mut(&mut self.past);
+        past.push(self.design.clone());
+        if past.len() > HISTORY {
+            past.remove(0);
+        }
+        Rc::make_mut(&mut self.future).clear();
+        self.refusal = None;
+        if reload {
+            self.load(design);
+        } else {
+            self.design = design;
+        }
+    }
+
+    fn unique_id(&self, base: &str) -> String {
+        if self.design.node(base).is_none() {
+            return base.to_string();
+        }
+        (2..).map(|n| format!("{base}-{n}")).find(|id| self.design.node(id).is_none()).unwrap_or_default()
+    }
+
+    /// A free spot for a node added without a position: right of everything, snapped.
+    fn free_spot(&self) -> Pt {
+        let x = self.design.nodes.iter().map(|n| n.x).fold(-NODE_W, f64::max) + NODE_W + 40.0;
+        Pt::new(snap(x.max(40.0)), 60.0)
+    }
+
+    fn connect(&mut self, from: String, to: String) {
+        if from == to || self.design.edges.iter().any(|e| e.from == from && e.to == to) {
+            return;
+        }
+        let mut design = self.design.clone();
+        design.edges.push(scalelab_design::EdgeDoc { from: from.clone(), to: to.clone() });
+        // Refuse a connection the engine cannot simulate, and say why, instead of letting the
+        // design fail later with a silent error.
+        let refused = scalelab_design::lower(&design, scalelab_engine::SimDuration::ZERO).err().and_then(|diags| {
+            diags.into_iter().find(|d| {
+                d.node.as_deref() == Some(from.as_str())
+                    && matches!(
+                        d.problem,
+                        scalelab_design::lower::Problem::UnsupportedConnection { .. }
+                            | scalelab_design::lower::Problem::TooManyConnections
+                    )
+            })
+        });
+        match refused {
+            Some(diag) => self.refusal = Some(crate::i18n::diagnostic(self.lang, &diag)),
+            None => self.edit(design, true),
+        }
+    }
+
+    fn apply_effect(&mut self, effect: Effect) {
+        match effect {
+            Effect::Select { ids, additive } => {
+                self.selected_edge = None;
+                if additive {
+                    for id in ids {
+                        if let Some(i) = self.selection.iter().position(|s| *s == id) {
+                            self.selection.remove(i);
+                        } else {
+                            self.selection.push(id);
+                        }
+                    }
+                } else {
+                    self.selection = ids;
+                }
+            }
+            Effect::ClearSelection => {
+                self.selection.clear();
+                self.selected_edge = None;
+            }
+            Effect::MoveBy { ids, dx, dy } => {
+                let mut design = self.design.clone();
+                for node in design.nodes.iter_mut().filter(|n| ids.contains(&n.id)) {
+                    node.x = snap(node.x + dx);
+                    node.y = snap(node.y + dy);
+                }
+                self.edit(design, false);
+            }
+            Effect::Connect { from, to } => self.connect(from, to),
+            Effect::SetCamera(camera) => self.camera = camera,
+            Effect::SelectBox { a, b, additive } => {
+                let (x0, x1) = (a.x.min(b.x), a.x.max(b.x));
+                let (y0, y1) = (a.y.min(b.y), a.y.max(b.y));
+                let inside: Vec<String> = self
+                    .design
+                    .nodes
+                    .iter()
+                    .filter(|n| n.x < x1 && n.x + NODE_W > x0 && n.y < y1 && n.y + NODE_H > y0)
+                    .map(|n| n.id.clone())
+                    .collect();
+                if !additive {
+                    self.selection.clear();
+                }
+                for id in inside {
+                    if !self.selection.contains(&id) {
+                        self.selection.push(id);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -250,6 +417,174 @@ impl Reducible for AppState {
                 s.notice = None;
                 s.saved_offer = None;
             }
+            Action::Editor(effects) => {
+                for effect in effects {
+                    s.apply_effect(effect);
+                }
+            }
+            Action::AddNode { tag, at } => {
+                if let Some(params) = Kind::find(tag).and_then(Kind::default_params) {
+                    let at = at.unwrap_or_else(|| s.free_spot());
+                    let id = s.unique_id(tag);
+                    let mut design = s.design.clone();
+                    design.nodes.push(scalelab_design::NodeDoc {
+                        id: id.clone(),
+                        x: snap(at.x),
+                        y: snap(at.y),
+                        region: String::new(),
+                        params,
+                    });
+                    s.edit(design, true);
+                    s.selection = vec![id];
+                }
+            }
+            Action::AddRegion => {
+                let mut design = s.design.clone();
+                let name = (1..)
+                    .map(|n| format!("dc{n}"))
+                    .find(|name| !design.regions.iter().any(|r| r.name == *name))
+                    .unwrap_or_default();
+                design.regions.push(scalelab_design::document::RegionDoc { name });
+                s.edit(design, true);
+            }
+            Action::Nudge { dx, dy } => {
+                let ids = s.selection.clone();
+                let mut design = s.design.clone();
+                for node in design.nodes.iter_mut().filter(|n| ids.contains(&n.id)) {
+                    node.x += dx;
+                    node.y += dy;
+                }
+                s.edit(design, false);
+            }
+            Action::DeleteSelection => {
+                let mut design = s.design.clone();
+                if let Some(edge) = s.selected_edge.take() {
+                    if edge < design.edges.len() {
+                        design.edges.remove(edge);
+                    }
+                } else {
+                    let ids = std::mem::take(&mut s.selection);
+                    design.nodes.retain(|n| !ids.contains(&n.id));
+                    design.edges.retain(|e| !ids.contains(&e.from) && !ids.contains(&e.to));
+                }
+                s.edit(design, true);
+            }
+            Action::Duplicate => {
+                let mut design = s.design.clone();
+                let mut renamed: Vec<(String, String)> = Vec::new();
+                for id in &s.selection {
+                    let Some(node) = design.node(id).cloned() else { continue };
+                    let base = node.id.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-').to_string();
+                    let new_id = (2..)
+                        .map(|n| format!("{}-{n}", if base.is_empty() { "node" } else { &base }))
+                        .find(|candidate| design.node(candidate).is_none())
+                        .unwrap_or_default();
+                    design.nodes.push(scalelab_design::NodeDoc {
+                        id: new_id.clone(),
+                        x: node.x + 2.0 * crate::editor::GRID,
+                        y: node.y + 2.0 * crate::editor::GRID,
+                        ..node
+                    });
+                    renamed.push((id.clone(), new_id));
+                }
+                // Connections among the copied nodes are copied too.
+                let copies: Vec<scalelab_design::EdgeDoc> = design
+                    .edges
+                    .iter()
+                    .filter_map(|e| {
+                        let from = renamed.iter().find(|(old, _)| *old == e.from)?;
+                        let to = renamed.iter().find(|(old, _)| *old == e.to)?;
+                        Some(scalelab_design::EdgeDoc { from: from.1.clone(), to: to.1.clone() })
+                    })
+                    .collect();
+                design.edges.extend(copies);
+                s.edit(design, true);
+                s.selection = renamed.into_iter().map(|(_, new)| new).collect();
+            }
+            Action::SelectAll => s.selection = s.design.nodes.iter().map(|n| n.id.clone()).collect(),
+            Action::SelectEdge(i) => {
+                s.selection.clear();
+                s.selected_edge = Some(i);
+            }
+            Action::BeginConnect => {
+                if let [only] = s.selection.as_slice() {
+                    s.connect_from = Some(only.clone());
+                }
+            }
+            Action::Choose(id) => match s.connect_from.take() {
+                Some(from) => s.connect(from, id),
+                None => {
+                    s.selection = vec![id];
+                    s.selected_edge = None;
+                }
+            },
+            Action::EditNode(edit) => {
+                let mut design = s.design.clone();
+                match edit {
+                    NodeEdit::Params { id, params } => {
+                        if let Some(node) = design.node_mut(&id) {
+                            node.params = params;
+                        }
+                    }
+                    NodeEdit::Rename { id, new_id } => {
+                        let new_id = new_id.trim().to_string();
+                        if new_id.is_empty() || design.node(&new_id).is_some() {
+                            return Rc::new(s);
+                        }
+                        if let Some(node) = design.node_mut(&id) {
+                            node.id = new_id.clone();
+                        }
+                        for edge in &mut design.edges {
+                            if edge.from == id {
+                                edge.from = new_id.clone();
+                            }
+                            if edge.to == id {
+                                edge.to = new_id.clone();
+                            }
+                        }
+                        s.selection = vec![new_id];
+                    }
+                    NodeEdit::Region { id, region } => {
+                        if let Some(node) = design.node_mut(&id) {
+                            node.region = region;
+                        }
+                    }
+                }
+                s.edit(design, true);
+            }
+            Action::LoadDesign(design) => {
+                s.selection.clear();
+                s.selected_edge = None;
+                s.camera = Camera::default();
+                s.edit(*design, true);
+            }
+            Action::Undo => {
+                if let Some(previous) = Rc::make_mut(&mut s.past).pop() {
+                    let current = std::mem::replace(&mut s.design, previous.clone());
+                    Rc::make_mut(&mut s.future).push(current);
+                    s.selection.retain(|id| previous.node(id).is_some());
+                    s.load(previous);
+                }
+            }
+            Action::Redo => {
+                if let Some(next) = Rc::make_mut(&mut s.future).pop() {
+                    let current = std::mem::replace(&mut s.design, next.clone());
+                    Rc::make_mut(&mut s.past).push(current);
+                    s.selection.retain(|id| next.node(id).is_some());
+                    s.load(next);
+                }
+            }
+            Action::Escape => {
+                s.connect_from = None;
+                s.show_shortcuts = false;
+                s.selection.clear();
+                s.selected_edge = None;
+                s.refusal = None;
+            }
+            Action::ToggleShortcuts => s.show_shortcuts = !s.show_shortcuts,
+            Action::KillRegion(region) => s.send(WorkerInput::Command { command: Command::KillRegion { region: region_index(&s.design, &region) } }),
+            Action::RestoreRegion(region) => s.send(WorkerInput::Command { command: Command::RestoreRegion { region: region_index(&s.design, &region) } }),
+            Action::Command(command) => s.send(WorkerInput::Command { command }),
         }
         Rc::new(s)
     }
