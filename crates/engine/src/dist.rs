@@ -73,8 +73,9 @@ impl Dist {
 /// alias method from a table built once. α = 0 is uniform.
 #[derive(Debug, Clone)]
 pub struct Zipf {
-    prob: Vec<f64>,
-    alias: Vec<u32>,
+    /// Per column: the probability of keeping it, and its alias. Side by side, so that a draw
+    /// touches one cache line of a table that is often larger than the CPU cache.
+    table: Vec<(f64, u32)>,
 }
 
 impl Zipf {
@@ -103,24 +104,27 @@ impl Zipf {
                 small.push(l);
             }
         }
-        Zipf { prob, alias }
+        Zipf {
+            table: prob.into_iter().zip(alias).collect(),
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.prob.len()
+        self.table.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.prob.is_empty()
+        self.table.is_empty()
     }
 
     #[inline]
     pub fn sample(&self, rng: &mut SimRng) -> u32 {
-        let column = rng.below(self.prob.len() as u64) as usize;
-        if rng.open01() < self.prob[column] {
+        let column = rng.below(self.table.len() as u64) as usize;
+        let (prob, alias) = self.table[column];
+        if rng.open01() < prob {
             column as u32
         } else {
-            self.alias[column]
+            alias
         }
     }
 }

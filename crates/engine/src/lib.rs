@@ -8,6 +8,7 @@
 //! What it does not model: packet-level networking, TCP congestion, CPU caches, garbage collection
 //! pauses, or anything below the granularity of one request visiting one component.
 
+pub mod agenda;
 pub mod analytic;
 pub mod cache;
 pub mod hashing;

@@ -9,11 +9,13 @@
 //! any node kind composes with any other (web → session store → cache → database), and a failure
 //! anywhere travels up the same chain, so every request ends exactly once: completed or failed.
 
+use crate::agenda::Agenda;
 use crate::cache::{Dirty, KeyCache, Lookup};
 use crate::dist::{Dist, Zipf};
 use crate::hashing::{hash64, salted_key, ShardMap};
 use crate::metrics::{
-    Counters, ErrorCause, ErrorCounts, LatencyHistogram, LatencySummary, NodeStats, WindowStats,
+    Counters, ErrorCause, ErrorCounts, LatencyHistogram, LatencySummary, NodeStats,
+    WindowHistogram, WindowStats,
 };
 use crate::model::{
     CacheSpec, CdnSpec, DbSpec, DnsSpec, Invalidation, LbPolicy, LbSpec, Model, NodeId, NodeKind,
@@ -23,8 +25,7 @@ use crate::model::{
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 type ReqId = u32;
 type FrameId = u32;
@@ -135,32 +136,6 @@ enum Action {
     Migrate {
         node: NodeId,
     },
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Scheduled {
-    time: SimTime,
-    seq: u64,
-    action: Action,
-}
-
-impl PartialEq for Scheduled {
-    fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
-    }
-}
-impl Eq for Scheduled {}
-impl PartialOrd for Scheduled {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Scheduled {
-    /// Reversed, so that the max-heap pops the earliest time first, and among equal times the
-    /// action scheduled first: ties resolve deterministically.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
-    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -388,9 +363,8 @@ pub struct Simulation {
     keys: Vec<String>,
     kinds: Vec<&'static str>,
     now: SimTime,
-    seq: u64,
     events: u64,
-    agenda: BinaryHeap<Scheduled>,
+    agenda: Agenda<Action>,
     requests: Vec<Request>,
     free_requests: Vec<ReqId>,
     frames: Vec<Frame>,
@@ -409,12 +383,12 @@ pub struct Simulation {
     warmup_end: SimTime,
     window_index: u64,
     window_start: SimTime,
-    window_hist: LatencyHistogram,
+    window_hist: WindowHistogram,
     window_generated: u64,
     window_completed: u64,
     window_errors: ErrorCounts,
     window_counters: Counters,
-    window_jobs: LatencyHistogram,
+    window_jobs: WindowHistogram,
     total_hist: LatencyHistogram,
     total_generated: u64,
     total_completed: u64,
@@ -576,9 +550,8 @@ impl Simulation {
             keys: model.nodes.iter().map(|n| n.key.clone()).collect(),
             kinds: model.nodes.iter().map(|n| n.kind.name()).collect(),
             now: SimTime::ZERO,
-            seq: 0,
             events: 0,
-            agenda: BinaryHeap::new(),
+            agenda: Agenda::new(),
             requests: Vec::new(),
             free_requests: Vec::new(),
             frames: Vec::new(),
@@ -595,12 +568,12 @@ impl Simulation {
             warmup_end: SimTime::ZERO + model.warmup,
             window_index: 0,
             window_start: SimTime::ZERO,
-            window_hist: LatencyHistogram::new(),
+            window_hist: WindowHistogram::new(),
             window_generated: 0,
             window_completed: 0,
             window_errors: ErrorCounts::default(),
             window_counters: Counters::default(),
-            window_jobs: LatencyHistogram::new(),
+            window_jobs: WindowHistogram::new(),
             total_hist: LatencyHistogram::new(),
             total_generated: 0,
             total_completed: 0,
@@ -655,13 +628,7 @@ impl Simulation {
 
     /// Processes every action due at or before `until`, then sets the clock to `until`.
     pub fn run_until(&mut self, until: SimTime) {
-        while let Some(next) = self.agenda.peek() {
-            if next.time > until {
-                break;
-            }
-            let Some(Scheduled { time, action, .. }) = self.agenda.pop() else {
-                break;
-            };
+        while let Some((time, action)) = self.agenda.pop_until(until) {
             self.now = time;
             self.events += 1;
             self.handle(action);
@@ -770,7 +737,7 @@ impl Simulation {
         let mut jobs = self.total_jobs.clone();
         if open {
             counters.add(&self.window_counters);
-            jobs.merge(&self.window_jobs);
+            self.window_jobs.merge_into(&mut jobs);
         }
         let mut hist = self.total_hist.clone();
         let (mut completed, mut generated, mut errors) = (
@@ -779,7 +746,7 @@ impl Simulation {
             self.total_errors,
         );
         if open {
-            hist.merge(&self.window_hist);
+            self.window_hist.merge_into(&mut hist);
             completed += self.window_completed;
             generated += self.window_generated;
             errors.timeout += self.window_errors.timeout;
@@ -820,12 +787,7 @@ impl Simulation {
 
     #[inline]
     fn schedule(&mut self, time: SimTime, action: Action) {
-        self.seq += 1;
-        self.agenda.push(Scheduled {
-            time,
-            seq: self.seq,
-            action,
-        });
+        self.agenda.push(time, action);
     }
 
     fn kind_mut(&mut self, node: NodeId) -> Option<&mut Kind> {
@@ -841,6 +803,10 @@ impl Simulation {
 
     #[inline]
     fn lat(&self, a: NodeId, b: NodeId) -> Option<SimDuration> {
+        // One data centre (most designs): no region lookups at all.
+        if self.regions <= 1 {
+            return Some(SimDuration::ZERO);
+        }
         let ra = self.nodes[a as usize].region as usize;
         let rb = self.nodes[b as usize].region as usize;
         let i = ra * self.regions + rb;
@@ -1749,32 +1715,32 @@ impl Simulation {
         let f = self.frames[frame as usize];
         if f.step == 0 {
             self.frames[frame as usize].step = 1;
-            let Kind::Db(group) = &mut self.nodes[f.node as usize].kind else {
+            let Kind::Db(group) = &self.nodes[f.node as usize].kind else {
                 return;
             };
-            let primary = group.primary;
+            let (primary, on_primary) = (group.primary, group.spec.reads_on_primary);
             let member = if f.op == Op::Read {
                 // Reads rotate over the healthy replicas (and the primary if allowed or alone).
-                let mut candidates: Vec<NodeId> = Vec::with_capacity(group.spec.replicas.len() + 1);
-                let replicas = group.spec.replicas.clone();
-                let on_primary = group.spec.reads_on_primary;
-                let all = std::iter::once(f.node).chain(replicas);
-                for m in all {
-                    if m == primary && !on_primary {
-                        continue;
-                    }
-                    if self.nodes[m as usize].up {
-                        candidates.push(m);
-                    }
-                }
-                if candidates.is_empty() {
+                // Counted and picked in place: no candidate list per query.
+                let nodes = &self.nodes;
+                let Kind::Db(group) = &nodes[f.node as usize].kind else {
+                    return;
+                };
+                let candidates = || {
+                    std::iter::once(f.node)
+                        .chain(group.spec.replicas.iter().copied())
+                        .filter(|&m| (m != primary || on_primary) && nodes[m as usize].up)
+                };
+                let count = candidates().count();
+                if count == 0 {
                     primary
                 } else {
-                    let Kind::Db(group) = &mut self.nodes[f.node as usize].kind else {
-                        return;
-                    };
-                    group.next_reader = group.next_reader.wrapping_add(1);
-                    candidates[group.next_reader % candidates.len()]
+                    let next = group.next_reader.wrapping_add(1);
+                    let pick = candidates().nth(next % count).unwrap_or(primary);
+                    if let Kind::Db(group) = &mut self.nodes[f.node as usize].kind {
+                        group.next_reader = next;
+                    }
+                    pick
                 }
             } else {
                 primary
@@ -2428,8 +2394,8 @@ impl Simulation {
                 + egress_usd_per_hour(&self.nodes, &c, len_s),
         });
         if after_warmup {
-            self.total_hist.merge(&self.window_hist);
-            self.total_jobs.merge(&self.window_jobs);
+            self.window_hist.merge_into(&mut self.total_hist);
+            self.window_jobs.merge_into(&mut self.total_jobs);
             self.total_generated += self.window_generated;
             self.total_completed += self.window_completed;
             let e = self.window_errors;
