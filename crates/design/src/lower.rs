@@ -118,6 +118,46 @@ pub struct Lowered {
     pub model: Model,
 }
 
+/// One node of the engine's model and the design node it comes from: a database expands into its
+/// primary and replicas (`db/r1`…), a sharded database into its router and shards (`shards/s0`…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelNode {
+    pub design_index: usize,
+    pub key: String,
+}
+
+/// The engine's nodes in model-id order (the ids in `NodeStats::id` and `Command`s), with the
+/// design node each belongs to. The one place that decides the expansion.
+pub fn model_nodes(design: &Design) -> Vec<ModelNode> {
+    let mut out = Vec::with_capacity(design.nodes.len());
+    for (i, node) in design.nodes.iter().enumerate() {
+        out.push(ModelNode {
+            design_index: i,
+            key: node.id.clone(),
+        });
+        let (suffix, first, count) = match &node.params {
+            NodeParams::Database { replicas, .. } => ("r", 1, (*replicas).min(MAX_REPLICAS as u32)),
+            NodeParams::ShardedDatabase {
+                shards,
+                spare_shards,
+                ..
+            } => (
+                "s",
+                0,
+                shards.saturating_add(*spare_shards).min(MAX_SHARDS as u32),
+            ),
+            _ => ("", 0, 0),
+        };
+        for k in first..first + count {
+            out.push(ModelNode {
+                design_index: i,
+                key: format!("{}/{suffix}{k}", node.id),
+            });
+        }
+    }
+    out
+}
+
 /// Limits on parameters. Wider than any real system, narrow enough that memory and time stay
 /// bounded (one DNS-cache slot per user and one version counter per key, for example).
 const MAX_USERS: f64 = 10_000_000.0;
@@ -126,6 +166,17 @@ const MAX_KEYS: f64 = 1_000_000.0;
 const MAX_WORKERS: f64 = 10_000.0;
 const MAX_REPLICAS: f64 = 16.0;
 const MAX_SHARDS: f64 = 256.0;
+
+/// The model id of each design node, by design index.
+pub fn model_ids(design: &Design) -> Vec<NodeId> {
+    let mut ids = Vec::with_capacity(design.nodes.len());
+    for (id, node) in model_nodes(design).iter().enumerate() {
+        if node.design_index == ids.len() {
+            ids.push(id as NodeId);
+        }
+    }
+    ids
+}
 
 /// Checks `design` and builds the engine model, or returns every problem found.
 pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagnostic>> {
@@ -194,26 +245,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
         }
     }
     // Model ids: each document node, then the replicas or shards it expands into.
-    let mut model_id = Vec::with_capacity(design.nodes.len());
-    let mut next: NodeId = 0;
-    for node in &design.nodes {
-        model_id.push(next);
-        next += 1;
-        match &node.params {
-            NodeParams::Database { replicas, .. } => {
-                next += (*replicas).min(MAX_REPLICAS as u32);
-            }
-            NodeParams::ShardedDatabase {
-                shards,
-                spare_shards,
-                ..
-            } => {
-                next += (shards.saturating_add(*spare_shards)).min(MAX_SHARDS as u32);
-            }
-            _ => {}
-        }
-    }
-    let total = next as usize;
+    let model_id = model_ids(design);
+    let total = model_nodes(design).len();
     // Outgoing connections of each node, in document order.
     let mut outgoing: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for edge in &design.edges {

@@ -179,3 +179,30 @@ fn invalid_designs_name_the_node_and_the_field() {
         assert!(diags.iter().all(|d| !d.to_string().is_empty()));
     }
 }
+
+#[test]
+fn model_nodes_match_the_lowered_model_for_every_stage() {
+    for entry in
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../designs")).expect("designs/")
+    {
+        let path = entry.expect("entry").path();
+        let design =
+            Design::from_json(&std::fs::read_to_string(&path).expect("read")).expect("parse");
+        let model = lower(&design, SimDuration::ZERO).expect("lower").model;
+        let layout = scalelab_design::lower::model_nodes(&design);
+        let keys: Vec<&str> = layout.iter().map(|n| n.key.as_str()).collect();
+        let model_keys: Vec<&str> = model.nodes.iter().map(|n| n.key.as_str()).collect();
+        assert_eq!(keys, model_keys, "{}", path.display());
+        for (i, id) in scalelab_design::lower::model_ids(&design)
+            .into_iter()
+            .enumerate()
+        {
+            assert_eq!(
+                model.nodes[id as usize].key,
+                design.nodes[i].id,
+                "{}",
+                path.display()
+            );
+        }
+    }
+}
