@@ -113,17 +113,20 @@ impl<T: Copy> Agenda<T> {
                 break;
             }
             let end = (first + ARITY).min(len);
-            let mut best = first;
-            for c in first + 1..end {
-                if self.heap[c].before(&self.heap[best]) {
-                    best = c;
+            // One bounds check per level: the children as a slice.
+            let children = &self.heap[first..end];
+            let mut best = 0;
+            for (k, child) in children.iter().enumerate().skip(1) {
+                if child.before(&children[best]) {
+                    best = k;
                 }
             }
-            if !self.heap[best].before(&last) {
+            let child = children[best];
+            if !child.before(&last) {
                 break;
             }
-            self.heap[pos] = self.heap[best];
-            pos = best;
+            self.heap[pos] = child;
+            pos = first + best;
         }
         self.heap[pos] = last;
         Some((top.time, top.item))

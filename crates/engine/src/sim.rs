@@ -115,14 +115,9 @@ enum Action {
         node: NodeId,
         epoch: u32,
     },
-    /// A replica receives a write (`epoch`: of the primary that sent it).
+    /// A replica receives the write held in slot `slot` of the replication slab.
     Replicate {
-        replica: NodeId,
-        primary: NodeId,
-        key: u32,
-        version: u32,
-        epoch: u32,
-        sent_ms: u32,
+        slot: u32,
     },
     /// A write-back cache flushes its dirty entries.
     Flush {
@@ -136,6 +131,21 @@ enum Action {
     Migrate {
         node: NodeId,
     },
+}
+
+// The agenda moves actions on every sift; keeping them at 16 bytes keeps a heap entry at 32
+// (two per cache line). Larger payloads live in a slab and travel by index.
+const _: () = assert!(std::mem::size_of::<Action>() <= 16);
+
+/// A write on its way from a primary to a replica (`epoch`: of the primary that sent it).
+#[derive(Debug, Clone, Copy)]
+struct ReplicaWrite {
+    replica: NodeId,
+    primary: NodeId,
+    key: u32,
+    version: u32,
+    epoch: u32,
+    sent_ms: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -369,6 +379,8 @@ pub struct Simulation {
     free_requests: Vec<ReqId>,
     frames: Vec<Frame>,
     free_frames: Vec<FrameId>,
+    replica_writes: Vec<ReplicaWrite>,
+    free_replica_writes: Vec<u32>,
     nodes: Vec<NodeRt>,
     regions: usize,
     latency: Vec<SimDuration>,
@@ -556,6 +568,8 @@ impl Simulation {
             free_requests: Vec::new(),
             frames: Vec::new(),
             free_frames: Vec::new(),
+            replica_writes: Vec::new(),
+            free_replica_writes: Vec::new(),
             nodes,
             regions,
             latency,
@@ -1031,14 +1045,11 @@ impl Simulation {
             }
             Action::HealthCheck { node } => self.on_health_check(node),
             Action::Failover { node, epoch } => self.on_failover(node, epoch),
-            Action::Replicate {
-                replica,
-                primary,
-                key,
-                version,
-                epoch,
-                sent_ms,
-            } => self.on_replicate(replica, primary, key, version, epoch, sent_ms),
+            Action::Replicate { slot } => {
+                let w = self.replica_writes[slot as usize];
+                self.free_replica_writes.push(slot);
+                self.on_replicate(w.replica, w.primary, w.key, w.version, w.epoch, w.sent_ms);
+            }
             Action::Flush { node } => self.on_flush(node),
             Action::Purge { node } => {
                 if let Some(Kind::Cdn(cdn)) = self.kind_mut(node) {
@@ -1826,17 +1837,25 @@ impl Simulation {
                                 d.unreplicated += 1;
                             }
                             let sent_ms = (self.now.0 / 1_000_000) as u32;
-                            self.schedule(
-                                self.now + draw,
-                                Action::Replicate {
-                                    replica: r,
-                                    primary: node,
-                                    key: f.key,
-                                    version: v,
-                                    epoch,
-                                    sent_ms,
-                                },
-                            );
+                            let write = ReplicaWrite {
+                                replica: r,
+                                primary: node,
+                                key: f.key,
+                                version: v,
+                                epoch,
+                                sent_ms,
+                            };
+                            let slot = match self.free_replica_writes.pop() {
+                                Some(slot) => {
+                                    self.replica_writes[slot as usize] = write;
+                                    slot
+                                }
+                                None => {
+                                    self.replica_writes.push(write);
+                                    (self.replica_writes.len() - 1) as u32
+                                }
+                            };
+                            self.schedule(self.now + draw, Action::Replicate { slot });
                         }
                         Replication::Sync => {
                             slowest = slowest.max(draw);
