@@ -82,9 +82,12 @@ impl LatencyHistogram {
 pub struct WindowHistogram {
     counts: Vec<u64>,
     total: u64,
-    /// The indices of the non-empty buckets, in first-touch order until [`Self::summary`] sorts
-    /// them.
-    touched: Vec<u32>,
+    /// One bit per bucket, set when it is non-empty: the buckets come out in order (the mean's
+    /// floating-point sum must run in the crate's order) without sorting, at one word per 64.
+    occupied: Vec<u64>,
+    /// Range of words of `occupied` that may have bits set, `lo > hi` when empty.
+    lo: usize,
+    hi: usize,
 }
 
 /// HDR layout for 3 significant digits and a unit of 1: 2048 sub-buckets, half of them 1024.
@@ -141,7 +144,9 @@ impl WindowHistogram {
         WindowHistogram {
             counts: vec![0; index_of(MAX_LATENCY_US) + 1],
             total: 0,
-            touched: Vec::new(),
+            occupied: vec![0; (index_of(MAX_LATENCY_US) + 1).div_ceil(64)],
+            lo: usize::MAX,
+            hi: 0,
         }
     }
 
@@ -149,9 +154,10 @@ impl WindowHistogram {
     pub fn record(&mut self, latency: SimDuration) {
         let us = (latency.0 / 1_000).clamp(1, MAX_LATENCY_US);
         let i = index_of(us);
-        if self.counts[i] == 0 {
-            self.touched.push(i as u32);
-        }
+        let w = i / 64;
+        self.occupied[w] |= 1 << (i % 64);
+        self.lo = self.lo.min(w);
+        self.hi = self.hi.max(w);
         self.counts[i] += 1;
         self.total += 1;
     }
@@ -160,65 +166,70 @@ impl WindowHistogram {
         self.total
     }
 
-    /// The non-empty buckets as (index, count), lowest first once sorted.
-    fn recorded(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
-        self.touched
-            .iter()
-            .map(|&i| (i as usize, self.counts[i as usize]))
+    /// Calls `f(index, count)` for every non-empty bucket, lowest first.
+    #[inline]
+    fn for_each_recorded(&self, mut f: impl FnMut(usize, u64)) {
+        if self.lo > self.hi {
+            return;
+        }
+        for w in self.lo..=self.hi {
+            let mut bits = self.occupied[w];
+            while bits != 0 {
+                let i = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                f(i, self.counts[i]);
+            }
+        }
     }
 
     pub fn reset(&mut self) {
-        for &i in &self.touched {
-            self.counts[i as usize] = 0;
+        if self.lo <= self.hi {
+            for w in self.lo..=self.hi {
+                let mut bits = std::mem::take(&mut self.occupied[w]);
+                while bits != 0 {
+                    self.counts[w * 64 + bits.trailing_zeros() as usize] = 0;
+                    bits &= bits - 1;
+                }
+            }
         }
-        self.touched.clear();
         self.total = 0;
+        self.lo = usize::MAX;
+        self.hi = 0;
     }
 
-    /// Adds this window into the cumulative histogram (same buckets, so counts add exactly, in
-    /// any order).
+    /// Adds this window into the cumulative histogram (same buckets, so counts add exactly).
     pub fn merge_into(&self, total: &mut LatencyHistogram) {
-        for (i, c) in self.recorded() {
-            total.inner.saturating_record_n(value_of(i), c);
-        }
+        self.for_each_recorded(|i, c| total.inner.saturating_record_n(value_of(i), c));
     }
 
     /// The same figures as [`LatencyHistogram::summary`] of these samples, computed the way
     /// hdrhistogram computes them (mean over bucket midpoints in bucket order, quantiles as the
-    /// highest value of the bucket where the cumulative count reaches ⌈q·n⌉).
-    pub fn summary(&mut self) -> LatencySummary {
+    /// highest value of the bucket where the cumulative count reaches ⌈q·n⌉), in one pass.
+    pub fn summary(&self) -> LatencySummary {
         if self.total == 0 {
             return LatencySummary::default();
         }
-        // The mean is a floating-point sum: bucket order makes it the crate's to the last bit.
-        self.touched.sort_unstable();
         let n = self.total as f64;
-        let mean = self.recorded().fold(0.0_f64, |acc, (i, c)| {
-            acc + median_equivalent(value_of(i)) as f64 * c as f64 / n
-        });
         let targets = [0.50, 0.95, 0.99].map(|q: f64| ((q * n).ceil() as u64).max(1));
         let mut found = [0u64; 3];
-        let mut k = 0;
-        let mut seen = 0u64;
-        for (i, c) in self.recorded() {
+        let (mut k, mut seen, mut mean, mut top) = (0, 0u64, 0.0_f64, 0);
+        self.for_each_recorded(|i, c| {
+            let low = value_of(i);
+            mean += median_equivalent(low) as f64 * c as f64 / n;
             seen += c;
             while k < 3 && seen >= targets[k] {
-                found[k] = highest_equivalent(value_of(i));
+                found[k] = highest_equivalent(low);
                 k += 1;
             }
-            if k == 3 {
-                break;
-            }
-        }
+            top = i;
+        });
         let ms = |us: u64| us as f64 / 1_000.0;
         LatencySummary {
             mean_ms: mean / 1_000.0,
             p50_ms: ms(found[0]),
             p95_ms: ms(found[1]),
             p99_ms: ms(found[2]),
-            max_ms: ms(highest_equivalent(value_of(
-                self.touched.last().map_or(0, |&i| i as usize),
-            ))),
+            max_ms: ms(highest_equivalent(value_of(top))),
         }
     }
 }

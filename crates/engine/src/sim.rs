@@ -1377,15 +1377,18 @@ impl Simulation {
 
     /// Steps of a web server frame after its CPU work: 0 session, 1 data, 2 publish, 3 done.
     fn server_step(&mut self, frame: FrameId) {
+        // The frame and the spec are read once; the step advances locally and is stored only
+        // when the frame parks on a call (server_resume reads it).
+        let f = self.frames[frame as usize];
+        let Kind::Server(s) = &self.nodes[f.node as usize].kind else {
+            return;
+        };
+        let (sessions, data, publish) = (s.spec.sessions, s.spec.data, s.spec.publish);
+        let mut step = f.step;
         loop {
-            let f = self.frames[frame as usize];
-            let Kind::Server(s) = &self.nodes[f.node as usize].kind else {
-                return;
-            };
-            let (sessions, data, publish) = (s.spec.sessions, s.spec.data, s.spec.publish);
-            match f.step {
+            match step {
                 0 => {
-                    self.frames[frame as usize].step = 1;
+                    step = 1;
                     if f.op == Op::Static || f.req == NIL {
                         continue;
                     }
@@ -1393,6 +1396,7 @@ impl Simulation {
                         Sessions::None => {}
                         Sessions::InServer => self.check_session(frame),
                         Sessions::Store(store) => {
+                            self.frames[frame as usize].step = step;
                             let user = self.global_user(f.req);
                             self.call(
                                 frame,
@@ -1408,15 +1412,17 @@ impl Simulation {
                     }
                 }
                 1 => {
-                    self.frames[frame as usize].step = 2;
+                    step = 2;
                     if let (Some(data), Op::Read | Op::Write) = (data, f.op) {
+                        self.frames[frame as usize].step = step;
                         self.call(frame, f.req, f.node, data, f.op, f.key, SimDuration::ZERO);
                         return;
                     }
                 }
                 2 => {
-                    self.frames[frame as usize].step = 3;
+                    step = 3;
                     if let (Some(queue), Op::Write) = (publish, f.op) {
+                        self.frames[frame as usize].step = step;
                         self.call(
                             frame,
                             f.req,
@@ -1430,6 +1436,7 @@ impl Simulation {
                     }
                 }
                 _ => {
+                    self.frames[frame as usize].step = step;
                     self.free_worker(f.node);
                     self.finish(frame, Ok(f.version));
                     return;
