@@ -73,9 +73,8 @@ impl Dist {
 /// alias method from a table built once. α = 0 is uniform.
 #[derive(Debug, Clone)]
 pub struct Zipf {
-    /// Per column: the probability of keeping it, and its alias. Side by side, so that a draw
-    /// touches one cache line of a table that is often larger than the CPU cache.
-    table: Vec<(f64, u32)>,
+    prob: Vec<f64>,
+    alias: Vec<u32>,
 }
 
 impl Zipf {
@@ -104,27 +103,24 @@ impl Zipf {
                 small.push(l);
             }
         }
-        Zipf {
-            table: prob.into_iter().zip(alias).collect(),
-        }
+        Zipf { prob, alias }
     }
 
     pub fn len(&self) -> usize {
-        self.table.len()
+        self.prob.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.table.is_empty()
+        self.prob.is_empty()
     }
 
     #[inline]
     pub fn sample(&self, rng: &mut SimRng) -> u32 {
-        let column = rng.below(self.table.len() as u64) as usize;
-        let (prob, alias) = self.table[column];
-        if rng.open01() < prob {
+        let column = rng.below(self.prob.len() as u64) as usize;
+        if rng.open01() < self.prob[column] {
             column as u32
         } else {
-            alias
+            self.alias[column]
         }
     }
 }
