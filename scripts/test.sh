@@ -15,6 +15,8 @@ step "clippy (wasm32)"
 cargo clippy --workspace --target wasm32-unknown-unknown -- -D warnings
 step "cargo test"
 cargo test --workspace
+step "same report natively and in wasm32 (golden reports, under Node)"
+cargo test -p scalelab-design --target wasm32-unknown-unknown --test determinism
 step "trunk build --release"
 trunk build --release
 step "browser tests (Playwright, Debian chromium)"

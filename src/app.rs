@@ -3,11 +3,13 @@
 //! `state.rs` stays pure.
 
 use crate::canvas::{Canvas, DRAG_KIND};
+use crate::dashboard::Dashboard;
 use crate::editor::{Camera, Pt};
+use crate::fields::DraftInput;
+use crate::i18n::{decode_error, t, Key, Lang};
+use crate::inspector::Inspector;
 use crate::palette::KINDS;
 use crate::stages::{stage_of, STAGES};
-use crate::charts::{Chart, ChartKind};
-use crate::i18n::{decode_error, t, Key, Lang};
 use crate::state::{Action, AppState, Notice, RunState};
 use crate::storage;
 use gloo::worker::{Spawnable, WorkerBridge};
@@ -112,9 +114,8 @@ pub fn app() -> Html {
     };
     let on_users = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(value) = input.value().parse::<u32>() {
+        Callback::from(move |text: String| {
+            if let Ok(value) = text.trim().parse::<u32>() {
                 dispatcher.dispatch(Action::SetUsers(value));
             }
         })
@@ -170,12 +171,18 @@ pub fn app() -> Html {
             let typing = e
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+                .is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                });
             if typing {
                 return;
             }
             let ctrl = e.ctrl_key() || e.meta_key();
-            let step = if e.shift_key() { 10.0 * crate::editor::GRID } else { crate::editor::GRID };
+            let step = if e.shift_key() {
+                10.0 * crate::editor::GRID
+            } else {
+                crate::editor::GRID
+            };
             let action = match (e.key().as_str(), ctrl) {
                 ("z" | "Z", true) if e.shift_key() => Some(Action::Redo),
                 ("z" | "Z", true) => Some(Action::Undo),
@@ -188,7 +195,9 @@ pub fn app() -> Html {
                 ("c", false) => Some(Action::BeginConnect),
                 ("+" | "=", false) => Some(zoom(camera, 1.25)),
                 ("-", false) => Some(zoom(camera, 0.8)),
-                ("0", false) => Some(Action::Editor(vec![crate::editor::Effect::SetCamera(Camera::default())])),
+                ("0", false) => Some(Action::Editor(vec![crate::editor::Effect::SetCamera(
+                    Camera::default(),
+                )])),
                 (arrow @ ("ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown"), false) => {
                     let (dx, dy) = match arrow {
                         "ArrowLeft" => (-step, 0.0),
@@ -200,8 +209,14 @@ pub fn app() -> Html {
                         Some(Action::Nudge { dx, dy })
                     } else {
                         // With nothing selected the arrows pan the view.
-                        let moved = Camera { x: camera.x - dx, y: camera.y - dy, ..camera };
-                        Some(Action::Editor(vec![crate::editor::Effect::SetCamera(moved)]))
+                        let moved = Camera {
+                            x: camera.x - dx,
+                            y: camera.y - dy,
+                            ..camera
+                        };
+                        Some(Action::Editor(vec![crate::editor::Effect::SetCamera(
+                            moved,
+                        )]))
                     }
                 }
                 _ => None,
@@ -216,24 +231,57 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Some(design) = select.value().parse::<usize>().ok().and_then(|i| STAGES.get(i)).and_then(|s| s.design()) {
+            if let Some(design) = select
+                .value()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| STAGES.get(i))
+                .and_then(|s| s.design())
+            {
                 dispatcher.dispatch(Action::LoadDesign(Box::new(design)));
+                dispatcher.dispatch(fit_action());
             }
         })
     };
+    let fit = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(fit_action()))
+    };
+    // Effect: a design opened from a link starts fitted to the canvas; after that first pass the
+    // app marks itself ready (tests wait for it: Yew attaches event handlers just after the first
+    // paint, so an instant robotic edit could otherwise land before anything listens).
+    let ready = use_state(|| false);
+    {
+        let dispatcher = state.dispatcher();
+        let ready = ready.clone();
+        use_effect_with((), move |_| {
+            dispatcher.dispatch(fit_action());
+            ready.set(true);
+        });
+    }
     let current_stage = stage_of(&state.design);
     let (title, lesson) = match current_stage {
-        Some(stage) => (t(lang, stage.title).to_string(), t(lang, stage.lesson).to_string()),
-        None if state.design.name == "single-server" => (t(lang, Key::Stage1).to_string(), t(lang, Key::Lesson1).to_string()),
+        Some(stage) => (
+            t(lang, stage.title).to_string(),
+            t(lang, stage.lesson).to_string(),
+        ),
+        None if state.design.name == "single-server" => (
+            t(lang, Key::Stage1).to_string(),
+            t(lang, Key::Lesson1).to_string(),
+        ),
         None => (
-            if state.design.name.is_empty() { t(lang, Key::CustomDesign).to_string() } else { state.design.name.clone() },
+            if state.design.name.is_empty() {
+                t(lang, Key::CustomDesign).to_string()
+            } else {
+                state.design.name.clone()
+            },
             String::new(),
         ),
     };
     let stage_index = current_stage.and_then(|c| STAGES.iter().position(|s| std::ptr::eq(s, c)));
 
     html! {
-        <div class={classes!("app", dark.then_some("dark"))} {onkeydown}>
+        <div class={classes!("app", dark.then_some("dark"))} data-ready={ready.to_string()} {onkeydown}>
             <header>
                 <h1>{ t(lang, Key::AppTitle) }<small>{ t(lang, Key::Tagline) }</small></h1>
                 <div class="header-actions">
@@ -265,9 +313,9 @@ pub fn app() -> Html {
                         <p class="lesson">{ lesson }</p>
                     }
                     <div class="canvas-tools" role="toolbar">
-                        <button id="zoom-in" title="+" onclick={cb(zoom(state.camera, 1.25))}>{ "+" }</button>
-                        <button id="zoom-out" title="-" onclick={cb(zoom(state.camera, 0.8))}>{ "−" }</button>
-                        <button id="zoom-reset" title="0" onclick={cb(Action::Editor(vec![crate::editor::Effect::SetCamera(Camera::default())]))}>{ t(lang, Key::ZoomFit) }</button>
+                        <button id="zoom-in" title="+" aria-label={t(lang, Key::ZoomIn)} onclick={cb(zoom(state.camera, 1.25))}>{ "+" }</button>
+                        <button id="zoom-out" title="-" aria-label={t(lang, Key::ZoomOut)} onclick={cb(zoom(state.camera, 0.8))}>{ "−" }</button>
+                        <button id="zoom-fit" onclick={fit.clone()}>{ t(lang, Key::ZoomFit) }</button>
                         <button id="duplicate" title="Ctrl+D" disabled={state.selection.is_empty()} onclick={cb(Action::Duplicate)}>{ t(lang, Key::Duplicate) }</button>
                         <button id="delete" title="Delete" disabled={state.selection.is_empty() && state.selected_edge.is_none()} onclick={cb(Action::DeleteSelection)}>{ t(lang, Key::Delete) }</button>
                         <button id="add-region" onclick={cb(Action::AddRegion)}>{ t(lang, Key::AddDataCentre) }</button>
@@ -311,17 +359,21 @@ pub fn app() -> Html {
                         <input id="rate" type="range" min="0" max={format!("{}", rate_max(rate))} step="5" value={format!("{rate}")} oninput={on_rate} />
                         <button id="spike" onclick={cb(Action::SetRate(rate * 3.0))}>{ t(lang, Key::Spike) }</button>
                         <label for="users">{ t(lang, Key::Users) }</label>
-                        <input id="users" type="number" min="1" max="10000000" value={users.to_string()} onchange={on_users} />
+                        <DraftInput id="users" kind="number" min={Some(AttrValue::Static("1"))} max={Some(AttrValue::Static("10000000"))} value={users.to_string()} on_commit={on_users} />
                         if let Some(capacity) = capacity {
                             <span class="capacity">{ format!("{}: {capacity:.0} req/s", t(lang, Key::Capacity)) }</span>
                         }
                     </div>
                 </section>
+                <aside class="inspector-column">
+                    <Inspector design={state.design.clone()}
+                        selected={if let [one] = state.selection.as_slice() { Some(one.clone()) } else { None }}
+                        lang={lang} latest={state.latest().cloned()}
+                        on_edit={{ let d = state.dispatcher(); Callback::from(move |edit| d.dispatch(Action::EditNode(edit))) }}
+                        on_command={{ let d = state.dispatcher(); Callback::from(move |command| d.dispatch(Action::Command(command))) }} />
+                </aside>
                 <section class="dashboard">
-                    { live_numbers(&state, lang) }
-                    <Chart kind={ChartKind::Latency} windows={state.windows.clone()} lang={lang} dark={*dark} />
-                    <Chart kind={ChartKind::Throughput} windows={state.windows.clone()} lang={lang} dark={*dark} />
-                    { table_view(&state, lang) }
+                    <Dashboard windows={state.windows.clone()} design={state.design.clone()} lang={lang} dark={*dark} />
                 </section>
             </main>
         </div>
@@ -337,9 +389,23 @@ fn rate_max(rate: f64) -> f64 {
     max
 }
 
+/// Fits the view to the design, measuring the canvas now.
+fn fit_action() -> Action {
+    let (width, height) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("svg.editor").ok().flatten())
+        .map_or((760.0, 440.0), |el| {
+            let rect = el.get_bounding_client_rect();
+            (rect.width().max(200.0), rect.height().max(200.0))
+        });
+    Action::Fit { width, height }
+}
+
 fn zoom(camera: Camera, factor: f64) -> Action {
     // Zoom about the canvas's upper-left quarter, where designs start.
-    Action::Editor(vec![crate::editor::Effect::SetCamera(camera.zoomed_at(Pt::new(300.0, 150.0), factor))])
+    Action::Editor(vec![crate::editor::Effect::SetCamera(
+        camera.zoomed_at(Pt::new(300.0, 150.0), factor),
+    )])
 }
 
 fn palette_view(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
@@ -379,13 +445,13 @@ fn shortcut_sheet(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
         ("Ctrl+Z", Key::Undo),
         ("Ctrl+Shift+Z · Ctrl+Y", Key::Redo),
         ("Ctrl+D", Key::Duplicate),
-        ("Ctrl+A", Key::SelectAllKey),
-        ("← ↑ → ↓ (Shift ×10)", Key::NudgeKey),
-        ("Tab · Enter", Key::ChooseKey),
-        ("C", Key::ConnectKey),
-        ("+ / − / 0", Key::ZoomKey),
-        ("Alt+drag · ← ↑ → ↓", Key::PanKey),
-        ("Esc", Key::EscapeKey),
+        ("Ctrl+A", Key::HelpSelectAll),
+        ("← ↑ → ↓ (Shift ×10)", Key::HelpNudge),
+        ("Tab · Enter", Key::HelpChoose),
+        ("C", Key::HelpConnect),
+        ("+ / − / 0", Key::HelpZoom),
+        ("Alt+drag · ← ↑ → ↓", Key::HelpPan),
+        ("Esc", Key::HelpEscape),
         ("?", Key::Shortcuts),
     ];
     let close = {
@@ -438,70 +504,6 @@ fn notice_view(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
                 <button id="dismiss" onclick={on(Action::DismissNotice)}>{ t(lang, Key::Dismiss) }</button>
             </span>
         </div>
-    }
-}
-
-fn live_numbers(state: &AppState, lang: Lang) -> Html {
-    let latest = state.latest();
-    let item = |id: &str, label: String, value: f64, text: String| {
-        html! {
-            <div class="metric" id={id.to_string()} data-value={format!("{value}")}>
-                <dt>{ label }</dt><dd>{ text }</dd>
-            </div>
-        }
-    };
-    let lat = latest.map(|w| w.latency).unwrap_or_default();
-    let errors = latest.map(|w| w.errors).unwrap_or_default();
-    let per_s = |n: u64| latest.map_or(0.0, |w| n as f64 / w.len_s.max(1e-9));
-    let throughput = latest.map_or(0.0, |w| w.throughput_rps);
-    let utilization = latest
-        .and_then(|w| w.nodes.first())
-        .map_or(0.0, |n| n.utilization);
-    let cost = state.totals.cost_per_hour_usd;
-    html! {
-        <dl class="live" id="live" data-windows={state.windows.len().to_string()}>
-            { item("m-time", t(lang, Key::SimTime).into(), state.totals.sim_time_s, format!("{:.0} s", state.totals.sim_time_s)) }
-            { item("m-p50", "p50".into(), lat.p50_ms, format!("{:.0} ms", lat.p50_ms)) }
-            { item("m-p95", "p95".into(), lat.p95_ms, format!("{:.0} ms", lat.p95_ms)) }
-            { item("m-p99", "p99".into(), lat.p99_ms, format!("{:.0} ms", lat.p99_ms)) }
-            { item("m-throughput", t(lang, Key::Throughput).into(), throughput, format!("{throughput:.0}/s")) }
-            { item("m-errors", t(lang, Key::Errors).into(), per_s(errors.total()),
-                format!("{:.0}/s ({} {:.0} · {} {:.0} · {} {:.0} · {} {:.0})", per_s(errors.total()),
-                    t(lang, Key::Timeouts), per_s(errors.timeout), t(lang, Key::Rejected), per_s(errors.rejected),
-                    t(lang, Key::NodeDown), per_s(errors.node_down), t(lang, Key::NoRoute), per_s(errors.no_route))) }
-            { item("m-util", t(lang, Key::Utilization).into(), utilization, format!("{:.0}%", utilization * 100.0)) }
-            { item("m-cost", t(lang, Key::Cost).into(), cost,
-                format!("${cost:.3} {} · ${:.0} {}", t(lang, Key::PerHour), cost * scalelab_engine::prices::HOURS_PER_MONTH, t(lang, Key::PerMonth))) }
-        </dl>
-    }
-}
-
-/// The charts' numbers as a table, newest window first: the accessible view of the same data.
-fn table_view(state: &AppState, lang: Lang) -> Html {
-    let rows = state.windows.iter().rev().take(30).map(|w| {
-        html! {
-            <tr data-start={format!("{}", w.start_s)} data-p99={format!("{}", w.latency.p99_ms)}
-                data-errors={w.errors.total().to_string()} data-throughput={format!("{}", w.throughput_rps)}>
-                <td>{ format!("{:.0}", w.start_s + w.len_s) }</td>
-                <td>{ format!("{:.1}", w.latency.p50_ms) }</td>
-                <td>{ format!("{:.1}", w.latency.p95_ms) }</td>
-                <td>{ format!("{:.1}", w.latency.p99_ms) }</td>
-                <td>{ format!("{:.0}", w.throughput_rps) }</td>
-                <td>{ w.errors.total() }</td>
-            </tr>
-        }
-    });
-    html! {
-        <details class="table-view" id="table-view">
-            <summary>{ t(lang, Key::TableView) }</summary>
-            <table id="windows-table">
-                <thead><tr>
-                    <th>{ format!("{} (s)", t(lang, Key::SimTime)) }</th><th>{ "p50 ms" }</th><th>{ "p95 ms" }</th>
-                    <th>{ "p99 ms" }</th><th>{ t(lang, Key::Throughput) }</th><th>{ t(lang, Key::Errors) }</th>
-                </tr></thead>
-                <tbody>{ for rows }</tbody>
-            </table>
-        </details>
     }
 }
 

@@ -59,7 +59,10 @@ fn node_at(design: &Design, at: Pt) -> Option<String> {
 /// The value of `attribute` on the event target or its nearest ancestor that has it.
 fn closest_attribute(event: &PointerEvent, attribute: &str) -> Option<String> {
     let target: Element = event.target()?.dyn_into().ok()?;
-    target.closest(&format!("[{attribute}]")).ok()??.get_attribute(attribute)
+    target
+        .closest(&format!("[{attribute}]"))
+        .ok()??
+        .get_attribute(attribute)
 }
 
 #[function_component(Canvas)]
@@ -96,10 +99,19 @@ pub fn canvas(props: &CanvasProps) -> Html {
             } else if let Some(id) = closest_attribute(&e, "data-port") {
                 feed(Input::DownOnPort { id, at });
             } else if let Some(id) = closest_attribute(&e, "data-node") {
-                feed(Input::DownOnNode { id, at, shift: e.shift_key() });
+                feed(Input::DownOnNode {
+                    id,
+                    at,
+                    shift: e.shift_key(),
+                });
             } else if closest_attribute(&e, "data-region-action").is_none() {
                 let pan = e.button() == 1 || e.alt_key();
-                feed(Input::DownOnEmpty { at, screen, shift: e.shift_key(), pan });
+                feed(Input::DownOnEmpty {
+                    at,
+                    screen,
+                    shift: e.shift_key(),
+                    pan,
+                });
             }
         })
     };
@@ -112,7 +124,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 return;
             }
             let screen = screen_point(&svg, e.client_x(), e.client_y());
-            feed(Input::Move { at: camera.to_world(screen), screen });
+            feed(Input::Move {
+                at: camera.to_world(screen),
+                screen,
+            });
         })
     };
     let onpointerup = {
@@ -122,7 +137,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
         Callback::from(move |e: PointerEvent| {
             let screen = screen_point(&svg, e.client_x(), e.client_y());
             let at = camera.to_world(screen);
-            feed(Input::Up { at, over: node_at(&design, at) });
+            feed(Input::Up {
+                at,
+                over: node_at(&design, at),
+            });
         })
     };
     let onpointercancel = {
@@ -135,13 +153,20 @@ pub fn canvas(props: &CanvasProps) -> Html {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
-            let Some(tag) = e.data_transfer().and_then(|dt| dt.get_data(DRAG_KIND).ok()) else { return };
-            let Some(kind) = crate::palette::Kind::find(&tag) else { return };
+            let Some(tag) = e.data_transfer().and_then(|dt| dt.get_data(DRAG_KIND).ok()) else {
+                return;
+            };
+            let Some(kind) = crate::palette::Kind::find(&tag) else {
+                return;
+            };
             let screen = screen_point(&svg, e.client_x(), e.client_y());
             let at = camera.to_world(screen);
             // Centre the new node on the drop point.
             let at = Pt::new(at.x - NODE_W / 2.0, at.y - NODE_H / 2.0);
-            dispatch.dispatch(Action::AddNode { tag: kind.tag, at: Some(at) });
+            dispatch.dispatch(Action::AddNode {
+                tag: kind.tag,
+                at: Some(at),
+            });
         })
     };
 
@@ -156,9 +181,40 @@ pub fn canvas(props: &CanvasProps) -> Html {
             Pt::new(n.x + d.x, n.y + d.y)
         })
     };
-    let stats_of = |index: usize| props.latest.as_ref().and_then(|w| w.nodes.iter().find(|n| n.id as usize == index));
-
-    let frames = region_frames(&props.design, &position, props.latest.as_ref(), lang, &props.dispatch);
+    // Stats are per engine node; a database's replicas and a sharded database's shards are engine
+    // nodes of their own, so design indices map through `model_ids`.
+    let layout = scalelab_design::lower::model_nodes(&props.design);
+    let model_ids = scalelab_design::lower::model_ids(&props.design);
+    let stats_of = |index: usize| {
+        let id = *model_ids.get(index)?;
+        props
+            .latest
+            .as_ref()
+            .and_then(|w| w.nodes.iter().find(|n| n.id == id))
+    };
+    // Engine nodes a design node expands into that are down (failed replicas, shards).
+    let members_down = |index: usize| {
+        props.latest.as_ref().map_or(0, |w| {
+            w.nodes
+                .iter()
+                .filter(|n| {
+                    !n.up
+                        && layout
+                            .get(n.id as usize)
+                            .is_some_and(|m| m.design_index == index)
+                })
+                .filter(|n| Some(&n.id) != model_ids.get(index))
+                .count()
+        })
+    };
+    let frames = region_frames(
+        &props.design,
+        &layout,
+        &position,
+        props.latest.as_ref(),
+        lang,
+        &props.dispatch,
+    );
     let edges = props.design.edges.iter().enumerate().filter_map(|(i, edge)| {
         let from = position(&edge.from)?;
         let to = position(&edge.to)?;
@@ -208,6 +264,8 @@ pub fn canvas(props: &CanvasProps) -> Html {
             }
         });
         let errors = stats.map_or(0, |s| s.errors);
+        let down_members = members_down(index);
+        let badge = badge.map(|b| if down_members > 0 { format!("{b} · ✕{down_members}") } else { b });
         let onkeydown = {
             let dispatch = props.dispatch.clone();
             let id = node.id.clone();
@@ -227,7 +285,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="10" />
                 <text class="kind" x="10" y="19">{ kind }</text>
                 <text class="id" x={(NODE_W - 8.0).to_string()} y="19" text-anchor="end">{ node.id.clone() }</text>
-                <text class="detail" x="10" y="37">{ node_detail(&node.params, lang) }</text>
+                <text class="detail" x="10" y="37">{ node_detail(&node.params, !props.design.edges.iter().any(|e| e.from == node.id), lang) }</text>
                 if let Some(badge) = badge {
                     <text class="badge" x="10" y="55">{ badge }</text>
                 }
@@ -291,6 +349,7 @@ fn gesture_name(gesture: &Gesture) -> &'static str {
 /// A frame around each data centre's nodes, with its fault button.
 fn region_frames(
     design: &Design,
+    layout: &[scalelab_design::lower::ModelNode],
     position: &dyn Fn(&str) -> Option<Pt>,
     latest: Option<&WindowStats>,
     lang: Lang,
@@ -318,7 +377,13 @@ fn region_frames(
             let y1 = members.iter().map(|(_, p)| p.y).fold(f64::MIN, f64::max) + NODE_H + pad;
             // A data centre is down when every server-like node in it is down.
             let down = latest.is_some_and(|w| {
-                let stats: Vec<_> = w.nodes.iter().filter(|s| members.iter().any(|(i, _)| *i == s.id as usize)).collect();
+                let stats: Vec<_> = w
+                    .nodes
+                    .iter()
+                    .filter(|s| {
+                        layout.get(s.id as usize).is_some_and(|m| members.iter().any(|(i, _)| *i == m.design_index))
+                    })
+                    .collect();
                 !stats.is_empty() && stats.iter().all(|s| !s.up)
             });
             let action = if down { Action::RestoreRegion(region.name.clone()) } else { Action::KillRegion(region.name.clone()) };
@@ -345,22 +410,48 @@ fn region_frames(
 }
 
 /// One line under the node's name: its most telling parameters.
-fn node_detail(params: &NodeParams, lang: Lang) -> String {
+/// `standalone`: the node calls nothing downstream (the first stage's server does it all).
+fn node_detail(params: &NodeParams, standalone: bool, lang: Lang) -> String {
     match params {
-        NodeParams::Users { users, rate_rps, .. } => format!("{users} · {rate_rps:.0} req/s"),
+        NodeParams::Users {
+            users, rate_rps, ..
+        } => format!("{users} · {rate_rps:.0} req/s"),
         NodeParams::Dns { ttl_s, .. } => format!("TTL {ttl_s:.0} s"),
-        NodeParams::Server { workers, service_ms, .. } => {
+        NodeParams::Server {
+            workers,
+            service_ms,
+            ..
+        } => {
             let capacity = *workers as f64 / (service_ms / 1e3);
-            format!("{} · {capacity:.0} req/s", t(lang, Key::ServerRoles))
+            if standalone {
+                format!("{} · {capacity:.0} req/s", t(lang, Key::ServerRoles))
+            } else {
+                format!("{workers} × {service_ms} ms · {capacity:.0} req/s")
+            }
         }
         NodeParams::LoadBalancer { policy, sticky, .. } => {
             format!("{policy:?}{}", if *sticky { " · sticky" } else { "" })
         }
         NodeParams::SessionStore { workers, .. } => format!("{workers} workers"),
-        NodeParams::Cache { capacity, eviction, ttl_s, .. } => format!("{capacity} · {eviction:?} · TTL {ttl_s:.0} s"),
-        NodeParams::Database { replicas, replication, .. } => format!("+{replicas} · {replication:?}"),
-        NodeParams::Cdn { ttl_s, invalidation, .. } => format!("TTL {ttl_s:.0} s · {invalidation:?}"),
+        NodeParams::Cache {
+            capacity,
+            eviction,
+            ttl_s,
+            ..
+        } => format!("{capacity} · {eviction:?} · TTL {ttl_s:.0} s"),
+        NodeParams::Database {
+            replicas,
+            replication,
+            ..
+        } => format!("+{replicas} · {replication:?}"),
+        NodeParams::Cdn {
+            ttl_s,
+            invalidation,
+            ..
+        } => format!("TTL {ttl_s:.0} s · {invalidation:?}"),
         NodeParams::Queue { consumers, .. } => format!("{consumers} consumers"),
-        NodeParams::ShardedDatabase { shards, hot_keys, .. } => format!("{shards} shards · hot {hot_keys}"),
+        NodeParams::ShardedDatabase {
+            shards, hot_keys, ..
+        } => format!("{shards} shards · hot {hot_keys}"),
     }
 }

@@ -32,7 +32,11 @@ pub struct Camera {
 
 impl Default for Camera {
     fn default() -> Self {
-        Camera { x: 0.0, y: 0.0, zoom: 1.0 }
+        Camera {
+            x: 0.0,
+            y: 0.0,
+            zoom: 1.0,
+        }
     }
 }
 
@@ -40,15 +44,37 @@ impl Camera {
     pub const MIN_ZOOM: f64 = 0.25;
     pub const MAX_ZOOM: f64 = 3.0;
 
-    pub fn to_world(&self, screen: Pt) -> Pt {
-        Pt::new((screen.x - self.x) / self.zoom, (screen.y - self.y) / self.zoom)
+    pub fn to_world(self, screen: Pt) -> Pt {
+        Pt::new(
+            (screen.x - self.x) / self.zoom,
+            (screen.y - self.y) / self.zoom,
+        )
+    }
+
+    /// The view that shows the world rectangle `(min, max)` inside a viewport of `width` × `height`
+    /// pixels with a margin, never zooming in past 1:1.
+    pub fn fit(min: Pt, max: Pt, width: f64, height: f64) -> Camera {
+        let margin = 30.0;
+        let (w, h) = ((max.x - min.x).max(1.0), (max.y - min.y).max(1.0));
+        let zoom = ((width - 2.0 * margin) / w)
+            .min((height - 2.0 * margin) / h)
+            .clamp(Self::MIN_ZOOM, 1.0);
+        Camera {
+            x: (width - w * zoom) / 2.0 - min.x * zoom,
+            y: (height - h * zoom) / 2.0 - min.y * zoom,
+            zoom,
+        }
     }
 
     /// Zooms by `factor` keeping the world point under `screen` fixed.
-    pub fn zoomed_at(&self, screen: Pt, factor: f64) -> Camera {
+    pub fn zoomed_at(self, screen: Pt, factor: f64) -> Camera {
         let zoom = (self.zoom * factor).clamp(Self::MIN_ZOOM, Self::MAX_ZOOM);
         let world = self.to_world(screen);
-        Camera { x: screen.x - world.x * zoom, y: screen.y - world.y * zoom, zoom }
+        Camera {
+            x: screen.x - world.x * zoom,
+            y: screen.y - world.y * zoom,
+            zoom,
+        }
     }
 }
 
@@ -66,27 +92,57 @@ pub enum Gesture {
     #[default]
     Idle,
     /// Pressed on a node, not yet moved far enough to drag.
-    Pointing { node: String, start: Pt, additive: bool },
+    Pointing {
+        node: String,
+        start: Pt,
+        additive: bool,
+    },
     /// Moving the selected nodes; `offset` is the world distance moved so far.
-    Dragging { ids: Vec<String>, start: Pt, offset: Pt },
+    Dragging {
+        ids: Vec<String>,
+        start: Pt,
+        offset: Pt,
+    },
     /// Drawing a connection from a node's port towards the pointer.
     Connecting { from: String, cursor: Pt },
     /// Moving the camera.
     Panning { start_screen: Pt, camera: Camera },
     /// Selecting every node inside a rectangle.
-    BoxSelecting { start: Pt, current: Pt, additive: bool },
+    BoxSelecting {
+        start: Pt,
+        current: Pt,
+        additive: bool,
+    },
 }
 
 /// Pointer input, already hit-tested by the canvas. `at` is in world coordinates, `screen` in
 /// pixels relative to the canvas.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
-    DownOnNode { id: String, at: Pt, shift: bool },
-    DownOnPort { id: String, at: Pt },
-    DownOnEmpty { at: Pt, screen: Pt, shift: bool, pan: bool },
-    Move { at: Pt, screen: Pt },
+    DownOnNode {
+        id: String,
+        at: Pt,
+        shift: bool,
+    },
+    DownOnPort {
+        id: String,
+        at: Pt,
+    },
+    DownOnEmpty {
+        at: Pt,
+        screen: Pt,
+        shift: bool,
+        pan: bool,
+    },
+    Move {
+        at: Pt,
+        screen: Pt,
+    },
     /// `over` is the node under the pointer, if any.
-    Up { at: Pt, over: Option<String> },
+    Up {
+        at: Pt,
+        over: Option<String>,
+    },
     Cancel,
 }
 
@@ -94,18 +150,37 @@ pub enum Input {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Selects these nodes; `additive` toggles them into the current selection instead.
-    Select { ids: Vec<String>, additive: bool },
+    Select {
+        ids: Vec<String>,
+        additive: bool,
+    },
     ClearSelection,
     /// Moves nodes by a world offset (one undoable edit, at the end of the drag).
-    MoveBy { ids: Vec<String>, dx: f64, dy: f64 },
-    Connect { from: String, to: String },
+    MoveBy {
+        ids: Vec<String>,
+        dx: f64,
+        dy: f64,
+    },
+    Connect {
+        from: String,
+        to: String,
+    },
     SetCamera(Camera),
     /// Selects the nodes inside the world rectangle between two corners.
-    SelectBox { a: Pt, b: Pt, additive: bool },
+    SelectBox {
+        a: Pt,
+        b: Pt,
+        additive: bool,
+    },
 }
 
 /// One transition. `selection` is the current selection, `camera` the current view.
-pub fn step(gesture: &Gesture, input: Input, selection: &[String], camera: Camera) -> (Gesture, Vec<Effect>) {
+pub fn step(
+    gesture: &Gesture,
+    input: Input,
+    selection: &[String],
+    camera: Camera,
+) -> (Gesture, Vec<Effect>) {
     use Gesture as G;
     match (gesture, input) {
         (_, Input::Cancel) => (G::Idle, vec![]),
@@ -113,24 +188,86 @@ pub fn step(gesture: &Gesture, input: Input, selection: &[String], camera: Camer
             let mut effects = vec![];
             // Pressing an unselected node selects it at once, so dragging it moves just it.
             if !selection.contains(&id) || shift {
-                effects.push(Effect::Select { ids: vec![id.clone()], additive: shift });
+                effects.push(Effect::Select {
+                    ids: vec![id.clone()],
+                    additive: shift,
+                });
             }
-            (G::Pointing { node: id, start: at, additive: shift }, effects)
+            (
+                G::Pointing {
+                    node: id,
+                    start: at,
+                    additive: shift,
+                },
+                effects,
+            )
         }
-        (G::Idle, Input::DownOnPort { id, at }) => (G::Connecting { from: id, cursor: at }, vec![]),
-        (G::Idle, Input::DownOnEmpty { at, screen, shift, pan }) => {
+        (G::Idle, Input::DownOnPort { id, at }) => (
+            G::Connecting {
+                from: id,
+                cursor: at,
+            },
+            vec![],
+        ),
+        (
+            G::Idle,
+            Input::DownOnEmpty {
+                at,
+                screen,
+                shift,
+                pan,
+            },
+        ) => {
             if pan {
-                (G::Panning { start_screen: screen, camera }, vec![])
+                (
+                    G::Panning {
+                        start_screen: screen,
+                        camera,
+                    },
+                    vec![],
+                )
             } else {
-                (G::BoxSelecting { start: at, current: at, additive: shift }, vec![])
+                (
+                    G::BoxSelecting {
+                        start: at,
+                        current: at,
+                        additive: shift,
+                    },
+                    vec![],
+                )
             }
         }
-        (G::Pointing { node, start, additive }, Input::Move { at, .. }) => {
+        (
+            G::Pointing {
+                node,
+                start,
+                additive,
+            },
+            Input::Move { at, .. },
+        ) => {
             if at.far_from(*start, DRAG_THRESHOLD / camera.zoom) {
-                let ids = if selection.contains(node) { selection.to_vec() } else { vec![node.clone()] };
-                (G::Dragging { ids, start: *start, offset: at.minus(*start) }, vec![])
+                let ids = if selection.contains(node) {
+                    selection.to_vec()
+                } else {
+                    vec![node.clone()]
+                };
+                (
+                    G::Dragging {
+                        ids,
+                        start: *start,
+                        offset: at.minus(*start),
+                    },
+                    vec![],
+                )
             } else {
-                (G::Pointing { node: node.clone(), start: *start, additive: *additive }, vec![])
+                (
+                    G::Pointing {
+                        node: node.clone(),
+                        start: *start,
+                        additive: *additive,
+                    },
+                    vec![],
+                )
             }
         }
         (G::Pointing { node, additive, .. }, Input::Up { .. }) => {
@@ -138,35 +275,101 @@ pub fn step(gesture: &Gesture, input: Input, selection: &[String], camera: Camer
             if *additive {
                 (G::Idle, vec![])
             } else {
-                (G::Idle, vec![Effect::Select { ids: vec![node.clone()], additive: false }])
+                (
+                    G::Idle,
+                    vec![Effect::Select {
+                        ids: vec![node.clone()],
+                        additive: false,
+                    }],
+                )
             }
         }
-        (G::Dragging { ids, start, .. }, Input::Move { at, .. }) => {
-            (G::Dragging { ids: ids.clone(), start: *start, offset: at.minus(*start) }, vec![])
-        }
+        (G::Dragging { ids, start, .. }, Input::Move { at, .. }) => (
+            G::Dragging {
+                ids: ids.clone(),
+                start: *start,
+                offset: at.minus(*start),
+            },
+            vec![],
+        ),
         (G::Dragging { ids, start, .. }, Input::Up { at, .. }) => {
             let offset = at.minus(*start);
-            (G::Idle, vec![Effect::MoveBy { ids: ids.clone(), dx: offset.x, dy: offset.y }])
+            (
+                G::Idle,
+                vec![Effect::MoveBy {
+                    ids: ids.clone(),
+                    dx: offset.x,
+                    dy: offset.y,
+                }],
+            )
         }
-        (G::Connecting { from, .. }, Input::Move { at, .. }) => {
-            (G::Connecting { from: from.clone(), cursor: at }, vec![])
-        }
+        (G::Connecting { from, .. }, Input::Move { at, .. }) => (
+            G::Connecting {
+                from: from.clone(),
+                cursor: at,
+            },
+            vec![],
+        ),
         (G::Connecting { from, .. }, Input::Up { over, .. }) => match over {
-            Some(to) if to != *from => (G::Idle, vec![Effect::Connect { from: from.clone(), to }]),
+            Some(to) if to != *from => (
+                G::Idle,
+                vec![Effect::Connect {
+                    from: from.clone(),
+                    to,
+                }],
+            ),
             _ => (G::Idle, vec![]),
         },
-        (G::Panning { start_screen, camera: start_camera }, Input::Move { screen, .. }) => {
+        (
+            G::Panning {
+                start_screen,
+                camera: start_camera,
+            },
+            Input::Move { screen, .. },
+        ) => {
             let d = screen.minus(*start_screen);
-            let moved = Camera { x: start_camera.x + d.x, y: start_camera.y + d.y, zoom: start_camera.zoom };
-            (G::Panning { start_screen: *start_screen, camera: *start_camera }, vec![Effect::SetCamera(moved)])
+            let moved = Camera {
+                x: start_camera.x + d.x,
+                y: start_camera.y + d.y,
+                zoom: start_camera.zoom,
+            };
+            (
+                G::Panning {
+                    start_screen: *start_screen,
+                    camera: *start_camera,
+                },
+                vec![Effect::SetCamera(moved)],
+            )
         }
         (G::Panning { .. }, Input::Up { .. }) => (G::Idle, vec![]),
-        (G::BoxSelecting { start, additive, .. }, Input::Move { at, .. }) => {
-            (G::BoxSelecting { start: *start, current: at, additive: *additive }, vec![])
-        }
-        (G::BoxSelecting { start, additive, .. }, Input::Up { at, .. }) => {
+        (
+            G::BoxSelecting {
+                start, additive, ..
+            },
+            Input::Move { at, .. },
+        ) => (
+            G::BoxSelecting {
+                start: *start,
+                current: at,
+                additive: *additive,
+            },
+            vec![],
+        ),
+        (
+            G::BoxSelecting {
+                start, additive, ..
+            },
+            Input::Up { at, .. },
+        ) => {
             if at.far_from(*start, DRAG_THRESHOLD / camera.zoom) {
-                (G::Idle, vec![Effect::SelectBox { a: *start, b: at, additive: *additive }])
+                (
+                    G::Idle,
+                    vec![Effect::SelectBox {
+                        a: *start,
+                        b: at,
+                        additive: *additive,
+                    }],
+                )
             } else if *additive {
                 (G::Idle, vec![])
             } else {
@@ -201,58 +404,136 @@ mod tests {
     #[test]
     fn gestures_produce_the_edits_a_user_expects() {
         let id = |s: &str| s.to_string();
-        let cases: Vec<(&str, Vec<Input>, Vec<&str>, Vec<Effect>)> = vec![
+        type Case<'a> = (&'a str, Vec<Input>, Vec<&'a str>, Vec<Effect>);
+        let cases: Vec<Case> = vec![
             (
                 "click selects",
-                vec![Input::DownOnNode { id: id("a"), at: p(0., 0.), shift: false }, Input::Up { at: p(1., 0.), over: None }],
+                vec![
+                    Input::DownOnNode {
+                        id: id("a"),
+                        at: p(0., 0.),
+                        shift: false,
+                    },
+                    Input::Up {
+                        at: p(1., 0.),
+                        over: None,
+                    },
+                ],
                 vec![],
                 vec![
-                    Effect::Select { ids: vec![id("a")], additive: false },
-                    Effect::Select { ids: vec![id("a")], additive: false },
+                    Effect::Select {
+                        ids: vec![id("a")],
+                        additive: false,
+                    },
+                    Effect::Select {
+                        ids: vec![id("a")],
+                        additive: false,
+                    },
                 ],
             ),
             (
                 "drag moves the whole selection once, at the end",
                 vec![
-                    Input::DownOnNode { id: id("a"), at: p(10., 10.), shift: false },
-                    Input::Move { at: p(30., 15.), screen: p(30., 15.) },
-                    Input::Move { at: p(50., 20.), screen: p(50., 20.) },
-                    Input::Up { at: p(50., 20.), over: None },
+                    Input::DownOnNode {
+                        id: id("a"),
+                        at: p(10., 10.),
+                        shift: false,
+                    },
+                    Input::Move {
+                        at: p(30., 15.),
+                        screen: p(30., 15.),
+                    },
+                    Input::Move {
+                        at: p(50., 20.),
+                        screen: p(50., 20.),
+                    },
+                    Input::Up {
+                        at: p(50., 20.),
+                        over: None,
+                    },
                 ],
                 vec!["a", "b"],
-                vec![Effect::MoveBy { ids: vec![id("a"), id("b")], dx: 40., dy: 10. }],
+                vec![Effect::MoveBy {
+                    ids: vec![id("a"), id("b")],
+                    dx: 40.,
+                    dy: 10.,
+                }],
             ),
             (
                 "port to node connects",
                 vec![
-                    Input::DownOnPort { id: id("a"), at: p(0., 0.) },
-                    Input::Move { at: p(100., 0.), screen: p(100., 0.) },
-                    Input::Up { at: p(100., 0.), over: Some(id("b")) },
+                    Input::DownOnPort {
+                        id: id("a"),
+                        at: p(0., 0.),
+                    },
+                    Input::Move {
+                        at: p(100., 0.),
+                        screen: p(100., 0.),
+                    },
+                    Input::Up {
+                        at: p(100., 0.),
+                        over: Some(id("b")),
+                    },
                 ],
                 vec![],
-                vec![Effect::Connect { from: id("a"), to: id("b") }],
+                vec![Effect::Connect {
+                    from: id("a"),
+                    to: id("b"),
+                }],
             ),
             (
                 "port to itself or to nothing does nothing",
-                vec![Input::DownOnPort { id: id("a"), at: p(0., 0.) }, Input::Up { at: p(1., 0.), over: Some(id("a")) }],
+                vec![
+                    Input::DownOnPort {
+                        id: id("a"),
+                        at: p(0., 0.),
+                    },
+                    Input::Up {
+                        at: p(1., 0.),
+                        over: Some(id("a")),
+                    },
+                ],
                 vec![],
                 vec![],
             ),
             (
                 "box select",
                 vec![
-                    Input::DownOnEmpty { at: p(0., 0.), screen: p(0., 0.), shift: false, pan: false },
-                    Input::Move { at: p(50., 50.), screen: p(50., 50.) },
-                    Input::Up { at: p(100., 80.), over: None },
+                    Input::DownOnEmpty {
+                        at: p(0., 0.),
+                        screen: p(0., 0.),
+                        shift: false,
+                        pan: false,
+                    },
+                    Input::Move {
+                        at: p(50., 50.),
+                        screen: p(50., 50.),
+                    },
+                    Input::Up {
+                        at: p(100., 80.),
+                        over: None,
+                    },
                 ],
                 vec![],
-                vec![Effect::SelectBox { a: p(0., 0.), b: p(100., 80.), additive: false }],
+                vec![Effect::SelectBox {
+                    a: p(0., 0.),
+                    b: p(100., 80.),
+                    additive: false,
+                }],
             ),
             (
                 "click on empty clears",
                 vec![
-                    Input::DownOnEmpty { at: p(0., 0.), screen: p(0., 0.), shift: false, pan: false },
-                    Input::Up { at: p(1., 1.), over: None },
+                    Input::DownOnEmpty {
+                        at: p(0., 0.),
+                        screen: p(0., 0.),
+                        shift: false,
+                        pan: false,
+                    },
+                    Input::Up {
+                        at: p(1., 1.),
+                        over: None,
+                    },
                 ],
                 vec!["a"],
                 vec![Effect::ClearSelection],
@@ -260,20 +541,45 @@ mod tests {
             (
                 "pan moves the camera",
                 vec![
-                    Input::DownOnEmpty { at: p(0., 0.), screen: p(10., 10.), shift: false, pan: true },
-                    Input::Move { at: p(0., 0.), screen: p(40., 30.) },
-                    Input::Up { at: p(0., 0.), over: None },
+                    Input::DownOnEmpty {
+                        at: p(0., 0.),
+                        screen: p(10., 10.),
+                        shift: false,
+                        pan: true,
+                    },
+                    Input::Move {
+                        at: p(0., 0.),
+                        screen: p(40., 30.),
+                    },
+                    Input::Up {
+                        at: p(0., 0.),
+                        over: None,
+                    },
                 ],
                 vec![],
-                vec![Effect::SetCamera(Camera { x: 30., y: 20., zoom: 1. })],
+                vec![Effect::SetCamera(Camera {
+                    x: 30.,
+                    y: 20.,
+                    zoom: 1.,
+                })],
             ),
             (
                 "escape cancels a drag without moving",
                 vec![
-                    Input::DownOnNode { id: id("a"), at: p(0., 0.), shift: false },
-                    Input::Move { at: p(50., 0.), screen: p(50., 0.) },
+                    Input::DownOnNode {
+                        id: id("a"),
+                        at: p(0., 0.),
+                        shift: false,
+                    },
+                    Input::Move {
+                        at: p(50., 0.),
+                        screen: p(50., 0.),
+                    },
                     Input::Cancel,
-                    Input::Up { at: p(60., 0.), over: None },
+                    Input::Up {
+                        at: p(60., 0.),
+                        over: None,
+                    },
                 ],
                 vec!["a"],
                 vec![],
@@ -288,11 +594,37 @@ mod tests {
 
     #[test]
     fn zoom_keeps_the_point_under_the_cursor() {
-        let camera = Camera { x: 10., y: 20., zoom: 1. };
+        let camera = Camera {
+            x: 10.,
+            y: 20.,
+            zoom: 1.,
+        };
         let screen = p(200., 100.);
         let zoomed = camera.zoomed_at(screen, 2.0);
         assert_eq!(camera.to_world(screen), zoomed.to_world(screen));
         assert_eq!(camera.zoomed_at(screen, 100.0).zoom, Camera::MAX_ZOOM);
+    }
+
+    #[test]
+    fn fit_shows_the_whole_design_centred() {
+        let camera = Camera::fit(p(0., 0.), p(1000., 400.), 520., 440.);
+        let top_left = Pt::new(0. * camera.zoom + camera.x, 0. * camera.zoom + camera.y);
+        let bottom_right = Pt::new(
+            1000. * camera.zoom + camera.x,
+            400. * camera.zoom + camera.y,
+        );
+        assert!(
+            top_left.x >= 0.
+                && bottom_right.x <= 520.
+                && top_left.y >= 0.
+                && bottom_right.y <= 440.
+        );
+        assert!(
+            (top_left.x - (520. - bottom_right.x)).abs() < 1e-9,
+            "centred horizontally"
+        );
+        // A small design is shown at 1:1, not blown up.
+        assert_eq!(Camera::fit(p(0., 0.), p(100., 50.), 520., 440.).zoom, 1.0);
     }
 
     #[test]

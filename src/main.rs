@@ -5,6 +5,7 @@ mod canvas;
 mod charts;
 mod dashboard;
 mod editor;
+mod fields;
 mod i18n;
 mod inspector;
 mod palette;

@@ -18,23 +18,51 @@ pub const KINDS: &[Kind] = &[
         label: Key::KindUsers,
         defaults: r#"{"kind":"users","users":10000,"rate_rps":100,"rtt_ms":40,"timeout_ms":2000,"keys":10000,"zipf_alpha":0.9}"#,
     },
-    Kind { tag: "dns", label: Key::KindDns, defaults: r#"{"kind":"dns","lookup_ms":30,"ttl_s":300}"# },
-    Kind { tag: "cdn", label: Key::KindCdn, defaults: r#"{"kind":"cdn","capacity":1000,"ttl_s":3600}"# },
-    Kind { tag: "load_balancer", label: Key::KindLoadBalancer, defaults: r#"{"kind":"load_balancer"}"# },
+    Kind {
+        tag: "dns",
+        label: Key::KindDns,
+        defaults: r#"{"kind":"dns","lookup_ms":30,"ttl_s":300}"#,
+    },
+    Kind {
+        tag: "cdn",
+        label: Key::KindCdn,
+        defaults: r#"{"kind":"cdn","capacity":1000,"ttl_s":3600}"#,
+    },
+    Kind {
+        tag: "load_balancer",
+        label: Key::KindLoadBalancer,
+        defaults: r#"{"kind":"load_balancer"}"#,
+    },
     Kind {
         tag: "server",
         label: Key::KindServer,
         defaults: r#"{"kind":"server","workers":8,"queue_capacity":200,"service_ms":20}"#,
     },
-    Kind { tag: "session_store", label: Key::KindSessionStore, defaults: r#"{"kind":"session_store"}"# },
-    Kind { tag: "cache", label: Key::KindCache, defaults: r#"{"kind":"cache","capacity":1000}"# },
-    Kind { tag: "database", label: Key::KindDatabase, defaults: r#"{"kind":"database"}"# },
+    Kind {
+        tag: "session_store",
+        label: Key::KindSessionStore,
+        defaults: r#"{"kind":"session_store"}"#,
+    },
+    Kind {
+        tag: "cache",
+        label: Key::KindCache,
+        defaults: r#"{"kind":"cache","capacity":1000}"#,
+    },
+    Kind {
+        tag: "database",
+        label: Key::KindDatabase,
+        defaults: r#"{"kind":"database"}"#,
+    },
     Kind {
         tag: "sharded_database",
         label: Key::KindShardedDatabase,
         defaults: r#"{"kind":"sharded_database","shards":4,"strategy":{"kind":"modulo"}}"#,
     },
-    Kind { tag: "queue", label: Key::KindQueue, defaults: r#"{"kind":"queue","consumers":4,"job_ms":200}"# },
+    Kind {
+        tag: "queue",
+        label: Key::KindQueue,
+        defaults: r#"{"kind":"queue","consumers":4,"job_ms":200}"#,
+    },
 ];
 
 impl Kind {
@@ -55,7 +83,9 @@ mod tests {
     #[test]
     fn every_kind_has_valid_defaults_that_round_trip() {
         for kind in KINDS {
-            let params = kind.default_params().unwrap_or_else(|| panic!("{} defaults must parse", kind.tag));
+            let params = kind
+                .default_params()
+                .unwrap_or_else(|| panic!("{} defaults must parse", kind.tag));
             assert_eq!(params.kind_name(), kind.tag);
         }
     }

@@ -10,17 +10,61 @@ pub struct Stage {
 }
 
 pub const STAGES: &[Stage] = &[
-    Stage { title: Key::Stage1, lesson: Key::Lesson1, json: include_str!("../designs/stage01-single-server.json") },
-    Stage { title: Key::Stage2, lesson: Key::Lesson2, json: include_str!("../designs/stage02-web-and-data-tiers.json") },
-    Stage { title: Key::Stage3, lesson: Key::Lesson3, json: include_str!("../designs/stage03-load-balancer.json") },
-    Stage { title: Key::Stage4, lesson: Key::Lesson4, json: include_str!("../designs/stage04-replication.json") },
-    Stage { title: Key::Stage5, lesson: Key::Lesson5, json: include_str!("../designs/stage05-cache.json") },
-    Stage { title: Key::Stage6, lesson: Key::Lesson6, json: include_str!("../designs/stage06-cdn.json") },
-    Stage { title: Key::Stage7, lesson: Key::Lesson7, json: include_str!("../designs/stage07-stateless-web.json") },
-    Stage { title: Key::Stage8, lesson: Key::Lesson8, json: include_str!("../designs/stage08-data-centres.json") },
-    Stage { title: Key::Stage9, lesson: Key::Lesson9, json: include_str!("../designs/stage09-message-queue.json") },
-    Stage { title: Key::Stage10, lesson: Key::Lesson10, json: include_str!("../designs/stage10-metrics-automation.json") },
-    Stage { title: Key::Stage11, lesson: Key::Lesson11, json: include_str!("../designs/stage11-sharding.json") },
+    Stage {
+        title: Key::Stage1,
+        lesson: Key::Lesson1,
+        json: include_str!("../designs/stage01-single-server.json"),
+    },
+    Stage {
+        title: Key::Stage2,
+        lesson: Key::Lesson2,
+        json: include_str!("../designs/stage02-web-and-data-tiers.json"),
+    },
+    Stage {
+        title: Key::Stage3,
+        lesson: Key::Lesson3,
+        json: include_str!("../designs/stage03-load-balancer.json"),
+    },
+    Stage {
+        title: Key::Stage4,
+        lesson: Key::Lesson4,
+        json: include_str!("../designs/stage04-replication.json"),
+    },
+    Stage {
+        title: Key::Stage5,
+        lesson: Key::Lesson5,
+        json: include_str!("../designs/stage05-cache.json"),
+    },
+    Stage {
+        title: Key::Stage6,
+        lesson: Key::Lesson6,
+        json: include_str!("../designs/stage06-cdn.json"),
+    },
+    Stage {
+        title: Key::Stage7,
+        lesson: Key::Lesson7,
+        json: include_str!("../designs/stage07-stateless-web.json"),
+    },
+    Stage {
+        title: Key::Stage8,
+        lesson: Key::Lesson8,
+        json: include_str!("../designs/stage08-data-centres.json"),
+    },
+    Stage {
+        title: Key::Stage9,
+        lesson: Key::Lesson9,
+        json: include_str!("../designs/stage09-message-queue.json"),
+    },
+    Stage {
+        title: Key::Stage10,
+        lesson: Key::Lesson10,
+        json: include_str!("../designs/stage10-metrics-automation.json"),
+    },
+    Stage {
+        title: Key::Stage11,
+        lesson: Key::Lesson11,
+        json: include_str!("../designs/stage11-sharding.json"),
+    },
 ];
 
 impl Stage {
@@ -31,7 +75,9 @@ impl Stage {
 
 /// The stage whose design has this name, for the title above the canvas.
 pub fn stage_of(design: &Design) -> Option<&'static Stage> {
-    STAGES.iter().find(|s| s.design().is_some_and(|d| d.name == design.name))
+    STAGES
+        .iter()
+        .find(|s| s.design().is_some_and(|d| d.name == design.name))
 }
 
 #[cfg(test)]
@@ -41,7 +87,9 @@ mod tests {
     #[test]
     fn every_stage_design_loads_and_lowers() {
         for (i, stage) in STAGES.iter().enumerate() {
-            let design = stage.design().unwrap_or_else(|| panic!("stage {} must parse", i + 1));
+            let design = stage
+                .design()
+                .unwrap_or_else(|| panic!("stage {} must parse", i + 1));
             assert!(
                 scalelab_design::lower(&design, scalelab_engine::SimDuration::ZERO).is_ok(),
                 "stage {} must lower",

@@ -75,7 +75,10 @@ const HISTORY: usize = 200;
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeEdit {
     /// New parameters (the kind stays the same).
-    Params { id: String, params: scalelab_design::NodeParams },
+    Params {
+        id: String,
+        params: scalelab_design::NodeParams,
+    },
     /// A new id; connections follow the node.
     Rename { id: String, new_id: String },
     /// Moves the node to another data centre (a name from `Design::regions`, or empty).
@@ -99,9 +102,15 @@ pub enum Action {
     DismissNotice,
     /// Results of a canvas gesture.
     Editor(Vec<Effect>),
-    AddNode { tag: &'static str, at: Option<Pt> },
+    AddNode {
+        tag: &'static str,
+        at: Option<Pt>,
+    },
     AddRegion,
-    Nudge { dx: f64, dy: f64 },
+    Nudge {
+        dx: f64,
+        dy: f64,
+    },
     DeleteSelection,
     Duplicate,
     SelectAll,
@@ -119,6 +128,11 @@ pub enum Action {
     KillRegion(String),
     RestoreRegion(String),
     Command(Command),
+    /// Fits the view to the design, given the canvas size in pixels.
+    Fit {
+        width: f64,
+        height: f64,
+    },
 }
 
 impl AppState {
@@ -196,7 +210,11 @@ impl AppState {
 
 /// The engine's index of a data centre: its position in `regions` (an empty name is the first).
 fn region_index(design: &Design, name: &str) -> scalelab_engine::model::RegionId {
-    design.regions.iter().position(|r| r.name == name).unwrap_or(0) as scalelab_engine::model::RegionId
+    design
+        .regions
+        .iter()
+        .position(|r| r.name == name)
+        .unwrap_or(0) as scalelab_engine::model::RegionId
 }
 
 /// Node width and height on the canvas, for hit tests and layout.
@@ -228,33 +246,54 @@ impl AppState {
         if self.design.node(base).is_none() {
             return base.to_string();
         }
-        (2..).map(|n| format!("{base}-{n}")).find(|id| self.design.node(id).is_none()).unwrap_or_default()
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| self.design.node(id).is_none())
+            .unwrap_or_default()
     }
 
     /// A free spot for a node added without a position: right of everything, snapped.
     fn free_spot(&self) -> Pt {
-        let x = self.design.nodes.iter().map(|n| n.x).fold(-NODE_W, f64::max) + NODE_W + 40.0;
+        let x = self
+            .design
+            .nodes
+            .iter()
+            .map(|n| n.x)
+            .fold(-NODE_W, f64::max)
+            + NODE_W
+            + 40.0;
         Pt::new(snap(x.max(40.0)), 60.0)
     }
 
     fn connect(&mut self, from: String, to: String) {
-        if from == to || self.design.edges.iter().any(|e| e.from == from && e.to == to) {
+        if from == to
+            || self
+                .design
+                .edges
+                .iter()
+                .any(|e| e.from == from && e.to == to)
+        {
             return;
         }
         let mut design = self.design.clone();
-        design.edges.push(scalelab_design::EdgeDoc { from: from.clone(), to: to.clone() });
+        design.edges.push(scalelab_design::EdgeDoc {
+            from: from.clone(),
+            to: to.clone(),
+        });
         // Refuse a connection the engine cannot simulate, and say why, instead of letting the
         // design fail later with a silent error.
-        let refused = scalelab_design::lower(&design, scalelab_engine::SimDuration::ZERO).err().and_then(|diags| {
-            diags.into_iter().find(|d| {
-                d.node.as_deref() == Some(from.as_str())
-                    && matches!(
-                        d.problem,
-                        scalelab_design::lower::Problem::UnsupportedConnection { .. }
-                            | scalelab_design::lower::Problem::TooManyConnections
-                    )
-            })
-        });
+        let refused = scalelab_design::lower(&design, scalelab_engine::SimDuration::ZERO)
+            .err()
+            .and_then(|diags| {
+                diags.into_iter().find(|d| {
+                    d.node.as_deref() == Some(from.as_str())
+                        && matches!(
+                            d.problem,
+                            scalelab_design::lower::Problem::UnsupportedConnection { .. }
+                                | scalelab_design::lower::Problem::TooManyConnections
+                        )
+                })
+            });
         match refused {
             Some(diag) => self.refusal = Some(crate::i18n::diagnostic(self.lang, &diag)),
             None => self.edit(design, true),
@@ -444,7 +483,9 @@ impl Reducible for AppState {
                     .map(|n| format!("dc{n}"))
                     .find(|name| !design.regions.iter().any(|r| r.name == *name))
                     .unwrap_or_default();
-                design.regions.push(scalelab_design::document::RegionDoc { name });
+                design
+                    .regions
+                    .push(scalelab_design::document::RegionDoc { name });
                 s.edit(design, true);
             }
             Action::Nudge { dx, dy } => {
@@ -465,7 +506,9 @@ impl Reducible for AppState {
                 } else {
                     let ids = std::mem::take(&mut s.selection);
                     design.nodes.retain(|n| !ids.contains(&n.id));
-                    design.edges.retain(|e| !ids.contains(&e.from) && !ids.contains(&e.to));
+                    design
+                        .edges
+                        .retain(|e| !ids.contains(&e.from) && !ids.contains(&e.to));
                 }
                 s.edit(design, true);
             }
@@ -473,8 +516,13 @@ impl Reducible for AppState {
                 let mut design = s.design.clone();
                 let mut renamed: Vec<(String, String)> = Vec::new();
                 for id in &s.selection {
-                    let Some(node) = design.node(id).cloned() else { continue };
-                    let base = node.id.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-').to_string();
+                    let Some(node) = design.node(id).cloned() else {
+                        continue;
+                    };
+                    let base = node
+                        .id
+                        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
+                        .to_string();
                     let new_id = (2..)
                         .map(|n| format!("{}-{n}", if base.is_empty() { "node" } else { &base }))
                         .find(|candidate| design.node(candidate).is_none())
@@ -494,14 +542,19 @@ impl Reducible for AppState {
                     .filter_map(|e| {
                         let from = renamed.iter().find(|(old, _)| *old == e.from)?;
                         let to = renamed.iter().find(|(old, _)| *old == e.to)?;
-                        Some(scalelab_design::EdgeDoc { from: from.1.clone(), to: to.1.clone() })
+                        Some(scalelab_design::EdgeDoc {
+                            from: from.1.clone(),
+                            to: to.1.clone(),
+                        })
                     })
                     .collect();
                 design.edges.extend(copies);
                 s.edit(design, true);
                 s.selection = renamed.into_iter().map(|(_, new)| new).collect();
             }
-            Action::SelectAll => s.selection = s.design.nodes.iter().map(|n| n.id.clone()).collect(),
+            Action::SelectAll => {
+                s.selection = s.design.nodes.iter().map(|n| n.id.clone()).collect()
+            }
             Action::SelectEdge(i) => {
                 s.selection.clear();
                 s.selected_edge = Some(i);
@@ -582,9 +635,30 @@ impl Reducible for AppState {
                 s.refusal = None;
             }
             Action::ToggleShortcuts => s.show_shortcuts = !s.show_shortcuts,
-            Action::KillRegion(region) => s.send(WorkerInput::Command { command: Command::KillRegion { region: region_index(&s.design, &region) } }),
-            Action::RestoreRegion(region) => s.send(WorkerInput::Command { command: Command::RestoreRegion { region: region_index(&s.design, &region) } }),
+            Action::KillRegion(region) => s.send(WorkerInput::Command {
+                command: Command::KillRegion {
+                    region: region_index(&s.design, &region),
+                },
+            }),
+            Action::RestoreRegion(region) => s.send(WorkerInput::Command {
+                command: Command::RestoreRegion {
+                    region: region_index(&s.design, &region),
+                },
+            }),
             Action::Command(command) => s.send(WorkerInput::Command { command }),
+            Action::Fit { width, height } => {
+                if !s.design.nodes.is_empty() {
+                    let min = Pt::new(
+                        s.design.nodes.iter().map(|n| n.x).fold(f64::MAX, f64::min) - 30.0,
+                        s.design.nodes.iter().map(|n| n.y).fold(f64::MAX, f64::min) - 50.0,
+                    );
+                    let max = Pt::new(
+                        s.design.nodes.iter().map(|n| n.x).fold(f64::MIN, f64::max) + NODE_W + 30.0,
+                        s.design.nodes.iter().map(|n| n.y).fold(f64::MIN, f64::max) + NODE_H + 30.0,
+                    );
+                    s.camera = Camera::fit(min, max, width, height);
+                }
+            }
         }
         Rc::new(s)
     }

@@ -1,2 +1,434 @@
-//! Inspector texts (field labels, units, option names), Korean and English. Owned by the
-//! inspector; part of the one translation module.
+//! Inspector texts (field labels, units, option names, diagnostics), Korean and English. Owned
+//! by the inspector; part of the one translation module. The Korean terms are the chapter's own.
+
+use crate::i18n::Lang;
+use scalelab_design::lower::Problem;
+
+/// A parameter's label and unit in one language. The unit may be empty (a count, a switch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldText {
+    pub label: &'static str,
+    pub unit: &'static str,
+}
+
+fn pick<T>(lang: Lang, ko: T, en: T) -> T {
+    match lang {
+        Lang::Ko => ko,
+        Lang::En => en,
+    }
+}
+
+/// The label and unit of the parameter at `path` (a field name, or `parent.field` inside a
+/// nested object such as `profile.at_s`) of a node of kind `kind` (the JSON kind name).
+/// `None` for a field this build has no text for: the inspector then shows the raw name.
+pub fn field_text(lang: Lang, kind: &str, path: &str) -> Option<FieldText> {
+    // Units shared by both languages, and the two count units that differ.
+    const MS: (&str, &str) = ("ms", "ms");
+    const S: (&str, &str) = ("s", "s");
+    const NONE: (&str, &str) = ("", "");
+    const SHARE: (&str, &str) = ("0–1", "0–1");
+    // The same name means different things on different kinds: the TTL of a DNS answer, of a
+    // cache entry and of an edge copy are three of the chapter's separate ideas.
+    let (ko, en, unit) = match (kind, path) {
+        ("dns", "ttl_s") => (
+            "DNS TTL (응답 캐시 유지 시간)",
+            "DNS TTL (how long answers are cached)",
+            S,
+        ),
+        ("cache", "ttl_s") => (
+            "만료 정책: TTL (0이면 만료 없음)",
+            "Expiry: TTL (0 = never)",
+            S,
+        ),
+        ("cdn", "ttl_s") => ("CDN TTL (만료 시한)", "CDN TTL (expiry)", S),
+        ("cache", "capacity") => ("캐시 용량", "Cache capacity", ("키", "keys")),
+        ("cdn", "capacity") => ("엣지 캐시 용량", "Edge cache capacity", ("객체", "objects")),
+        ("session_store", "workers") => ("작업자 수 (동시 처리)", "Workers (in parallel)", NONE),
+        (_, "users") => ("사용자 수", "Users", ("명", "people")),
+        (_, "rate_rps") => ("초당 요청 수", "Request rate", ("요청/s", "req/s")),
+        (_, "rtt_ms") => (
+            "데이터 센터까지 왕복 지연 (RTT)",
+            "Round trip to the data centre (RTT)",
+            MS,
+        ),
+        (_, "timeout_ms") => ("클라이언트 시간 제한", "Client timeout", MS),
+        (_, "read_fraction") => (
+            "읽기 비율 (나머지는 쓰기)",
+            "Read share (the rest write)",
+            SHARE,
+        ),
+        (_, "static_fraction") => (
+            "정적 콘텐츠 요청 비율",
+            "Share of static asset requests",
+            SHARE,
+        ),
+        (_, "keys") => ("데이터 키 수", "Distinct data keys", ("개", "keys")),
+        (_, "zipf_alpha") => (
+            "인기도 쏠림 (Zipf α, 0이면 균등)",
+            "Popularity skew (Zipf α, 0 = uniform)",
+            NONE,
+        ),
+        (_, "static_objects") => ("정적 객체 수", "Static objects", ("개", "objects")),
+        (_, "profile") => ("트래픽 변화", "Traffic profile", NONE),
+        (_, "profile.shape") => ("트래픽 변화 형태", "Profile shape", NONE),
+        (_, "profile.at_s") => ("시작 시각", "Starts at", S),
+        (_, "profile.factor") => ("배수", "Factor", ("×", "×")),
+        (_, "profile.from_s") => ("증가 시작", "Ramp from", S),
+        (_, "profile.to_s") => ("증가 끝", "Ramp to", S),
+        (_, "profile.period_s") => ("주기", "Period", S),
+        (_, "profile.amplitude") => ("진폭", "Amplitude", SHARE),
+        (_, "profile.duration_s") => ("지속 시간", "Duration", S),
+        (_, "lookup_ms") => ("DNS 조회 시간", "DNS lookup time", MS),
+        (_, "workers") => ("작업자 수 (동시 처리)", "Workers (in parallel)", NONE),
+        (_, "queue_capacity") => ("대기열 용량", "Queue capacity", ("요청", "requests")),
+        (_, "service_ms") => ("평균 처리 시간", "Mean service time", MS),
+        (_, "service_shape") => ("처리 시간 분포", "Service-time distribution", NONE),
+        (_, "service_cv") => (
+            "변동 계수 (로그 정규 분포)",
+            "Coefficient of variation (log-normal)",
+            NONE,
+        ),
+        (_, "instance") => (
+            "인스턴스 유형 (비용)",
+            "Instance type (sets the cost)",
+            NONE,
+        ),
+        (_, "sessions") => ("세션 저장 위치", "Where sessions live", NONE),
+        (_, "policy") => ("로드밸런서 알고리즘", "Load-balancing algorithm", NONE),
+        (_, "health_interval_s") => ("헬스 체크 주기", "Health-check interval", S),
+        (_, "health_threshold") => (
+            "헬스 체크 실패 허용 횟수",
+            "Failed health checks before removal",
+            ("회", "checks"),
+        ),
+        (_, "sticky") => ("고정 세션 (sticky session)", "Sticky sessions", NONE),
+        (_, "eviction") => ("캐시 방출 정책", "Eviction policy", NONE),
+        (_, "ttl_reset") => ("조회될 때마다 TTL 갱신", "Reset the TTL on every hit", NONE),
+        (_, "read_strategy") => ("캐시 읽기 전략", "Cache read strategy", NONE),
+        (_, "write_strategy") => ("캐시 쓰기 전략", "Cache write strategy", NONE),
+        (_, "flush_interval_s") => ("나중 쓰기 반영 주기", "Write-back flush interval", S),
+        (_, "read_ms") => ("읽기 처리 시간", "Read service time", MS),
+        (_, "write_ms") => ("쓰기 처리 시간", "Write service time", MS),
+        (_, "replicas") => (
+            "부 데이터베이스 수 (읽기 전용)",
+            "Read replicas",
+            ("대", "replicas"),
+        ),
+        (_, "replication") => ("다중화 방식", "Replication", NONE),
+        (_, "lag_ms") => ("복제 지연", "Replication lag", MS),
+        (_, "failover_s") => ("장애 조치 (주 승격) 지연", "Failover (promotion) delay", S),
+        (_, "replica_regions") => (
+            "부 데이터베이스의 데이터 센터 (쉼표로 구분)",
+            "Replicas' data centres (comma-separated)",
+            NONE,
+        ),
+        (_, "edge_rtt_ms") => ("엣지까지 왕복 지연", "Round trip to the edge", MS),
+        (_, "object_kb") => ("객체 크기", "Object size", ("KB", "KB")),
+        (_, "invalidation") => ("콘텐츠 무효화 방법", "Invalidation", NONE),
+        (_, "purge_delay_s") => ("퍼지 전파 시간", "Purge propagation delay", S),
+        (_, "consumers") => ("소비자 (작업 서버) 수", "Consumers (workers)", NONE),
+        (_, "job_ms") => ("작업 하나의 처리 시간", "Time per job", MS),
+        (_, "publish_ms") => ("발행 시간", "Publish time", MS),
+        (_, "shards") => ("샤드 수", "Shards", NONE),
+        (_, "spare_shards") => (
+            "예비 샤드 (재샤딩용)",
+            "Spare shards (for resharding)",
+            NONE,
+        ),
+        (_, "strategy") => ("샤딩 전략", "Sharding strategy", NONE),
+        (_, "strategy.kind") => ("샤딩 방식", "Sharding method", NONE),
+        (_, "strategy.vnodes") => ("샤드당 가상 노드 수", "Virtual nodes per shard", NONE),
+        (_, "hot_keys") => (
+            "유명인사 (핫) 키 수",
+            "Celebrity (hot) keys",
+            ("개", "keys"),
+        ),
+        (_, "salt") => (
+            "키 솔팅 접미사 수 (salting, 1이면 없음)",
+            "Salt suffixes per hot key (1 = none)",
+            NONE,
+        ),
+        (_, "migration_rps") => (
+            "재샤딩 키 이동 속도",
+            "Resharding migration rate",
+            ("키/s", "keys/s"),
+        ),
+        _ => return None,
+    };
+    Some(FieldText {
+        label: pick(lang, ko, en),
+        unit: pick(lang, unit.0, unit.1),
+    })
+}
+
+/// A sentence under a strategy switch saying what it trades, in the chapter's words.
+pub fn field_hint(lang: Lang, kind: &str, path: &str) -> Option<&'static str> {
+    let (ko, en) = match (kind, path) {
+        ("cache", "ttl_s") => (
+            "너무 짧으면 데이터베이스를 자주 읽고, 너무 길면 원본과 달라진 데이터를 읽습니다.",
+            "Too short and the database is read too often; too long and reads go stale.",
+        ),
+        ("dns", "ttl_s") => (
+            "데이터 센터 장애 시 트래픽이 옮겨 가기까지 이 시간만큼 걸릴 수 있습니다.",
+            "After a data centre fails, clients may keep its address this long.",
+        ),
+        (_, "sticky") => (
+            "같은 사용자를 늘 같은 서버로 보냅니다. 서버가 죽으면 그 사용자들의 세션을 잃습니다.",
+            "Sends a user to the same server every time; if it dies, its users' sessions are lost.",
+        ),
+        (_, "sessions") => (
+            "서버 메모리에 두면 고정 세션이 필요하고, 세션 저장소를 연결하면 웹 계층이 무상태가 됩니다.",
+            "In server memory needs sticky sessions; connect a session store for a stateless web tier.",
+        ),
+        (_, "replication") => (
+            "비동기는 쓰기가 빠르지만 주 데이터베이스가 죽으면 복제되지 않은 쓰기를 잃습니다.",
+            "Asynchronous writes are fast, but writes not yet replicated are lost if the primary dies.",
+        ),
+        (_, "write_strategy") => (
+            "나중 쓰기는 빠르지만 캐시가 죽으면 반영되지 않은 쓰기를 잃습니다.",
+            "Write-back is fast, but buffered writes are lost if the cache crashes.",
+        ),
+        (_, "invalidation") => (
+            "새 버전 배포 뒤 만료 전의 엣지 사본은 오래된 응답을 줍니다. 버저닝은 URL을 바꿔 즉시 반영합니다.",
+            "After a deploy, unexpired edge copies serve stale assets; a versioned URL changes at once.",
+        ),
+        (_, "strategy") => (
+            "모듈로는 샤드를 늘리면 거의 모든 키가 옮겨 가고, 안정 해시는 약 1/(k+1)만 옮겨 갑니다.",
+            "Modulo moves almost every key when a shard is added; consistent hashing about 1/(k+1).",
+        ),
+        (_, "salt") => (
+            "핫 키에 접미사를 붙여 쓰기를 여러 샤드로 나눕니다. 읽기는 모든 접미사를 모아야 합니다.",
+            "Suffixes spread a hot key's writes over shards; reads must gather every suffix.",
+        ),
+        (_, "policy") => (
+            "헬스 체크에 실패한 서버에는 보내지 않습니다.",
+            "Servers that fail their health checks get no traffic.",
+        ),
+        _ => return None,
+    };
+    Some(pick(lang, ko, en))
+}
+
+/// The name of one option of a switch (`field` is the path, e.g. `policy` or `profile.shape`;
+/// `value` the JSON name). `None` for an option this build has no text for.
+pub fn option_text(lang: Lang, field: &str, value: &str) -> Option<&'static str> {
+    let (ko, en) = match (field, value) {
+        ("policy", "round_robin") => ("라운드 로빈 (round robin)", "Round robin"),
+        ("policy", "least_connections") => ("최소 연결 (least connections)", "Least connections"),
+        ("policy", "random") => ("무작위 (random)", "Random"),
+        ("policy", "ip_hash") => ("IP 해시 (ip hash)", "IP hash"),
+        ("policy", "power_of_two") => (
+            "둘 중 덜 바쁜 쪽 (power of two choices)",
+            "Power of two choices",
+        ),
+        ("eviction", "lru") => (
+            "LRU (가장 오래전에 사용된 것부터)",
+            "LRU (least recently used)",
+        ),
+        ("eviction", "lfu") => (
+            "LFU (가장 적게 사용된 것부터)",
+            "LFU (least frequently used)",
+        ),
+        ("eviction", "fifo") => ("FIFO (먼저 들어온 것부터)", "FIFO (first in, first out)"),
+        ("read_strategy", "cache_aside") => (
+            "읽기 주도형 (cache-aside / look-aside)",
+            "Cache-aside (look-aside)",
+        ),
+        ("read_strategy", "read_through") => ("읽기 관통 (read-through)", "Read-through"),
+        ("write_strategy", "write_around") => ("쓰기 우회 (write-around)", "Write-around"),
+        ("write_strategy", "write_through") => ("연속 쓰기 (write-through)", "Write-through"),
+        ("write_strategy", "write_back") => ("나중 쓰기 (write-back)", "Write-back"),
+        ("replication", "async") => ("비동기 (async)", "Asynchronous"),
+        ("replication", "sync") => ("동기 (sync)", "Synchronous"),
+        ("invalidation", "ttl") => ("TTL 만료까지 기다림", "Wait for the TTL"),
+        ("invalidation", "purge") => ("퍼지 API (purge)", "Purge API"),
+        ("invalidation", "versioned") => ("객체 버저닝 (URL ?v=2)", "Versioned URL (?v=2)"),
+        ("service_shape", "constant") => ("일정", "Constant"),
+        ("service_shape", "exponential") => ("지수 분포", "Exponential"),
+        ("service_shape", "log_normal") => ("로그 정규 분포", "Log-normal"),
+        ("sessions", "none") => (
+            "세션 없음 / 세션 저장소 (무상태)",
+            "None / session store (stateless)",
+        ),
+        ("sessions", "in_server") => (
+            "서버 메모리 (상태 유지, 고정 세션 필요)",
+            "In server memory (stateful, needs sticky sessions)",
+        ),
+        ("profile.shape", "steady") => ("일정", "Steady"),
+        ("profile.shape", "step") => ("계단식 증가", "Step"),
+        ("profile.shape", "ramp") => ("점진적 증가", "Ramp"),
+        ("profile.shape", "daily") => ("하루 주기", "Daily cycle"),
+        ("profile.shape", "spike") => ("순간 급증", "Spike"),
+        ("strategy.kind", "modulo") => ("모듈로 (key % N)", "Modulo (key % N)"),
+        ("strategy.kind", "range") => ("범위 기반 (range)", "Range"),
+        ("strategy.kind", "consistent_hash") => {
+            ("안정 해시 (consistent hashing)", "Consistent hashing")
+        }
+        ("strategy.kind", "jump_hash") => ("점프 해시 (jump hash)", "Jump hash"),
+        _ => return None,
+    };
+    Some(pick(lang, ko, en))
+}
+
+/// The inspector's fixed texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    Panel,
+    SelectHint,
+    Id,
+    Region,
+    DefaultRegion,
+    Parameters,
+    Faults,
+    Kill,
+    Restore,
+    Slow,
+    Normal,
+    KillRegion,
+    RestoreRegion,
+    Theory,
+    Measured,
+    Expected,
+    Utilization,
+    MeanQueue,
+    MeanResponse,
+    P99Response,
+    ArrivalRate,
+    HitRatio,
+    Unstable,
+    NoMeasurement,
+    NotANumber,
+    Refused,
+    IdEmpty,
+    IdTaken,
+    ProblemsElsewhere,
+    QueueModelNote,
+    CacheModelNote,
+    TtlOnly,
+    Computing,
+}
+
+pub fn text(lang: Lang, key: Text) -> &'static str {
+    use Text::*;
+    let (ko, en) = match key {
+        Panel => ("속성", "Inspector"),
+        SelectHint => (
+            "캔버스에서 노드를 하나 선택하면 여기서 매개변수를 바꾸고 장애를 주입할 수 있습니다.",
+            "Select one node on the canvas to edit its parameters and inject faults here.",
+        ),
+        Id => ("이름 (id)", "Name (id)"),
+        Region => ("데이터 센터", "Data centre"),
+        DefaultRegion => ("기본 (첫 번째 데이터 센터)", "Default (the first data centre)"),
+        Parameters => ("매개변수", "Parameters"),
+        Faults => ("장애 주입", "Faults"),
+        Kill => ("노드 장애 주입", "Kill node"),
+        Restore => ("노드 복구", "Restore node"),
+        Slow => ("4배 느리게", "Slow down ×4"),
+        Normal => ("정상 속도", "Normal speed"),
+        KillRegion => ("데이터 센터 전체 장애", "Fail the whole data centre"),
+        RestoreRegion => ("데이터 센터 복구", "Restore the data centre"),
+        Theory => ("이론과 시뮬레이션", "Theory beside simulation"),
+        Measured => ("측정값", "Measured"),
+        Expected => ("이론값", "Theory"),
+        Utilization => ("사용률", "Utilisation"),
+        MeanQueue => ("평균 대기열 길이", "Mean queue length"),
+        MeanResponse => ("평균 응답 시간 (노드)", "Mean response at the node"),
+        P99Response => ("p99 응답 시간 (노드)", "p99 response at the node"),
+        ArrivalRate => ("도착률 (측정)", "Arrival rate (measured)"),
+        HitRatio => ("캐시 적중률", "Hit ratio"),
+        Unstable => ("불안정 (ρ ≥ 1): 대기열이 끝없이 늘어납니다", "unstable (ρ ≥ 1): the queue grows without bound"),
+        NoMeasurement => ("측정 구간이 아직 없습니다. 실행하면 나타납니다.", "No window measured yet: start the run."),
+        NotANumber => ("숫자가 아닙니다", "not a number"),
+        Refused => ("이 값은 받아들일 수 없습니다", "this value is refused"),
+        IdEmpty => ("이름이 비어 있으면 안 됩니다", "the id must not be empty"),
+        IdTaken => ("다른 노드가 이미 쓰는 이름입니다", "another node already has this id"),
+        ProblemsElsewhere => ("이 노드의 다른 문제", "Other problems of this node"),
+        QueueModelNote => (
+            "M/M/c (얼랭 C): 포아송 도착, 지수 분포 처리 시간, 작업자 c명이 대기열 하나를 공유.",
+            "M/M/c (Erlang C): Poisson arrivals, exponential service, c workers sharing one queue.",
+        ),
+        CacheModelNote => (
+            "Zipf 인기도의 독립 참조 모델: LRU는 Che 근사, FIFO는 특성 시간 근사, LFU는 상위 C개 키.",
+            "Independent reference model with Zipf popularity: Che's approximation for LRU, the characteristic-time law for FIFO, the top C keys for LFU.",
+        ),
+        TtlOnly => ("TTL만 고려 (용량 무제한)", "TTL alone (unlimited capacity)"),
+        Computing => ("계산할 수 없음", "not computable"),
+    };
+    pick(lang, ko, en)
+}
+
+/// A node kind's name as the chapter says it, for messages about connections.
+fn kind_name(lang: Lang, kind: &str) -> String {
+    let ko = match kind {
+        "users" => "사용자",
+        "dns" => "DNS",
+        "server" => "웹 서버",
+        "load_balancer" => "로드밸런서",
+        "session_store" => "세션 저장소",
+        "cache" => "캐시",
+        "database" => "데이터베이스",
+        "cdn" => "CDN",
+        "queue" => "메시지 큐",
+        "sharded_database" => "샤딩된 데이터베이스",
+        other => other,
+    };
+    match lang {
+        Lang::Ko => ko.to_string(),
+        Lang::En => kind.replace('_', " "),
+    }
+}
+
+/// One diagnostic's problem in words, without the node and field (the inspector shows it next
+/// to the field). English is the design crate's own text.
+pub fn problem_text(lang: Lang, problem: &Problem) -> String {
+    if lang == Lang::En {
+        // Display of a diagnostic without node and field is exactly the problem's sentence.
+        let bare = scalelab_design::Diagnostic {
+            node: None,
+            field: None,
+            problem: problem.clone(),
+        };
+        return bare.to_string();
+    }
+    match problem {
+        Problem::EmptyId => "이름(id)이 비어 있습니다".into(),
+        Problem::DuplicateId => "같은 이름을 쓰는 노드가 또 있습니다".into(),
+        Problem::DanglingEdge { missing } => {
+            format!("연결이 가리키는 '{missing}' 노드가 없습니다")
+        }
+        Problem::OutOfRange { value, min, max } => {
+            format!("{value}은(는) 허용 범위 {min} ~ {max}를 벗어났습니다")
+        }
+        Problem::MissingConnection { expected } => {
+            let expected = match *expected {
+                "dns, load balancer or server" => "DNS, 로드밸런서 또는 서버",
+                "load balancer or server" => "로드밸런서 또는 서버",
+                "server" => "웹 서버",
+                "database" => "데이터베이스",
+                other => other,
+            };
+            format!("{expected}(으)로 나가는 연결이 필요합니다")
+        }
+        Problem::UnsupportedConnection { from, to } => format!(
+            "{}은(는) {}(으)로 요청을 보낼 수 없습니다",
+            kind_name(lang, from),
+            kind_name(lang, to)
+        ),
+        Problem::TooManyConnections => "같은 역할의 나가는 연결이 둘 이상입니다".into(),
+        Problem::UnknownInstance { instance } => {
+            format!("알 수 없는 인스턴스 유형 '{instance}'")
+        }
+        Problem::NoUsers => "트래픽을 보낼 사용자 노드가 없습니다".into(),
+        Problem::BadWindow { value } => {
+            format!("측정 구간 {value}초는 0.1 ~ 60초를 벗어났습니다")
+        }
+        Problem::UnknownRegion { region } => format!("알 수 없는 데이터 센터 '{region}'"),
+        Problem::UnknownNode { missing } => format!("'{missing}' 노드가 없습니다"),
+        Problem::Invalid { reason } => match *reason {
+            "the shard map cannot be built with these parameters" => {
+                "이 설정으로는 샤드 맵을 만들 수 없습니다".into()
+            }
+            other => other.to_string(),
+        },
+    }
+}

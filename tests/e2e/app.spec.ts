@@ -2,31 +2,7 @@
 // the charts, overload raises p99 and then errors, links restore designs, bad links are explained,
 // the app works offline, and the language switch changes the text.
 import { test, expect, Page } from '@playwright/test';
-
-/** Console errors and uncaught exceptions seen by a page. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
-}
-
-async function metric(page: Page, id: string): Promise<number> {
-  return Number(await page.locator(`#${id}`).getAttribute('data-value'));
-}
-
-async function windows(page: Page): Promise<number> {
-  return Number(await page.locator('#live').getAttribute('data-windows'));
-}
-
-/** Rows of the table view, newest first. */
-async function rows(page: Page) {
-  return page.locator('#windows-table tbody tr').evaluateAll((trs) => trs.map((tr) => ({
-    p99: Number(tr.getAttribute('data-p99')),
-    errors: Number(tr.getAttribute('data-errors')),
-    throughput: Number(tr.getAttribute('data-throughput')),
-  })));
-}
+import { designInUrl, open, metric, rows, watchErrors, windows } from './helpers';
 
 async function setRate(page: Page, rps: number) {
   await page.locator('#rate').fill(String(rps));
@@ -35,7 +11,7 @@ async function setRate(page: Page, rps: number) {
 
 test('loads without console errors and runs the default single-server design', async ({ page }) => {
   const errors = watchErrors(page);
-  await page.goto('/');
+  await open(page, '/');
   await expect(page.locator('#stage-title')).toHaveText('Stage 1: single server');
   await expect(page.locator('.topology [data-node]')).toHaveCount(3);
   await page.locator('#start').click();
@@ -44,7 +20,7 @@ test('loads without console errors and runs the default single-server design', a
 });
 
 test('starting the run fills the charts with data', async ({ page }) => {
-  await page.goto('/');
+  await open(page, '/');
   await expect(page.locator('#chart-latency')).toHaveAttribute('data-windows', '0');
   await page.locator('#start').click();
   await expect.poll(() => windows(page)).toBeGreaterThanOrEqual(3);
@@ -62,7 +38,7 @@ test('starting the run fills the charts with data', async ({ page }) => {
 });
 
 test('raising the rate past capacity drives p99 up, then errors; lowering it recovers', async ({ page }) => {
-  await page.goto('/');
+  await open(page, '/');
   await page.locator('#speed').selectOption('20');
   await page.locator('#start').click();
   await expect.poll(() => windows(page)).toBeGreaterThanOrEqual(8);
@@ -86,14 +62,16 @@ test('raising the rate past capacity drives p99 up, then errors; lowering it rec
 });
 
 test('the URL restores the same design in a fresh page', async ({ page, context }) => {
-  await page.goto('/');
+  await open(page, '/');
   await page.locator('#users').fill('2500');
   await page.locator('#users').press('Enter');
   await setRate(page, 80);
-  await expect.poll(() => page.url()).toContain('#v1.z.');
+  // The address bar follows every edit.
+  await expect.poll(() => designInUrl(page.url())?.nodes?.[0]?.users).toBe(2500);
+  await expect.poll(() => designInUrl(page.url())?.nodes?.[0]?.rate_rps).toBe(80);
   const shared = page.url();
   const fresh = await context.browser()!.newPage();
-  await fresh.goto(shared);
+  await open(fresh, shared);
   await expect(fresh.locator('#users')).toHaveValue('2500');
   await expect(fresh.locator('#rate-value')).toHaveText('80');
   await expect(fresh.locator('#notice')).toHaveCount(0);
@@ -103,7 +81,7 @@ test('the URL restores the same design in a fresh page', async ({ page, context 
 test('a garbled link shows a message and the default design, with no console errors', async ({ page }) => {
   const errors = watchErrors(page);
   for (const fragment of ['#v1.z.%%%garbage', '#v1.z.eJzLSM3JyVcozy_KSQEAGgQEXQ', '#v99.z.AAAA', '#hello']) {
-    await page.goto('/' + fragment);
+    await open(page, '/' + fragment);
     await expect(page.locator('#notice')).toBeVisible();
     await expect(page.locator('#notice')).toContainText('default design');
     await expect(page.locator('.topology [data-node]')).toHaveCount(3);
@@ -114,18 +92,18 @@ test('a garbled link shows a message and the default design, with no console err
 });
 
 test('the last good design is offered back after a bad link', async ({ page }) => {
-  await page.goto('/');
+  await open(page, '/');
   await page.locator('#users').fill('4321');
   await page.locator('#users').press('Enter');
-  await expect.poll(() => page.url()).toContain('#v1.z.');
-  await page.goto('/#v1.z.broken');
+  await expect.poll(() => designInUrl(page.url())?.nodes?.[0]?.users).toBe(4321);
+  await open(page, '/#v1.z.broken');
   await page.reload();
   await page.locator('#restore-saved').click();
   await expect(page.locator('#users')).toHaveValue('4321');
 });
 
 test('after one visit the app loads and runs offline', async ({ page, context }) => {
-  await page.goto('/');
+  await open(page, '/');
   await page.evaluate(async () => { await navigator.serviceWorker.ready; });
   // The worker claims the page once it has precached the build.
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
@@ -138,7 +116,7 @@ test('after one visit the app loads and runs offline', async ({ page, context })
 });
 
 test('the language switch changes the visible text', async ({ page }) => {
-  await page.goto('/');
+  await open(page, '/');
   await expect(page.locator('#stage-title')).toHaveText('Stage 1: single server');
   await page.locator('#lang').click();
   await expect(page.locator('#stage-title')).toHaveText('1단계: 단일 서버');

@@ -1,0 +1,595 @@
+//! The live dashboard: headline numbers, one chart per mechanism the design has (each redrawn at
+//! most once per animation frame, and only when its numbers changed), values on hover, a table
+//! view per chart built from the same series, and a CSV export of every window.
+
+use crate::charts::{self, ChartData, ChartId, Layout, ModelNode};
+use crate::i18n::dashboard::{text, Text};
+use crate::i18n::Lang;
+use scalelab_design::Design;
+use scalelab_engine::prices::HOURS_PER_MONTH;
+use scalelab_engine::WindowStats;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlAnchorElement, HtmlCanvasElement};
+use yew::prelude::*;
+
+/// Rows in each table view: the newest windows, enough to read a trend without making every
+/// snapshot re-render hundreds of rows.
+const TABLE_ROWS: usize = 30;
+
+/// The canvas size in pixels; CSS scales it to the column width.
+const CANVAS_W: u32 = 560;
+const CANVAS_H: u32 = 240;
+
+#[derive(Properties, PartialEq)]
+pub struct DashboardProps {
+    pub windows: Rc<Vec<WindowStats>>,
+    pub design: Design,
+    pub lang: Lang,
+    pub dark: bool,
+}
+
+#[function_component(Dashboard)]
+pub fn dashboard(props: &DashboardProps) -> Html {
+    let lang = props.lang;
+    let percentiles = use_state_eq(|| [true; 3]);
+    let exported = use_state_eq(|| false);
+    let csv_anchor = use_node_ref();
+    let csv_url = use_mut_ref(|| None::<String>);
+
+    let nodes = charts::model_nodes(&props.design);
+    let tail = charts::shown(&props.windows);
+    // Built afresh on every render; each chart component compares its data by value, so a chart
+    // whose numbers did not change is neither re-rendered nor redrawn.
+    let data: Vec<Rc<ChartData>> = charts::applicable(&props.design)
+        .into_iter()
+        .map(|id| Rc::new(charts::chart_data(id, tail, &props.design, &nodes, lang)))
+        .collect();
+
+    let on_toggle = {
+        let percentiles = percentiles.clone();
+        Callback::from(move |i: usize| {
+            let mut next = *percentiles;
+            if let Some(shown) = next.get_mut(i) {
+                *shown = !*shown;
+            }
+            percentiles.set(next);
+        })
+    };
+    let on_export = {
+        let windows = props.windows.clone();
+        let design = props.design.clone();
+        let anchor = csv_anchor.clone();
+        let exported = exported.clone();
+        Callback::from(move |_: MouseEvent| {
+            let csv = charts::windows_to_csv(&windows, &design);
+            let Some(url) = blob_url(&csv) else { return };
+            if let Some(a) = anchor.cast::<HtmlAnchorElement>() {
+                // The anchor keeps this href, so the file can be downloaded again (and a test can
+                // fetch it) until the next export replaces it.
+                a.set_href(&url);
+                a.click();
+            }
+            let old = csv_url.borrow_mut().replace(url);
+            if let Some(old) = old {
+                let _ = web_sys::Url::revoke_object_url(&old);
+            }
+            exported.set(true);
+        })
+    };
+
+    let find = |id: ChartId| data.iter().find(|d| d.id == id);
+    let charts_html = data.iter().map(|d| {
+        let slug = d.id.slug();
+        let (visible, toggle) = if d.id == ChartId::Latency {
+            (percentiles.to_vec(), Some(on_toggle.clone()))
+        } else {
+            (vec![true; d.series.len()], None)
+        };
+        // Latency and throughput share the one table the browser tests read, under the
+        // throughput chart; every other chart has its own.
+        let table = match d.id {
+            ChartId::Latency => html! {},
+            ChartId::Throughput => {
+                let both: Vec<&ChartData> = [find(ChartId::Latency), Some(d)]
+                    .into_iter()
+                    .flatten()
+                    .map(|d| d.as_ref())
+                    .collect();
+                html! {
+                    <details class="table-view" id="table-view">
+                        <summary>{ text(lang, Text::TableView) }</summary>
+                        { table_view("windows-table", &both, Some(tail), lang) }
+                    </details>
+                }
+            }
+            _ => html! {
+                <details class="table-view" id={format!("table-view-{slug}")}>
+                    <summary>{ format!("{} · {}", text(lang, Text::TableOf), d.title) }</summary>
+                    { table_view(&format!("table-{slug}"), &[d.as_ref()], None, lang) }
+                </details>
+            },
+        };
+        html! {
+            <section class="dash-chart" key={slug}>
+                <ChartView data={d.clone()} {visible} dark={props.dark} {lang} on_toggle={toggle} />
+                { table }
+            </section>
+        }
+    });
+
+    html! {
+        <div class="dash" id="dashboard">
+            { live_numbers(&props.windows, &nodes, lang) }
+            <p class="dash-hint">{ text(lang, Text::HoverHint) }</p>
+            <div class="dash-grid">{ for charts_html }</div>
+            <div class="dash-export">
+                <button id="export-csv" onclick={on_export} disabled={props.windows.is_empty()}>
+                    { "⤓ " }{ text(lang, Text::ExportCsv) }
+                </button>
+                <a id="csv-link" class="csv-link" ref={csv_anchor} download="scalelab-run.csv"
+                    hidden={!*exported}>{ text(lang, Text::CsvReady) }</a>
+            </div>
+        </div>
+    }
+}
+
+/// The headline numbers of the latest window, with the ids and `data-value`s the browser tests
+/// read.
+fn live_numbers(windows: &[WindowStats], nodes: &[ModelNode], lang: Lang) -> Html {
+    let latest = windows.last();
+    let item = |id: &str, label: String, value: f64, shown: String| {
+        html! {
+            <div class="metric" id={id.to_string()} data-value={format!("{value}")}>
+                <dt>{ label }</dt><dd>{ shown }</dd>
+            </div>
+        }
+    };
+    // Simulated time is the end of the last window: the worker reports in whole windows.
+    let time = latest.map_or(0.0, |w| w.start_s + w.len_s);
+    let lat = latest.map(|w| w.latency).unwrap_or_default();
+    let errors = latest.map(|w| w.errors).unwrap_or_default();
+    let per_s = |n: u64| latest.map_or(0.0, |w| n as f64 / w.len_s.max(1e-9));
+    let throughput = latest.map_or(0.0, |w| w.throughput_rps);
+    let (util, busiest_label) = latest
+        .and_then(|w| busiest(w, nodes))
+        .unwrap_or((0.0, String::new()));
+    let cost = latest.map_or(0.0, |w| w.cost_per_hour_usd);
+    let tr = |key| text(lang, key);
+    let errors_text = format!(
+        "{:.0}/s ({} {:.0} · {} {:.0} · {} {:.0} · {} {:.0})",
+        per_s(errors.total()),
+        tr(Text::Timeout),
+        per_s(errors.timeout),
+        tr(Text::Rejected),
+        per_s(errors.rejected),
+        tr(Text::NoRoute),
+        per_s(errors.no_route),
+        tr(Text::NodeDown),
+        per_s(errors.node_down),
+    );
+    let util_text = if busiest_label.is_empty() {
+        format!("{:.0}%", util * 100.0)
+    } else {
+        format!("{:.0}% ({busiest_label})", util * 100.0)
+    };
+    html! {
+        <dl class="live" id="live" data-windows={windows.len().to_string()}>
+            { item("m-time", tr(Text::SimTime).into(), time, format!("{time:.0} s")) }
+            { item("m-p50", "p50".into(), lat.p50_ms, format!("{:.0} ms", lat.p50_ms)) }
+            { item("m-p95", "p95".into(), lat.p95_ms, format!("{:.0} ms", lat.p95_ms)) }
+            { item("m-p99", "p99".into(), lat.p99_ms, format!("{:.0} ms", lat.p99_ms)) }
+            { item("m-throughput", tr(Text::Throughput).into(), throughput, format!("{throughput:.0}/s")) }
+            { item("m-errors", tr(Text::Errors).into(), per_s(errors.total()), errors_text) }
+            { item("m-util", tr(Text::Busiest).into(), util, util_text) }
+            { item("m-cost", tr(Text::Cost).into(), cost,
+                format!("${cost:.3} {} · ${:.0} {}", tr(Text::PerHour), cost * HOURS_PER_MONTH, tr(Text::PerMonth))) }
+        </dl>
+    }
+}
+
+/// The utilisation (0..=1) and label of the busiest server-like node in a window.
+fn busiest(w: &WindowStats, nodes: &[ModelNode]) -> Option<(f64, String)> {
+    w.nodes
+        .iter()
+        .filter(|n| nodes.get(n.id as usize).is_none_or(|m| m.server_like))
+        .max_by(|a, b| a.utilization.total_cmp(&b.utilization))
+        .map(|n| {
+            let label = nodes
+                .get(n.id as usize)
+                .map_or_else(|| format!("#{}", n.id), |m| m.label.clone());
+            (n.utilization, label)
+        })
+}
+
+/// A table of the series of `charts`, newest window first. With `windows` (the same windows the
+/// series were built from), rows also carry the raw attributes the browser tests read.
+fn table_view(
+    id: &str,
+    charts: &[&ChartData],
+    windows: Option<&[WindowStats]>,
+    lang: Lang,
+) -> Html {
+    let Some(first) = charts.first() else {
+        return html! {};
+    };
+    let unit = |d: &ChartData, s: &charts::Series| match s.axis {
+        charts::Axis::Left => d.left_unit,
+        charts::Axis::Right => d.right_unit.unwrap_or(d.left_unit),
+    };
+    let header = charts.iter().flat_map(|d| {
+        d.series.iter().map(move |s| {
+            let label = if s.label.contains(unit(d, s)) {
+                s.label.clone()
+            } else {
+                format!("{} ({})", s.label, unit(d, s))
+            };
+            html! { <th scope="col" data-series={s.key.clone()}>{ label }</th> }
+        })
+    });
+    let rows = (0..first.xs.len()).rev().take(TABLE_ROWS).map(|i| {
+        let x = first.xs[i];
+        let cells = charts.iter().flat_map(|d| {
+            d.series.iter().map(move |s| {
+                let v = s.values.get(i).copied().flatten();
+                html! {
+                    <td data-series={s.key.clone()} data-value={v.map(|v| format!("{v}")).unwrap_or_default()}>
+                        { v.map_or_else(|| "–".to_string(), charts::fmt_value) }
+                    </td>
+                }
+            })
+        });
+        match windows.and_then(|w| w.get(i)) {
+            Some(w) => html! {
+                <tr key={w.index.to_string()} data-x={format!("{x}")} data-start={format!("{}", w.start_s)}
+                    data-p99={format!("{}", w.latency.p99_ms)} data-errors={w.errors.total().to_string()}
+                    data-throughput={format!("{}", w.throughput_rps)}>
+                    <th scope="row">{ format!("{x:.0}") }</th>{ for cells }
+                </tr>
+            },
+            None => html! {
+                <tr key={format!("{x}")} data-x={format!("{x}")}>
+                    <th scope="row">{ format!("{x:.0}") }</th>{ for cells }
+                </tr>
+            },
+        }
+    });
+    html! {
+        <table id={id.to_string()}>
+            <thead><tr><th scope="col">{ text(lang, Text::SimTime) }</th>{ for header }</tr></thead>
+            <tbody>{ for rows }</tbody>
+        </table>
+    }
+}
+
+/// A Blob URL holding `csv`; `None` if the browser refuses (the button then does nothing).
+fn blob_url(csv: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(csv));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+// ----- one chart -------------------------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+struct ChartViewProps {
+    data: Rc<ChartData>,
+    /// One flag per series; a hidden series is neither drawn nor listed in the tooltip.
+    visible: Vec<bool>,
+    dark: bool,
+    lang: Lang,
+    /// When set, legend entries are checkboxes (`#toggle-<key>`) that toggle their series.
+    #[prop_or_default]
+    on_toggle: Option<Callback<usize>>,
+}
+
+/// What the tooltip follows. The mouse points at a place on the chart, so as windows stream in,
+/// the tooltip shows whichever window is under it; the arrow keys pick a window, and the tooltip
+/// stays on that window while the chart slides.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Hover {
+    /// A canvas x coordinate, in canvas pixels.
+    Pointer(f64),
+    /// A window's end time, in simulated seconds.
+    Window(f64),
+}
+
+impl Hover {
+    fn index(self, data: &ChartData, layout: Option<Layout>) -> Option<usize> {
+        match self {
+            Hover::Pointer(px) => data.nearest(layout?.x_at(px)),
+            Hover::Window(x) => data.nearest(x),
+        }
+    }
+}
+
+/// What the next animation frame draws: the newest data wins over any that arrived before it.
+type DrawJob = (Rc<ChartData>, Vec<bool>, bool, Lang);
+
+#[function_component(ChartView)]
+fn chart_view(props: &ChartViewProps) -> Html {
+    let canvas = use_node_ref();
+    let layout = use_mut_ref(|| None::<Layout>);
+    let job = use_mut_ref(|| None::<DrawJob>);
+    let draws = use_mut_ref(|| 0u64);
+    let hover = use_state_eq(|| None::<Hover>);
+
+    {
+        let canvas = canvas.clone();
+        let layout = layout.clone();
+        let deps = (
+            props.data.clone(),
+            props.visible.clone(),
+            props.dark,
+            props.lang,
+        );
+        use_effect_with(deps, move |deps| {
+            // Only the first change since the last draw queues one; later ones just replace
+            // the job, so a chart is drawn at most once per frame however fast snapshots
+            // arrive, and always with its newest data.
+            let pending = job.borrow().is_some();
+            *job.borrow_mut() = Some(deps.clone());
+            if !pending {
+                on_next_frame(Box::new(move || {
+                    let next = job.borrow_mut().take();
+                    let (Some((data, visible, dark, lang)), Some(el)) =
+                        (next, canvas.cast::<HtmlCanvasElement>())
+                    else {
+                        return;
+                    };
+                    // A drawing error (a canvas without a 2D context) leaves the old picture;
+                    // the next change tries again.
+                    if let Ok(l) = charts::draw(el.clone(), &data, &visible, dark, lang) {
+                        *layout.borrow_mut() = Some(l);
+                    }
+                    let mut n = draws.borrow_mut();
+                    *n += 1;
+                    // Counted on the element so a performance test can see redraws per frame.
+                    let _ = el.set_attribute("data-draws", &n.to_string());
+                }));
+            }
+        });
+    }
+
+    let data = &props.data;
+    let slug = data.id.slug();
+    let shown = |i: usize| props.visible.get(i).copied().unwrap_or(true);
+
+    let onmousemove = {
+        let canvas = canvas.clone();
+        let hover = hover.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(el) = canvas.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let css_width = f64::from(el.client_width());
+            if css_width <= 0.0 {
+                return;
+            }
+            // The canvas is scaled by CSS: convert the mouse position to canvas pixels.
+            let px = f64::from(e.offset_x()) * f64::from(el.width()) / css_width;
+            hover.set(Some(Hover::Pointer(px)));
+        })
+    };
+    let onmouseleave = {
+        let hover = hover.clone();
+        Callback::from(move |_: MouseEvent| hover.set(None))
+    };
+    let onblur = {
+        let hover = hover.clone();
+        Callback::from(move |_: FocusEvent| hover.set(None))
+    };
+    let onkeydown = {
+        let hover = hover.clone();
+        let layout = layout.clone();
+        let data = data.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let last = data.xs.len().checked_sub(1);
+            let current = (*hover).and_then(|h| h.index(&data, *layout.borrow()));
+            let next = match e.key().as_str() {
+                "ArrowLeft" => current.or(last).map(|i| i.saturating_sub(1)),
+                "ArrowRight" => current.map(|i| (i + 1).min(last.unwrap_or(0))).or(last),
+                "Home" => (!data.xs.is_empty()).then_some(0),
+                "End" => last,
+                "Escape" => {
+                    hover.set(None);
+                    return;
+                }
+                _ => return,
+            };
+            e.prevent_default();
+            hover.set(
+                next.and_then(|i| data.xs.get(i).copied())
+                    .map(Hover::Window),
+            );
+        })
+    };
+
+    let tooltip = (*hover)
+        .and_then(|h| h.index(data, *layout.borrow()))
+        .zip(*layout.borrow())
+        .map(|(i, l)| {
+            let left = (l.px_at(data.xs[i]) / l.canvas_width.max(1.0) * 100.0).clamp(0.0, 100.0);
+            let rows = data
+                .series
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| shown(*k))
+                .map(|(_, s)| {
+                    let v = s.values.get(i).copied().flatten();
+                    html! {
+                        <li>
+                            <span class="swatch" style={format!("background:{}", charts::css_colour(s.colour, props.dark))}></span>
+                            { &s.label }{ ": " }
+                            <b data-series={s.key.clone()} data-value={v.map(|v| format!("{v}")).unwrap_or_default()}>
+                                { v.map_or_else(|| "–".to_string(), charts::fmt_value) }
+                            </b>
+                        </li>
+                    }
+                });
+            html! {
+                <>
+                    <div class="chart-cursor" style={format!("left:{left:.2}%")}></div>
+                    <div id={format!("tooltip-{slug}")} class={classes!("chart-tooltip", (left > 55.0).then_some("flip"))}
+                        role="status" style={format!("left:{left:.2}%")} data-x={format!("{}", data.xs[i])}>
+                        <div class="tip-time">{ format!("{} {}", text(props.lang, Text::SimTime), charts::fmt_value(data.xs[i])) }</div>
+                        <ul>{ for rows }</ul>
+                    </div>
+                </>
+            }
+        });
+
+    let legend = data.series.iter().enumerate().map(|(i, s)| {
+        let swatch = html! {
+            <span class="swatch" style={format!("background:{}", charts::css_colour(s.colour, props.dark))}></span>
+        };
+        match &props.on_toggle {
+            Some(toggle) => {
+                let toggle = toggle.clone();
+                let onchange = Callback::from(move |_: Event| toggle.emit(i));
+                html! {
+                    <li><label>
+                        <input type="checkbox" id={format!("toggle-{}", s.key)} checked={shown(i)} {onchange} />
+                        { swatch }{ &s.label }
+                    </label></li>
+                }
+            }
+            None => html! { <li>{ swatch }{ &s.label }</li> },
+        }
+    });
+    let last_values = data
+        .series
+        .iter()
+        .map(|s| {
+            s.values
+                .last()
+                .copied()
+                .flatten()
+                .map(|v| format!("{v}"))
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    let keys = data
+        .series
+        .iter()
+        .map(|s| s.key.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    let legend_label = if props.on_toggle.is_some() {
+        text(props.lang, Text::ShowPercentile)
+    } else {
+        data.title
+    };
+
+    html! {
+        <figure class="chart" id={format!("figure-{slug}")}>
+            <figcaption>
+                { data.title }
+                <span class="window-label">
+                    { format!(" · {} = {} s", text(props.lang, Text::Window), data.window_s) }
+                </span>
+            </figcaption>
+            <ul class="legend" aria-label={legend_label}>{ for legend }</ul>
+            <div class="chart-wrap">
+                <canvas id={format!("chart-{slug}")} ref={canvas} width={CANVAS_W.to_string()} height={CANVAS_H.to_string()}
+                    tabindex="0" role="img" aria-label={data.title}
+                    data-windows={data.xs.len().to_string()} data-series={keys} data-last={last_values}
+                    {onmousemove} {onmouseleave} {onkeydown} {onblur}></canvas>
+                { tooltip.unwrap_or_default() }
+                if data.xs.is_empty() {
+                    <p class="chart-empty">{ text(props.lang, Text::NoData) }</p>
+                }
+            </div>
+        </figure>
+    }
+}
+
+/// Charts drawn per animation frame at most. Snapshots tend to change every chart at once;
+/// drawing them all in one frame makes that frame long enough to drop, while spreading them over
+/// a few frames (a few tens of milliseconds, well under a window) keeps every frame short.
+const DRAWS_PER_FRAME: usize = 2;
+
+thread_local! {
+    /// Draws waiting for a frame, oldest first; each chart has at most one here.
+    static DRAW_QUEUE: RefCell<VecDeque<Box<dyn FnOnce()>>> = RefCell::new(VecDeque::new());
+    static FRAME_REQUESTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` at a coming animation frame, in order with the other charts' draws.
+fn on_next_frame(f: Box<dyn FnOnce()>) {
+    DRAW_QUEUE.with(|q| q.borrow_mut().push_back(f));
+    if !FRAME_REQUESTED.with(Cell::get) {
+        request_frame();
+    }
+}
+
+fn request_frame() {
+    let callback = Closure::once_into_js(run_frame);
+    let requested = web_sys::window()
+        .is_some_and(|w| w.request_animation_frame(callback.unchecked_ref()).is_ok());
+    FRAME_REQUESTED.with(|r| r.set(requested));
+    if !requested {
+        // No frames to be had (no window): draw everything now rather than never.
+        while let Some(f) = DRAW_QUEUE.with(|q| q.borrow_mut().pop_front()) {
+            f();
+        }
+    }
+}
+
+fn run_frame() {
+    FRAME_REQUESTED.with(|r| r.set(false));
+    for _ in 0..DRAWS_PER_FRAME {
+        // Popped before running, so a draw may queue another without a double borrow.
+        let Some(f) = DRAW_QUEUE.with(|q| q.borrow_mut().pop_front()) else {
+            break;
+        };
+        f();
+    }
+    if DRAW_QUEUE.with(|q| !q.borrow().is_empty()) {
+        request_frame();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scalelab_engine::NodeStats;
+
+    fn node(id: u32, utilization: f64) -> NodeStats {
+        NodeStats {
+            id,
+            utilization,
+            ..NodeStats::default()
+        }
+    }
+
+    #[test]
+    fn busiest_ignores_nodes_without_workers() {
+        let nodes = vec![
+            ModelNode {
+                label: "lb".into(),
+                server_like: false,
+            },
+            ModelNode {
+                label: "web0".into(),
+                server_like: true,
+            },
+            ModelNode {
+                label: "web1".into(),
+                server_like: true,
+            },
+        ];
+        let w = WindowStats {
+            nodes: vec![node(0, 0.99), node(1, 0.4), node(2, 0.7)],
+            ..WindowStats::default()
+        };
+        assert_eq!(busiest(&w, &nodes), Some((0.7, "web1".to_string())));
+        assert_eq!(busiest(&WindowStats::default(), &nodes), None);
+    }
+}

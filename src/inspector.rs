@@ -1,0 +1,1610 @@
+//! The inspector: every parameter of the selected node with its unit and inline validation, the
+//! node's fault buttons, and the queueing or cache theory next to what the simulation measured.
+//!
+//! Parameters are edited generically through the node's JSON, so a field the engine gains later
+//! appears here without code (under its raw name) until it gets a label in `i18n/inspector.rs`.
+//! Serde decides what is a well-formed value; lowering decides what is simulable. A value serde
+//! refuses stays in the input with its message and is not emitted; a value lowering refuses is
+//! emitted, kept in the design, and its diagnostic is shown next to the field.
+
+use crate::fields::DraftInput;
+use crate::i18n::inspector::{field_hint, field_text, option_text, problem_text, text, Text};
+use crate::i18n::Lang;
+use crate::state::NodeEdit;
+use scalelab_design::document::EvictionDoc;
+use scalelab_design::{lower, Design, Diagnostic, NodeParams, ServiceShape};
+use scalelab_engine::analytic;
+use scalelab_engine::{Command, NodeStats, SimDuration, WindowStats};
+use serde_json::{Map, Number, Value};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub design: Design,
+    /// The selected node's id, if one node is selected.
+    pub selected: Option<String>,
+    pub lang: Lang,
+    /// The latest closed window, for measured values and theory beside them.
+    pub latest: Option<WindowStats>,
+    /// Every edit of the selected node goes through this.
+    pub on_edit: Callback<NodeEdit>,
+    /// Live faults for the selected node (kill / restore / slow) and data-centre faults.
+    pub on_command: Callback<Command>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pure logic: JSON field editing, switches, node indices and theory inputs. Tested natively.
+// ---------------------------------------------------------------------------------------------
+
+/// String fields that are switches, with their options in the order the chapter presents them.
+/// Each option is the JSON name of a variant of the design crate's enum.
+const SWITCHES: &[(&str, &[&str])] = &[
+    (
+        "policy",
+        &[
+            "round_robin",
+            "least_connections",
+            "ip_hash",
+            "random",
+            "power_of_two",
+        ],
+    ),
+    ("eviction", &["lru", "lfu", "fifo"]),
+    ("read_strategy", &["cache_aside", "read_through"]),
+    (
+        "write_strategy",
+        &["write_around", "write_through", "write_back"],
+    ),
+    ("replication", &["async", "sync"]),
+    ("invalidation", &["ttl", "purge", "versioned"]),
+    ("service_shape", &["exponential", "constant", "log_normal"]),
+    ("sessions", &["none", "in_server"]),
+];
+
+/// Nested tagged enums: the field, the name of its tag, and the tags.
+const TAGGED: &[(&str, &str, &[&str])] = &[
+    (
+        "profile",
+        "shape",
+        &["steady", "step", "ramp", "daily", "spike"],
+    ),
+    (
+        "strategy",
+        "kind",
+        &["modulo", "range", "consistent_hash", "jump_hash"],
+    ),
+];
+
+/// Fields serde leaves out when empty, added back so they can be edited, by node kind.
+const OPTIONAL_FIELDS: &[(&str, &str)] = &[("database", "replica_regions")];
+
+/// The options of a switch field, if `path` is one.
+pub fn switch_options(path: &str) -> Option<&'static [&'static str]> {
+    SWITCHES
+        .iter()
+        .find(|(name, _)| *name == path)
+        .map(|(_, options)| *options)
+}
+
+/// The tag name and tags of a nested tagged enum, if `path` is one.
+pub fn tagged(path: &str) -> Option<(&'static str, &'static [&'static str])> {
+    TAGGED
+        .iter()
+        .find(|(name, _, _)| *name == path)
+        .map(|(_, tag, tags)| (*tag, *tags))
+}
+
+/// The fields of a nested enum's variant, with values that make the variant's effect visible in
+/// a few minutes of simulated time.
+fn tag_defaults(field: &str, tag: &str) -> Map<String, Value> {
+    let pairs: &[(&str, f64)] = match (field, tag) {
+        ("profile", "step") => &[("at_s", 60.0), ("factor", 2.0)],
+        ("profile", "ramp") => &[("from_s", 0.0), ("to_s", 300.0), ("factor", 4.0)],
+        ("profile", "daily") => &[("period_s", 600.0), ("amplitude", 0.5)],
+        ("profile", "spike") => &[("at_s", 60.0), ("duration_s", 30.0), ("factor", 5.0)],
+        ("strategy", "consistent_hash") => &[("vnodes", 100.0)],
+        _ => &[],
+    };
+    pairs
+        .iter()
+        .map(|(name, v)| {
+            // Integral defaults are written as integers so integer fields (vnodes) accept them.
+            let number = if v.fract() == 0.0 {
+                Number::from(*v as i64)
+            } else {
+                Number::from_f64(*v).unwrap_or_else(|| Number::from(0))
+            };
+            (name.to_string(), Value::Number(number))
+        })
+        .collect()
+}
+
+/// The value of a nested enum after switching its tag to `tag`: the new variant's defaults,
+/// overridden by the old variant's fields of the same name (a spike keeps the step's `at_s`).
+pub fn switch_tag(field: &str, old: &Value, tag: &str) -> Value {
+    let tag_name = tagged(field).map_or("kind", |(name, _)| name);
+    let mut fields = tag_defaults(field, tag);
+    if let Some(old) = old.as_object() {
+        for (name, value) in fields.iter_mut() {
+            if let Some(kept) = old.get(name) {
+                *value = kept.clone();
+            }
+        }
+    }
+    fields.insert(tag_name.to_string(), Value::String(tag.to_string()));
+    Value::Object(fields)
+}
+
+/// The node's parameters as a JSON object without the `kind` tag, in the document's field order,
+/// with the optional fields serde omits when empty put back.
+pub fn params_object(params: &NodeParams) -> Map<String, Value> {
+    let mut object = match serde_json::to_value(params) {
+        Ok(Value::Object(object)) => object,
+        _ => Map::new(),
+    };
+    object.remove("kind");
+    let kind = params.kind_name();
+    for (k, field) in OPTIONAL_FIELDS {
+        if *k == kind && !object.contains_key(*field) {
+            object.insert(field.to_string(), Value::Array(Vec::new()));
+        }
+    }
+    object
+}
+
+/// The order fields are shown in: the document's order, the chapter's switches next to the
+/// numbers they qualify. serde_json's map is sorted by name, which would scatter them.
+const FIELD_ORDER: &[&str] = &[
+    "users",
+    "rate_rps",
+    "rtt_ms",
+    "timeout_ms",
+    "read_fraction",
+    "static_fraction",
+    "keys",
+    "zipf_alpha",
+    "static_objects",
+    "profile",
+    "lookup_ms",
+    "capacity",
+    "eviction",
+    "ttl_s",
+    "ttl_reset",
+    "read_strategy",
+    "write_strategy",
+    "flush_interval_s",
+    "edge_rtt_ms",
+    "object_kb",
+    "invalidation",
+    "purge_delay_s",
+    "shards",
+    "spare_shards",
+    "strategy",
+    "hot_keys",
+    "salt",
+    "workers",
+    "consumers",
+    "queue_capacity",
+    "service_ms",
+    "service_shape",
+    "service_cv",
+    "read_ms",
+    "write_ms",
+    "job_ms",
+    "publish_ms",
+    "replicas",
+    "replication",
+    "lag_ms",
+    "failover_s",
+    "replica_regions",
+    "migration_rps",
+    "policy",
+    "health_interval_s",
+    "health_threshold",
+    "sticky",
+    "sessions",
+    "instance",
+    // Inside nested enums (the tag itself is shown first, as a select).
+    "from_s",
+    "to_s",
+    "at_s",
+    "duration_s",
+    "period_s",
+    "amplitude",
+    "factor",
+    "vnodes",
+];
+
+/// An object's fields in [`FIELD_ORDER`]; fields this build does not know come last, by name.
+pub fn ordered(object: &Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut fields: Vec<(&String, &Value)> = object.iter().collect();
+    fields.sort_by_key(|(name, _)| {
+        FIELD_ORDER
+            .iter()
+            .position(|known| known == name)
+            .unwrap_or(FIELD_ORDER.len())
+    });
+    fields
+}
+
+/// Every editable path of an object (`a`, and `a.b` inside nested objects), in order.
+pub fn field_paths(object: &Map<String, Value>) -> Vec<String> {
+    let mut paths = Vec::new();
+    for (name, value) in ordered(object) {
+        paths.push(name.clone());
+        if let Value::Object(inner) = value {
+            for (inner_name, _) in ordered(inner) {
+                paths.push(format!("{name}.{inner_name}"));
+            }
+        }
+    }
+    paths
+}
+
+/// What the user did to one input, before it is turned into a JSON value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Raw {
+    /// The text of a number input.
+    Number(String),
+    Bool(bool),
+    /// The chosen option of a switch or of the instance list.
+    Choice(String),
+    Text(String),
+    /// A comma-separated list of names.
+    List(String),
+    /// A new tag for the nested enum at the path.
+    Tag(String),
+}
+
+/// Why an input's value was not applied.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditError {
+    NotANumber,
+    /// Serde refused the value; its message says why (in English).
+    Refused(String),
+}
+
+/// Parses a number input. Integral text becomes a JSON integer (what `u32` fields need); for an
+/// integer field, integral floats such as `1e3` do too. Non-finite numbers are not numbers.
+pub fn parse_number(raw: &str, integer_field: bool) -> Option<Value> {
+    let raw = raw.trim();
+    if let Ok(i) = raw.parse::<i64>() {
+        return Some(Value::Number(Number::from(i)));
+    }
+    let x = raw.parse::<f64>().ok().filter(|x| x.is_finite())?;
+    if integer_field && x.fract() == 0.0 && x.abs() < 9.0e15 {
+        return Some(Value::Number(Number::from(x as i64)));
+    }
+    Number::from_f64(x).map(Value::Number)
+}
+
+/// Applies one input to the node's parameters through JSON. `path` is the field's path
+/// (`["profile", "at_s"]`); for [`Raw::Tag`] it is the nested enum's field (`["profile"]`).
+pub fn apply_raw(params: &NodeParams, path: &[String], raw: &Raw) -> Result<NodeParams, EditError> {
+    let mut value = serde_json::to_value(params).map_err(|e| EditError::Refused(e.to_string()))?;
+    let Some((last, parents)) = path.split_last() else {
+        return Err(EditError::Refused("empty field path".into()));
+    };
+    let mut slot = &mut value;
+    for name in parents {
+        slot = slot
+            .get_mut(name)
+            .ok_or_else(|| EditError::Refused(format!("no field '{name}'")))?;
+    }
+    let object = slot
+        .as_object_mut()
+        .ok_or_else(|| EditError::Refused("not an object".into()))?;
+    let current = object.get(last).cloned().unwrap_or(Value::Null);
+    let new = match raw {
+        Raw::Number(text) => {
+            let integer = current.is_u64() || current.is_i64();
+            parse_number(text, integer).ok_or(EditError::NotANumber)?
+        }
+        Raw::Bool(b) => Value::Bool(*b),
+        Raw::Choice(s) | Raw::Text(s) => Value::String(s.clone()),
+        Raw::List(s) => Value::Array(
+            s.split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| Value::String(item.to_string()))
+                .collect(),
+        ),
+        Raw::Tag(tag) => switch_tag(&path.join("."), &current, tag),
+    };
+    object.insert(last.clone(), new);
+    serde_json::from_value(value).map_err(|e| EditError::Refused(e.to_string()))
+}
+
+/// The engine's id of the document's node `index`. Lowering gives every replica and shard an id
+/// of its own right after its node's, so ids shift past databases; this mirrors that numbering
+/// (the test pins it to `lower`).
+pub fn model_index(design: &Design, index: usize) -> u32 {
+    design
+        .nodes
+        .iter()
+        .take(index)
+        .map(|node| {
+            1 + match &node.params {
+                NodeParams::Database { replicas, .. } => (*replicas).min(16),
+                NodeParams::ShardedDatabase {
+                    shards,
+                    spare_shards,
+                    ..
+                } => shards.saturating_add(*spare_shards).min(256),
+                _ => 0,
+            }
+        })
+        .fold(0u32, u32::saturating_add)
+}
+
+/// The engine's id of a region name: empty is the first region; `None` for an unknown name.
+pub fn region_index(design: &Design, region: &str) -> Option<u16> {
+    if region.is_empty() {
+        return Some(0);
+    }
+    design
+        .regions
+        .iter()
+        .position(|r| r.name == region)
+        .map(|i| i as u16)
+}
+
+/// The worker count and mean service time (seconds) that make a node an M/M/c station, or `None`
+/// for kinds that are not one queue of workers.
+pub fn station_of(design: &Design, params: &NodeParams) -> Option<(u32, f64)> {
+    let read_fraction = design
+        .nodes
+        .iter()
+        .find_map(|n| match &n.params {
+            NodeParams::Users { read_fraction, .. } => Some(read_fraction.clamp(0.0, 1.0)),
+            _ => None,
+        })
+        .unwrap_or(1.0);
+    let (workers, mean_ms) = match params {
+        NodeParams::Server {
+            workers,
+            service_ms,
+            ..
+        }
+        | NodeParams::SessionStore {
+            workers,
+            service_ms,
+            ..
+        } => (*workers, *service_ms),
+        NodeParams::Database {
+            workers,
+            read_ms,
+            write_ms,
+            replicas,
+            ..
+        } => {
+            // With replicas the primary takes only writes; alone it takes the users' mix.
+            let mean = if *replicas == 0 {
+                read_fraction * read_ms + (1.0 - read_fraction) * write_ms
+            } else {
+                *write_ms
+            };
+            (*workers, mean)
+        }
+        NodeParams::Queue {
+            consumers, job_ms, ..
+        } => (*consumers, *job_ms),
+        _ => return None,
+    };
+    (workers >= 1 && mean_ms.is_finite() && mean_ms > 0.0).then_some((workers, mean_ms / 1e3))
+}
+
+/// What the cache-theory formulas need: the catalogue size and skew the node sees, its capacity
+/// and eviction, and its TTL.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CacheInputs {
+    pub items: u32,
+    pub alpha: f64,
+    pub capacity: u32,
+    pub eviction: EvictionDoc,
+    pub ttl_s: f64,
+    pub ttl_reset: bool,
+}
+
+/// The Zipf catalogue a cache or CDN node sees: data keys for a cache (the largest users key
+/// space, as lowering uses), static objects for a CDN (which evicts LRU and expires by TTL).
+pub fn cache_inputs(design: &Design, params: &NodeParams) -> Option<CacheInputs> {
+    let users = design.nodes.iter().filter_map(|n| match &n.params {
+        NodeParams::Users {
+            keys,
+            zipf_alpha,
+            static_objects,
+            ..
+        } => Some((*keys, *zipf_alpha, *static_objects)),
+        _ => None,
+    });
+    match params {
+        NodeParams::Cache {
+            capacity,
+            eviction,
+            ttl_s,
+            ttl_reset,
+            ..
+        } => {
+            let (keys, alpha, _) = users.max_by_key(|(keys, _, _)| *keys)?;
+            Some(CacheInputs {
+                items: keys.clamp(1, 1_000_000),
+                alpha,
+                capacity: *capacity,
+                eviction: *eviction,
+                ttl_s: *ttl_s,
+                ttl_reset: *ttl_reset,
+            })
+        }
+        NodeParams::Cdn {
+            capacity, ttl_s, ..
+        } => {
+            let (_, alpha, objects) = users.max_by_key(|(_, _, objects)| *objects)?;
+            Some(CacheInputs {
+                items: objects.clamp(1, 1_000_000),
+                alpha,
+                capacity: *capacity,
+                eviction: EvictionDoc::Lru,
+                ttl_s: *ttl_s,
+                ttl_reset: false,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The capacity-limited hit ratio of a cache under the independent reference model.
+pub fn expected_hit_ratio(probs: &[f64], capacity: u32, eviction: EvictionDoc) -> Option<f64> {
+    let capacity = capacity as usize;
+    match eviction {
+        EvictionDoc::Lru => analytic::che_lru_hit_ratio(probs, capacity),
+        EvictionDoc::Fifo => analytic::fifo_hit_ratio(probs, capacity),
+        EvictionDoc::Lfu => analytic::lfu_hit_ratio(probs, capacity),
+    }
+}
+
+/// The measured arrival rate at a node: everything it finished or failed, per second.
+pub fn arrival_rate(stats: &NodeStats, len_s: f64) -> f64 {
+    if len_s > 0.0 {
+        (stats.served + stats.errors) as f64 / len_s
+    } else {
+        0.0
+    }
+}
+
+/// The id of a field's input element: `field-<name>`, nested `field-<parent>-<name>`.
+pub fn input_id(path: &[String]) -> String {
+    format!("field-{}", path.join("-"))
+}
+
+/// A readable number for an input's value: integers without a fraction, floats as Rust prints
+/// them (shortest round-trip form).
+fn number_text(n: &Number) -> String {
+    if let Some(u) = n.as_u64() {
+        u.to_string()
+    } else if let Some(i) = n.as_i64() {
+        i.to_string()
+    } else {
+        n.as_f64().map(|f| f.to_string()).unwrap_or_default()
+    }
+}
+
+/// min, max and step of a number input, mirroring the ranges lowering checks so the browser's
+/// spinner stays inside them (typing outside still works and shows lowering's message).
+fn bounds(kind: &str, path: &str, integer: bool) -> (Option<f64>, Option<f64>, String) {
+    let (min, max) = match (kind, path) {
+        ("dns", "ttl_s") => (Some(0.0), Some(86_400.0)),
+        ("cache", "ttl_s") => (Some(0.0), Some(2_592_000.0)),
+        ("cdn", "ttl_s") => (Some(0.0), Some(31_536_000.0)),
+        (_, "users") => (Some(1.0), Some(10_000_000.0)),
+        (_, "rate_rps") => (Some(0.0), Some(1_000_000.0)),
+        (_, "read_fraction" | "static_fraction" | "profile.amplitude") => (Some(0.0), Some(1.0)),
+        (_, "keys" | "static_objects" | "capacity") => (Some(1.0), Some(1_000_000.0)),
+        (_, "hot_keys") => (Some(0.0), Some(1_000_000.0)),
+        (_, "zipf_alpha") => (Some(0.0), Some(5.0)),
+        (_, "workers" | "consumers") => (Some(1.0), Some(10_000.0)),
+        (_, "queue_capacity") => (Some(0.0), Some(1_000_000.0)),
+        (_, "replicas") => (Some(0.0), Some(16.0)),
+        (_, "shards") => (Some(1.0), Some(256.0)),
+        (_, "spare_shards") => (Some(0.0), Some(255.0)),
+        (_, "salt") => (Some(1.0), Some(64.0)),
+        (_, "health_threshold") => (Some(1.0), Some(100.0)),
+        (_, "strategy.vnodes") => (Some(1.0), Some(1_000.0)),
+        (_, "service_cv") => (Some(0.0), Some(10.0)),
+        (_, "profile.factor") => (Some(0.0), Some(1_000.0)),
+        (_, "service_ms" | "read_ms" | "write_ms" | "job_ms") => (Some(0.001), None),
+        _ => (Some(0.0), None),
+    };
+    let step = if integer {
+        "1".to_string()
+    } else if max == Some(1.0) {
+        "0.05".to_string()
+    } else {
+        "any".to_string()
+    };
+    (min, max, step)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The component.
+// ---------------------------------------------------------------------------------------------
+
+/// Inputs whose value was refused, kept so the input shows what was typed and why it was refused.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Drafts {
+    /// The node the drafts belong to; drafts of another node are ignored.
+    node: String,
+    /// Path key (`profile.at_s`, or `id`) → (text typed, message).
+    entries: BTreeMap<String, (String, String)>,
+}
+
+impl Drafts {
+    fn get(&self, node: &str, key: &str) -> Option<&(String, String)> {
+        (self.node == node).then(|| self.entries.get(key)).flatten()
+    }
+    fn with(&self, node: &str, key: &str, draft: Option<(String, String)>) -> Drafts {
+        let mut next = if self.node == node {
+            self.clone()
+        } else {
+            Drafts {
+                node: node.to_string(),
+                entries: BTreeMap::new(),
+            }
+        };
+        match draft {
+            Some(d) => {
+                next.entries.insert(key.to_string(), d);
+            }
+            None => {
+                next.entries.remove(key);
+            }
+        }
+        next
+    }
+}
+
+/// Everything the field renderers share.
+struct Ctx<'a> {
+    lang: Lang,
+    kind: &'static str,
+    node: &'a str,
+    diags: &'a [Diagnostic],
+    drafts: &'a Drafts,
+    on_field: Callback<(Vec<String>, Raw)>,
+}
+
+#[function_component(Inspector)]
+pub fn inspector(props: &InspectorProps) -> Html {
+    let lang = props.lang;
+    let drafts = use_state(Drafts::default);
+    // Lowering the whole design is cheap but not free: redo it only when the design changes.
+    let diagnostics = use_memo(props.design.clone(), |design| {
+        lower(design, SimDuration::ZERO).err().unwrap_or_default()
+    });
+    let selected = props
+        .selected
+        .as_deref()
+        .and_then(|id| props.design.nodes.iter().position(|n| n.id == id));
+    let node = selected.map(|i| &props.design.nodes[i]);
+
+    // Cache theory. The Zipf vector has up to a million entries, and solving for Che's
+    // characteristic time walks it a hundred times: both are memoised on their inputs only.
+    let cache = node.and_then(|n| cache_inputs(&props.design, &n.params));
+    let pmf_cache = use_mut_ref(|| None::<((u32, u64), Rc<Vec<f64>>)>);
+    let probs_for = {
+        let pmf_cache = pmf_cache.clone();
+        move |items: u32, alpha: f64| -> Option<Rc<Vec<f64>>> {
+            let key = (items, alpha.to_bits());
+            if let Some((k, probs)) = pmf_cache.borrow().as_ref() {
+                if *k == key {
+                    return Some(probs.clone());
+                }
+            }
+            let probs = Rc::new(analytic::zipf_pmf(items as usize, alpha)?);
+            *pmf_cache.borrow_mut() = Some((key, probs.clone()));
+            Some(probs)
+        }
+    };
+    let capacity_hit = {
+        let probs_for = probs_for.clone();
+        use_memo(
+            cache.map(|c| (c.items, c.alpha.to_bits(), c.capacity, c.eviction)),
+            move |deps| {
+                let (items, alpha, capacity, eviction) = (*deps)?;
+                let probs = probs_for(items, f64::from_bits(alpha))?;
+                expected_hit_ratio(&probs, capacity, eviction)
+            },
+        )
+    };
+    // The TTL law needs the request rate, which changes every window: round it to two
+    // significant digits so the O(N) sum reruns only when the rate really moves.
+    let lookup_rate = selected.zip(props.latest.as_ref()).and_then(|(i, w)| {
+        let model_id = model_index(&props.design, i);
+        let stats = w.nodes.iter().find(|s| s.id == model_id)?;
+        Some(round_2_digits(arrival_rate(stats, w.len_s)))
+    });
+    let ttl_hit = use_memo(
+        cache
+            .filter(|c| c.ttl_s > 0.0)
+            .zip(lookup_rate)
+            .map(|(c, rate)| {
+                (
+                    c.items,
+                    c.alpha.to_bits(),
+                    c.ttl_s.to_bits(),
+                    c.ttl_reset,
+                    rate.to_bits(),
+                )
+            }),
+        move |deps| {
+            let (items, alpha, ttl, reset, rate) = (*deps)?;
+            let probs = probs_for(items, f64::from_bits(alpha))?;
+            analytic::ttl_cache_hit_ratio(&probs, f64::from_bits(rate), f64::from_bits(ttl), reset)
+        },
+    );
+
+    let (Some(index), Some(node)) = (selected, node) else {
+        return html! {
+            <section id="inspector" class="inspector" aria-label={text(lang, Text::Panel)}>
+                <h2>{ text(lang, Text::Panel) }</h2>
+                <p class="inspector-hint">{ text(lang, Text::SelectHint) }</p>
+            </section>
+        };
+    };
+
+    let id = node.id.clone();
+    let kind = node.params.kind_name();
+    let node_diags: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.node.as_deref() == Some(id.as_str()))
+        .cloned()
+        .collect();
+
+    // One handler for every parameter input: apply through JSON, emit or keep as a draft.
+    let on_field = {
+        let params = node.params.clone();
+        let id = id.clone();
+        let drafts = drafts.clone();
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |(path, raw): (Vec<String>, Raw)| {
+            let key = path.join(".");
+            match apply_raw(&params, &path, &raw) {
+                Ok(params) => {
+                    drafts.set(drafts.with(&id, &key, None));
+                    on_edit.emit(NodeEdit::Params {
+                        id: id.clone(),
+                        params,
+                    });
+                }
+                Err(err) => {
+                    let typed = match &raw {
+                        Raw::Number(s) | Raw::Text(s) | Raw::List(s) | Raw::Choice(s) => s.clone(),
+                        Raw::Bool(b) => b.to_string(),
+                        Raw::Tag(t) => t.clone(),
+                    };
+                    let message = match err {
+                        EditError::NotANumber => text(lang, Text::NotANumber).to_string(),
+                        EditError::Refused(why) => match lang {
+                            Lang::En => why,
+                            Lang::Ko => format!("{}: {why}", text(lang, Text::Refused)),
+                        },
+                    };
+                    drafts.set(drafts.with(&id, &key, Some((typed, message))));
+                }
+            }
+        })
+    };
+
+    let ctx = Ctx {
+        lang,
+        kind,
+        node: &id,
+        diags: &node_diags,
+        drafts: &drafts,
+        on_field,
+    };
+    let object = params_object(&node.params);
+    let mut shown: Vec<String> = field_paths(&object);
+    shown.push("id".into());
+    shown.push("region".into());
+    let others: Vec<&Diagnostic> = node_diags
+        .iter()
+        .filter(|d| !d.field.is_some_and(|f| shown.iter().any(|s| s == f)))
+        .collect();
+
+    let model_id = model_index(&props.design, index);
+    let stats = props
+        .latest
+        .as_ref()
+        .and_then(|w| w.nodes.iter().find(|s| s.id == model_id));
+    let len_s = props.latest.as_ref().map_or(0.0, |w| w.len_s);
+
+    html! {
+        <section id="inspector" class="inspector" aria-label={text(lang, Text::Panel)}
+            data-node={id.clone()} data-kind={kind}>
+            <h2>{ text(lang, Text::Panel) }{ " · " }<span class="inspector-kind">
+                { crate::i18n::t(lang, crate::i18n::kind_key(&node.params)) }</span></h2>
+            { id_field(&ctx, &props.design, props.on_edit.clone(), drafts.clone()) }
+            { region_field(&ctx, &props.design, &node.region, props.on_edit.clone()) }
+            <fieldset class="inspector-params">
+                <legend>{ text(lang, Text::Parameters) }</legend>
+                { for ordered(&object).into_iter().map(|(name, value)| field_view(&ctx, vec![name.clone()], value)) }
+            </fieldset>
+            if !others.is_empty() {
+                <div class="inspector-problems" role="alert">
+                    <strong>{ text(lang, Text::ProblemsElsewhere) }</strong>
+                    <ul>{ for others.iter().map(|d| html! {
+                        <li data-field={d.field.unwrap_or_default()}>{ problem_text(lang, &d.problem) }</li>
+                    }) }</ul>
+                </div>
+            }
+            { faults_view(lang, &props.design, node, model_id, stats, props.on_command.clone()) }
+            { theory_view(lang, &props.design, &node.params, stats, len_s, cache, *capacity_hit, *ttl_hit) }
+        </section>
+    }
+}
+
+fn round_2_digits(x: f64) -> f64 {
+    if x <= 0.0 || !x.is_finite() {
+        return 0.0;
+    }
+    let scale = 10f64.powi(1 - x.log10().floor() as i32);
+    (x * scale).round() / scale
+}
+
+/// The messages shown under a field: lowering's diagnostics for it, then a refused draft's.
+fn messages(ctx: &Ctx, key: &str, id: &str) -> (Html, bool) {
+    let mut items: Vec<String> = ctx
+        .diags
+        .iter()
+        .filter(|d| d.field == Some(key))
+        .map(|d| problem_text(ctx.lang, &d.problem))
+        .collect();
+    if let Some((_, message)) = ctx.drafts.get(ctx.node, key) {
+        items.push(message.clone());
+    }
+    if items.is_empty() {
+        return (html! {}, false);
+    }
+    let html = html! {
+        <ul class="field-problems" id={format!("{id}-problems")} role="alert">
+            { for items.into_iter().map(|m| html! { <li>{ m }</li> }) }
+        </ul>
+    };
+    (html, true)
+}
+
+/// A field's label text with its unit, e.g. "Mean service time (ms)"; the raw name for a field
+/// this build has no text for.
+fn label_text(lang: Lang, kind: &str, key: &str) -> String {
+    match field_text(lang, kind, key) {
+        Some(t) if t.unit.is_empty() => t.label.to_string(),
+        Some(t) => format!("{} ({})", t.label, t.unit),
+        None => key.rsplit('.').next().unwrap_or(key).to_string(),
+    }
+}
+
+fn field_view(ctx: &Ctx, path: Vec<String>, value: &Value) -> Html {
+    let key = path.join(".");
+    let id = input_id(&path);
+    let label = label_text(ctx.lang, ctx.kind, &key);
+    let hint = field_hint(ctx.lang, ctx.kind, &key);
+    let hint_id = format!("{id}-hint");
+    let (problems, invalid) = messages(ctx, &key, &id);
+    let described = match (hint.is_some(), invalid) {
+        (true, true) => Some(format!("{hint_id} {id}-problems")),
+        (true, false) => Some(hint_id.clone()),
+        (false, true) => Some(format!("{id}-problems")),
+        (false, false) => None,
+    };
+    let draft = ctx
+        .drafts
+        .get(ctx.node, &key)
+        .map(|(typed, _)| typed.clone());
+    let emit = |make: fn(String) -> Raw| {
+        let on_field = ctx.on_field.clone();
+        let path = path.clone();
+        move |s: String| on_field.emit((path.clone(), make(s)))
+    };
+    let hint_html = hint.map_or(
+        html! {},
+        |h| html! { <p class="field-hint" id={hint_id.clone()}>{ h }</p> },
+    );
+    let input = match value {
+        Value::Bool(b) => {
+            let on_field = ctx.on_field.clone();
+            let path = path.clone();
+            let onchange = Callback::from(move |e: Event| {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                on_field.emit((path.clone(), Raw::Bool(input.checked())));
+            });
+            return html! {
+                <div class="field field-bool" data-field={key.clone()}>
+                    <input type="checkbox" id={id.clone()} checked={*b} {onchange}
+                        aria-invalid={invalid.to_string()} aria-describedby={described} />
+                    <label for={id}>{ label }</label>
+                    { hint_html }
+                    { problems }
+                </div>
+            };
+        }
+        Value::Number(n) => {
+            let integer = n.is_u64() || n.is_i64();
+            let (min, max, step) = bounds(ctx.kind, &key, integer);
+            let emit = emit(Raw::Number);
+            html! {
+                <DraftInput kind="number" id={id.clone()} value={draft.unwrap_or_else(|| number_text(n))}
+                    min={min.map(|m| AttrValue::from(m.to_string()))} max={max.map(|m| AttrValue::from(m.to_string()))}
+                    step={Some(AttrValue::from(step.to_string()))}
+                    inputmode={Some(AttrValue::Static(if integer { "numeric" } else { "decimal" }))}
+                    on_commit={Callback::from(emit)} {invalid} described_by={described.map(AttrValue::from)} />
+            }
+        }
+        Value::String(current) if key == "instance" || switch_options(&key).is_some() => {
+            let options: Vec<(String, String)> = if key == "instance" {
+                instance_options()
+            } else {
+                switch_options(&key)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|o| {
+                        let name = option_text(ctx.lang, &key, o).unwrap_or(o);
+                        (o.to_string(), name.to_string())
+                    })
+                    .collect()
+            };
+            select_view(&id, current, options, emit(Raw::Choice), invalid, described)
+        }
+        Value::String(current) => {
+            let emit = emit(Raw::Text);
+            html! {
+                <DraftInput id={id.clone()} value={draft.unwrap_or_else(|| current.clone())}
+                    on_commit={Callback::from(emit)} {invalid} described_by={described.map(AttrValue::from)} />
+            }
+        }
+        Value::Array(items) => {
+            let shown = items
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let emit = emit(Raw::List);
+            html! {
+                <DraftInput id={id.clone()} value={draft.unwrap_or(shown)}
+                    on_commit={Callback::from(emit)} {invalid} described_by={described.map(AttrValue::from)} />
+            }
+        }
+        Value::Object(inner) => {
+            return nested_view(ctx, path, inner, label, hint_html, problems, invalid);
+        }
+        Value::Null => {
+            let emit = emit(Raw::Text);
+            html! { <DraftInput id={id.clone()} value={draft.unwrap_or_default()} on_commit={Callback::from(emit)} /> }
+        }
+    };
+    html! {
+        <div class="field" data-field={key}>
+            <label for={id}>{ label }</label>
+            { input }
+            { hint_html }
+            { problems }
+        </div>
+    }
+}
+
+/// A nested enum (`profile`, `strategy`): a select for its tag, then inputs for its fields.
+fn nested_view(
+    ctx: &Ctx,
+    path: Vec<String>,
+    inner: &Map<String, Value>,
+    legend: String,
+    hint: Html,
+    problems: Html,
+    invalid: bool,
+) -> Html {
+    let key = path.join(".");
+    let tag = tagged(&key);
+    let tag_select = tag.map(|(tag_name, tags)| {
+        let mut tag_path = path.clone();
+        tag_path.push(tag_name.to_string());
+        let id = input_id(&tag_path);
+        let tag_key = tag_path.join(".");
+        let current = inner
+            .get(tag_name)
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let options = tags
+            .iter()
+            .map(|t| {
+                let name = option_text(ctx.lang, &tag_key, t).unwrap_or(t);
+                (t.to_string(), name.to_string())
+            })
+            .collect();
+        let on_field = ctx.on_field.clone();
+        let parent = path.clone();
+        let emit = move |t: String| on_field.emit((parent.clone(), Raw::Tag(t)));
+        html! {
+            <div class="field" data-field={tag_key.clone()}>
+                <label for={id.clone()}>{ label_text(ctx.lang, ctx.kind, &tag_key) }</label>
+                { select_view(&id, current, options, emit, invalid, None) }
+            </div>
+        }
+    });
+    let tag_name = tag.map(|(name, _)| name);
+    html! {
+        <fieldset class="field-group" data-field={key.clone()} aria-invalid={invalid.to_string()}>
+            <legend>{ legend }</legend>
+            { tag_select.unwrap_or_default() }
+            { for ordered(inner).into_iter().filter(|(name, _)| Some(name.as_str()) != tag_name).map(|(name, value)| {
+                let mut p = path.clone();
+                p.push(name.clone());
+                field_view(ctx, p, value)
+            }) }
+            { hint }
+            { problems }
+        </fieldset>
+    }
+}
+
+fn select_view(
+    id: &str,
+    current: &str,
+    mut options: Vec<(String, String)>,
+    emit: impl Fn(String) + 'static,
+    invalid: bool,
+    described: Option<String>,
+) -> Html {
+    // A value this build does not list (an older or newer document) stays visible and selected.
+    if !options.iter().any(|(value, _)| value == current) {
+        options.push((current.to_string(), current.to_string()));
+    }
+    let onchange = Callback::from(move |e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        emit(select.value());
+    });
+    html! {
+        <select id={id.to_string()} {onchange} aria-invalid={invalid.to_string()} aria-describedby={described}>
+            { for options.into_iter().map(|(value, name)| {
+                let selected = value == current;
+                html! { <option {selected} {value}>{ name }</option> }
+            }) }
+        </select>
+    }
+}
+
+/// Instance types from the price table: hourly-priced compute, database and cache instances.
+fn instance_options() -> Vec<(String, String)> {
+    scalelab_engine::prices::PRICE_TABLE
+        .iter()
+        .filter(|p| {
+            p.unit == scalelab_engine::prices::PriceUnit::PerHour
+                && ["ec2_", "rds_", "elasticache_"]
+                    .iter()
+                    .any(|prefix| p.id.starts_with(prefix))
+        })
+        .map(|p| {
+            (
+                p.id.to_string(),
+                format!("{} · ${}/h", p.description, p.usd),
+            )
+        })
+        .collect()
+}
+
+/// The id input: renames are refused here when empty or taken, so the selection stays unique.
+fn id_field(
+    ctx: &Ctx,
+    design: &Design,
+    on_edit: Callback<NodeEdit>,
+    drafts: UseStateHandle<Drafts>,
+) -> Html {
+    let lang = ctx.lang;
+    let old = ctx.node.to_string();
+    let taken: Vec<String> = design
+        .nodes
+        .iter()
+        .map(|n| n.id.clone())
+        .filter(|i| *i != old)
+        .collect();
+    let on_commit = Callback::from(move |new_id: String| {
+        let refusal = if new_id.trim().is_empty() {
+            Some(Text::IdEmpty)
+        } else if taken.contains(&new_id) {
+            Some(Text::IdTaken)
+        } else {
+            None
+        };
+        match refusal {
+            Some(why) => {
+                drafts.set(drafts.with(&old, "id", Some((new_id, text(lang, why).into()))))
+            }
+            None => {
+                drafts.set(drafts.with(&old, "id", None));
+                if new_id != old {
+                    on_edit.emit(NodeEdit::Rename {
+                        id: old.clone(),
+                        new_id,
+                    });
+                }
+            }
+        }
+    });
+    let (problems, invalid) = messages(ctx, "id", "field-id");
+    let value = ctx
+        .drafts
+        .get(ctx.node, "id")
+        .map_or_else(|| ctx.node.to_string(), |(typed, _)| typed.clone());
+    html! {
+        <div class="field" data-field="id">
+            <label for="field-id">{ text(lang, Text::Id) }</label>
+            <DraftInput id="field-id" {value} {on_commit} {invalid}
+                described_by={invalid.then_some(AttrValue::Static("field-id-problems"))} />
+            { problems }
+        </div>
+    }
+}
+
+/// The data-centre select: the default region and every region of the design.
+fn region_field(ctx: &Ctx, design: &Design, current: &str, on_edit: Callback<NodeEdit>) -> Html {
+    let lang = ctx.lang;
+    let mut options: Vec<(String, String)> =
+        vec![(String::new(), text(lang, Text::DefaultRegion).to_string())];
+    options.extend(
+        design
+            .regions
+            .iter()
+            .map(|r| (r.name.clone(), r.name.clone())),
+    );
+    let id = ctx.node.to_string();
+    let emit = move |region: String| {
+        on_edit.emit(NodeEdit::Region {
+            id: id.clone(),
+            region,
+        })
+    };
+    let (problems, invalid) = messages(ctx, "region", "field-region");
+    let described = invalid.then(|| "field-region-problems".to_string());
+    html! {
+        <div class="field" data-field="region">
+            <label for="field-region">{ text(lang, Text::Region) }</label>
+            { select_view("field-region", current, options, emit, invalid, described) }
+            { problems }
+        </div>
+    }
+}
+
+fn faults_view(
+    lang: Lang,
+    design: &Design,
+    node: &scalelab_design::NodeDoc,
+    model_id: u32,
+    stats: Option<&NodeStats>,
+    on_command: Callback<Command>,
+) -> Html {
+    let up = stats.is_none_or(|s| s.up);
+    let send = |command: Command| {
+        let on_command = on_command.clone();
+        Callback::from(move |_: MouseEvent| on_command.emit(command))
+    };
+    let region = (!design.regions.is_empty())
+        .then(|| region_index(design, &node.region))
+        .flatten();
+    let region_name = if node.region.is_empty() {
+        design
+            .regions
+            .first()
+            .map(|r| r.name.clone())
+            .unwrap_or_default()
+    } else {
+        node.region.clone()
+    };
+    html! {
+        <fieldset class="inspector-faults">
+            <legend>{ text(lang, Text::Faults) }</legend>
+            if up {
+                <button id="node-kill" class="fault" onclick={send(Command::Kill { node: model_id })}>
+                    { text(lang, Text::Kill) }</button>
+            } else {
+                <button id="node-restore" onclick={send(Command::Restore { node: model_id })}>
+                    { text(lang, Text::Restore) }</button>
+            }
+            <button id="node-slow" class="fault" onclick={send(Command::Slow { node: model_id, factor: 4.0 })}>
+                { text(lang, Text::Slow) }</button>
+            <button id="node-normal" onclick={send(Command::Slow { node: model_id, factor: 1.0 })}>
+                { text(lang, Text::Normal) }</button>
+            if let Some(region) = region {
+                <button id="region-kill" class="fault" onclick={send(Command::KillRegion { region })}>
+                    { format!("{} ({region_name})", text(lang, Text::KillRegion)) }</button>
+                <button id="region-restore" onclick={send(Command::RestoreRegion { region })}>
+                    { format!("{} ({region_name})", text(lang, Text::RestoreRegion)) }</button>
+            }
+        </fieldset>
+    }
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.1} %", x * 100.0)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn theory_view(
+    lang: Lang,
+    design: &Design,
+    params: &NodeParams,
+    stats: Option<&NodeStats>,
+    len_s: f64,
+    cache: Option<CacheInputs>,
+    capacity_hit: Option<f64>,
+    ttl_hit: Option<f64>,
+) -> Html {
+    let station = station_of(design, params);
+    if station.is_none() && cache.is_none() {
+        return html! {};
+    }
+    let row = |id: &str, name: &str, measured: String, expected: String| {
+        html! {
+            <tr id={id.to_string()}>
+                <th scope="row">{ name.to_string() }</th><td>{ measured }</td><td>{ expected }</td>
+            </tr>
+        }
+    };
+    let dash = || "–".to_string();
+    let mut rows: Vec<Html> = Vec::new();
+    let mut notes: Vec<&'static str> = Vec::new();
+    if let Some((servers, mean_s)) = station {
+        notes.push(text(lang, Text::QueueModelNote));
+        if let Some(stats) = stats {
+            let lambda = arrival_rate(stats, len_s);
+            let theory = analytic::mmc(lambda, 1.0 / mean_s, servers);
+            rows.push(row(
+                "theory-arrivals",
+                text(lang, Text::ArrivalRate),
+                format!("{lambda:.1} /s"),
+                format!("c = {servers}, μ = {:.1} /s", 1.0 / mean_s),
+            ));
+            match theory {
+                Some(q) => {
+                    let ms = |s: f64| format!("{:.1} ms", s * 1e3);
+                    rows.push(row(
+                        "theory-utilization",
+                        text(lang, Text::Utilization),
+                        percent(stats.utilization),
+                        percent(q.utilization),
+                    ));
+                    rows.push(row(
+                        "theory-queue",
+                        text(lang, Text::MeanQueue),
+                        format!("{:.2}", stats.mean_queue),
+                        format!("{:.2}", q.mean_queue_length),
+                    ));
+                    rows.push(row(
+                        "theory-response",
+                        text(lang, Text::MeanResponse),
+                        dash(),
+                        ms(q.mean_response),
+                    ));
+                    rows.push(row(
+                        "theory-p99",
+                        text(lang, Text::P99Response),
+                        dash(),
+                        q.response_quantile(0.99).map_or_else(dash, ms),
+                    ));
+                }
+                None => rows.push(row(
+                    "theory-utilization",
+                    text(lang, Text::Utilization),
+                    percent(stats.utilization),
+                    text(lang, Text::Unstable).to_string(),
+                )),
+            }
+        }
+        if let NodeParams::Server {
+            service_shape: ServiceShape::Constant | ServiceShape::LogNormal,
+            ..
+        } = params
+        {
+            // The formula assumes exponential service; say so rather than hide the gap.
+            notes.push(match lang {
+                Lang::Ko => "처리 시간이 지수 분포가 아니므로 M/M/c는 근사입니다.",
+                Lang::En => "Service is not exponential, so M/M/c is an approximation.",
+            });
+        }
+    }
+    if let Some(c) = cache {
+        notes.push(text(lang, Text::CacheModelNote));
+        let measured = stats.and_then(|s| s.hit_ratio).map_or_else(dash, percent);
+        let label = match c.eviction {
+            EvictionDoc::Lru => "LRU",
+            EvictionDoc::Lfu => "LFU",
+            EvictionDoc::Fifo => "FIFO",
+        };
+        rows.push(row(
+            "theory-hit",
+            &format!(
+                "{} ({label}, N = {}, α = {}, C = {})",
+                text(lang, Text::HitRatio),
+                c.items,
+                c.alpha,
+                c.capacity
+            ),
+            measured,
+            capacity_hit.map_or_else(|| text(lang, Text::Computing).to_string(), percent),
+        ));
+        if c.ttl_s > 0.0 {
+            rows.push(row(
+                "theory-hit-ttl",
+                text(lang, Text::TtlOnly),
+                dash(),
+                ttl_hit.map_or_else(dash, percent),
+            ));
+        }
+    }
+    html! {
+        <section class="inspector-theory" aria-labelledby="theory-title">
+            <h3 id="theory-title">{ text(lang, Text::Theory) }</h3>
+            if stats.is_none() {
+                <p class="inspector-hint">{ text(lang, Text::NoMeasurement) }</p>
+            }
+            <table id="theory-table">
+                <thead><tr>
+                    <th></th><th scope="col">{ text(lang, Text::Measured) }</th>
+                    <th scope="col">{ text(lang, Text::Expected) }</th>
+                </tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+            { for notes.into_iter().map(|n| html! { <p class="theory-note">{ n }</p> }) }
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scalelab_design::document::ProfileDoc;
+    use scalelab_engine::hashing::ShardingStrategy;
+
+    /// One node of every kind, with every nested variant represented somewhere.
+    fn every_kind() -> Vec<NodeParams> {
+        let json = [
+            r#"{"kind":"users","users":100,"rate_rps":50,"rtt_ms":40,"timeout_ms":2000,"keys":1000,"zipf_alpha":0.8,"profile":{"shape":"spike","at_s":10,"duration_s":5,"factor":3}}"#,
+            r#"{"kind":"dns","lookup_ms":30,"ttl_s":300}"#,
+            r#"{"kind":"server","workers":4,"queue_capacity":200,"service_ms":40}"#,
+            r#"{"kind":"load_balancer"}"#,
+            r#"{"kind":"session_store"}"#,
+            r#"{"kind":"cache","capacity":100}"#,
+            r#"{"kind":"database","replicas":2}"#,
+            r#"{"kind":"cdn","capacity":50,"ttl_s":60}"#,
+            r#"{"kind":"queue","consumers":2,"job_ms":100}"#,
+            r#"{"kind":"sharded_database","shards":4,"strategy":{"kind":"consistent_hash","vnodes":100}}"#,
+        ];
+        json.iter()
+            .map(|j| serde_json::from_str(j).expect("test fixture parses"))
+            .collect()
+    }
+
+    fn path(p: &str) -> Vec<String> {
+        p.split('.').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn every_field_of_every_kind_round_trips_through_json_editing() {
+        for params in every_kind() {
+            let object = params_object(&params);
+            for key in field_paths(&object) {
+                let p = path(&key);
+                let value = p[1..]
+                    .iter()
+                    .fold(object.get(&p[0]), |v, name| v.and_then(|v| v.get(name)))
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                let raw = match &value {
+                    Value::Number(n) => Raw::Number(number_text(n)),
+                    Value::Bool(b) => Raw::Bool(*b),
+                    Value::String(s) => Raw::Choice(s.clone()),
+                    Value::Array(_) => Raw::List(String::new()),
+                    Value::Object(o) => match tagged(&key) {
+                        Some((tag, _)) => {
+                            Raw::Tag(o.get(tag).and_then(Value::as_str).unwrap_or("").into())
+                        }
+                        None => continue,
+                    },
+                    Value::Null => continue,
+                };
+                // Writing back what is shown must give the same parameters.
+                assert_eq!(
+                    apply_raw(&params, &p, &raw),
+                    Ok(params.clone()),
+                    "{} / {key}",
+                    params.kind_name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_changed_number_lands_in_the_right_field() {
+        let server = &every_kind()[2];
+        let edited = apply_raw(server, &path("workers"), &Raw::Number("8".into()));
+        assert!(matches!(edited, Ok(NodeParams::Server { workers: 8, .. })));
+        let edited = apply_raw(server, &path("service_ms"), &Raw::Number("12.5".into()));
+        assert!(matches!(edited, Ok(NodeParams::Server { service_ms, .. }) if service_ms == 12.5));
+        // A float in an integer field written as an integral exponent is still an integer.
+        let edited = apply_raw(server, &path("workers"), &Raw::Number("1e2".into()));
+        assert!(matches!(
+            edited,
+            Ok(NodeParams::Server { workers: 100, .. })
+        ));
+        let users = &every_kind()[0];
+        let edited = apply_raw(users, &path("profile.factor"), &Raw::Number("7".into()));
+        assert!(matches!(
+            edited,
+            Ok(NodeParams::Users { profile: ProfileDoc::Spike { factor, .. }, .. }) if factor == 7.0
+        ));
+        let lb = &every_kind()[3];
+        let edited = apply_raw(lb, &path("sticky"), &Raw::Bool(true));
+        assert!(matches!(
+            edited,
+            Ok(NodeParams::LoadBalancer { sticky: true, .. })
+        ));
+        let db = &every_kind()[6];
+        let edited = apply_raw(db, &path("replica_regions"), &Raw::List("eu, us ,".into()));
+        assert!(matches!(
+            edited,
+            Ok(NodeParams::Database { replica_regions, .. }) if replica_regions == ["eu", "us"]
+        ));
+    }
+
+    #[test]
+    fn serde_refusals_are_reported_not_applied() {
+        let server = &every_kind()[2];
+        for (field, raw, expect_nan) in [
+            ("workers", "-1", false),
+            ("workers", "2.5", false),
+            ("workers", "99999999999", false),
+            ("workers", "", true),
+            ("workers", "abc", true),
+            ("service_ms", "inf", true),
+            ("service_ms", "NaN", true),
+        ] {
+            let result = apply_raw(server, &path(field), &Raw::Number(raw.into()));
+            match result {
+                Err(EditError::NotANumber) => assert!(expect_nan, "{field}={raw}"),
+                Err(EditError::Refused(msg)) => assert!(!expect_nan && !msg.is_empty()),
+                Ok(p) => panic!("{field}={raw} was accepted: {p:?}"),
+            }
+        }
+        let refused = apply_raw(server, &path("service_shape"), &Raw::Choice("gamma".into()));
+        assert!(matches!(refused, Err(EditError::Refused(_))));
+        // Out-of-range but well-formed values pass serde: lowering reports them instead.
+        let ok = apply_raw(server, &path("workers"), &Raw::Number("0".into()));
+        assert!(matches!(ok, Ok(NodeParams::Server { workers: 0, .. })));
+    }
+
+    #[test]
+    fn every_switch_option_is_a_variant_the_design_accepts() {
+        for params in every_kind() {
+            for (name, _) in params_object(&params) {
+                let Some(options) = switch_options(&name) else {
+                    continue;
+                };
+                for option in options {
+                    let edited = apply_raw(&params, &path(&name), &Raw::Choice(option.to_string()));
+                    let edited = edited.unwrap_or_else(|e| panic!("{name}={option}: {e:?}"));
+                    assert_eq!(
+                        params_object(&edited).get(&name),
+                        Some(&Value::String(option.to_string()))
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn switching_a_tag_fills_defaults_and_keeps_shared_fields() {
+        let users = &every_kind()[0];
+        let expect = [
+            ("steady", ProfileDoc::Steady),
+            (
+                "step",
+                ProfileDoc::Step {
+                    at_s: 10.0,
+                    factor: 3.0,
+                },
+            ),
+            (
+                "ramp",
+                ProfileDoc::Ramp {
+                    from_s: 0.0,
+                    to_s: 300.0,
+                    factor: 3.0,
+                },
+            ),
+            (
+                "daily",
+                ProfileDoc::Daily {
+                    period_s: 600.0,
+                    amplitude: 0.5,
+                },
+            ),
+            (
+                "spike",
+                ProfileDoc::Spike {
+                    at_s: 10.0,
+                    duration_s: 5.0,
+                    factor: 3.0,
+                },
+            ),
+        ];
+        for (tag, want) in expect {
+            let edited = apply_raw(users, &path("profile"), &Raw::Tag(tag.into()));
+            match edited {
+                Ok(NodeParams::Users { profile, .. }) => assert_eq!(profile, want, "{tag}"),
+                other => panic!("{tag}: {other:?}"),
+            }
+        }
+        let sharded = &every_kind()[9];
+        for (tag, want) in [
+            ("modulo", ShardingStrategy::Modulo),
+            ("range", ShardingStrategy::Range),
+            ("jump_hash", ShardingStrategy::JumpHash),
+            (
+                "consistent_hash",
+                ShardingStrategy::ConsistentHash { vnodes: 100 },
+            ),
+        ] {
+            let modulo = apply_raw(sharded, &path("strategy"), &Raw::Tag("modulo".into()))
+                .expect("modulo is a strategy");
+            // From modulo (no fields) to the tag: only defaults apply.
+            match apply_raw(&modulo, &path("strategy"), &Raw::Tag(tag.into())) {
+                Ok(NodeParams::ShardedDatabase { strategy, .. }) => assert_eq!(strategy, want),
+                other => panic!("{tag}: {other:?}"),
+            }
+        }
+        // Every listed tag has a complete set of defaults.
+        for (field, _, tags) in TAGGED {
+            for tag in *tags {
+                let target = if *field == "profile" { users } else { sharded };
+                assert!(
+                    apply_raw(target, &path(field), &Raw::Tag(tag.to_string())).is_ok(),
+                    "{field}.{tag}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_current_field_has_korean_and_english_labels() {
+        let mut params = every_kind();
+        // Every nested variant, so each variant's fields are covered.
+        for tag in ["step", "ramp", "daily"] {
+            params
+                .push(apply_raw(&params[0], &path("profile"), &Raw::Tag(tag.into())).expect("tag"));
+        }
+        for params in params {
+            let kind = params.kind_name();
+            for key in field_paths(&params_object(&params)) {
+                for lang in [Lang::Ko, Lang::En] {
+                    let t = field_text(lang, kind, &key);
+                    assert!(
+                        t.is_some_and(|t| !t.label.is_empty()),
+                        "{kind}.{key} in {lang:?}"
+                    );
+                }
+                if let Some(options) = switch_options(&key) {
+                    for o in options {
+                        assert!(option_text(Lang::Ko, &key, o).is_some(), "{key}={o}");
+                        assert!(option_text(Lang::En, &key, o).is_some(), "{key}={o}");
+                    }
+                }
+                if let Some((tag, tags)) = tagged(&key) {
+                    let tag_key = format!("{key}.{tag}");
+                    for t in tags {
+                        assert!(
+                            option_text(Lang::Ko, &tag_key, t).is_some(),
+                            "{tag_key}={t}"
+                        );
+                        assert!(
+                            option_text(Lang::En, &tag_key, t).is_some(),
+                            "{tag_key}={t}"
+                        );
+                    }
+                }
+            }
+        }
+        // ... and has a place in the display order.
+        for params in every_kind() {
+            for key in field_paths(&params_object(&params)) {
+                let last = key.rsplit('.').next().unwrap_or(&key);
+                let is_tag = TAGGED.iter().any(|(_, tag, _)| *tag == last);
+                assert!(
+                    is_tag || FIELD_ORDER.contains(&last),
+                    "{key} has no place in FIELD_ORDER"
+                );
+            }
+        }
+        // A field the engine gains later falls back to its raw name.
+        assert_eq!(label_text(Lang::En, "server", "warp_factor"), "warp_factor");
+    }
+
+    #[test]
+    fn model_index_matches_lowering_with_replicas_and_shards() {
+        let design = Design::from_json(
+            r#"{"version":1,"nodes":[
+                {"id":"u","kind":"users","users":10,"rate_rps":1,"rtt_ms":1,"timeout_ms":1000},
+                {"id":"db","kind":"database","replicas":3},
+                {"id":"s","kind":"server","workers":1,"queue_capacity":1,"service_ms":1},
+                {"id":"sh","kind":"sharded_database","shards":2,"spare_shards":1,"strategy":{"kind":"modulo"}},
+                {"id":"c","kind":"cache","capacity":10}],
+              "edges":[{"from":"u","to":"s"},{"from":"s","to":"c"},{"from":"c","to":"db"}]}"#,
+        )
+        .expect("fixture parses");
+        let lowered = lower(&design, SimDuration::ZERO).expect("fixture lowers");
+        for (i, node) in design.nodes.iter().enumerate() {
+            let m = model_index(&design, i) as usize;
+            assert_eq!(lowered.model.nodes[m].key, node.id);
+        }
+    }
+
+    #[test]
+    fn region_indices_follow_the_design_order() {
+        let mut design = Design::single_server();
+        design.regions = vec![
+            scalelab_design::RegionDoc { name: "us".into() },
+            scalelab_design::RegionDoc { name: "eu".into() },
+        ];
+        assert_eq!(region_index(&design, ""), Some(0));
+        assert_eq!(region_index(&design, "eu"), Some(1));
+        assert_eq!(region_index(&design, "ap"), None);
+    }
+
+    #[test]
+    fn theory_inputs_for_stations_and_caches() {
+        let design = Design::single_server();
+        let server = &design.nodes[2].params;
+        assert_eq!(station_of(&design, server), Some((4, 0.04)));
+        assert_eq!(station_of(&design, &design.nodes[1].params), None);
+        // Stage 1 at 50 req/s against 4 workers of 40 ms: ρ = 0.5.
+        let q = analytic::mmc(50.0, 25.0, 4).expect("stable");
+        assert!((q.utilization - 0.5).abs() < 1e-12);
+        assert!(analytic::mmc(200.0, 25.0, 4).is_none(), "unstable at ρ ≥ 1");
+
+        let mut design = Design::single_server();
+        let kinds = every_kind();
+        design.nodes[0].params = kinds[0].clone();
+        let cache = cache_inputs(&design, &kinds[5]).expect("a cache with users");
+        assert_eq!(
+            (cache.items, cache.capacity, cache.eviction),
+            (1000, 100, EvictionDoc::Lru)
+        );
+        let probs = analytic::zipf_pmf(1000, 0.8).expect("valid zipf");
+        let lru = expected_hit_ratio(&probs, 100, EvictionDoc::Lru).expect("lru");
+        let lfu = expected_hit_ratio(&probs, 100, EvictionDoc::Lfu).expect("lfu");
+        let fifo = expected_hit_ratio(&probs, 100, EvictionDoc::Fifo).expect("fifo");
+        // The textbook order under the independent reference model: LFU ≥ LRU ≥ FIFO.
+        assert!(
+            lfu >= lru && lru >= fifo && fifo > 0.0,
+            "{lfu} {lru} {fifo}"
+        );
+        assert!(cache_inputs(&design, &kinds[2]).is_none());
+        let cdn = cache_inputs(&design, &kinds[7]).expect("a cdn with users");
+        assert_eq!(cdn.items, 100);
+    }
+
+    #[test]
+    fn parse_number_and_ids() {
+        assert_eq!(parse_number(" 5 ", false), Some(Value::from(5)));
+        assert_eq!(parse_number("0.25", false), Some(Value::from(0.25)));
+        assert_eq!(parse_number("3.0", true), Some(Value::from(3)));
+        assert_eq!(parse_number("3.0", false), Some(Value::from(3.0)));
+        assert_eq!(parse_number("inf", false), None);
+        assert_eq!(input_id(&path("profile.at_s")), "field-profile-at_s");
+        assert_eq!(round_2_digits(1234.0), 1200.0);
+        assert_eq!(round_2_digits(0.0), 0.0);
+    }
+}

@@ -1,0 +1,117 @@
+// Frames per second of the running app (issue 4, "Performance"): loads the stage-5 design (cache
+// tier) at 10 000 requests/s into the built app, starts the run and counts animation frames in
+// headless Chromium for ten seconds. Prints one JSON line: {fps, seconds, windows, ...}.
+//
+//   node tests/perf/fps.mjs [url]             # the app already served (default http://127.0.0.1:8081/)
+//   node tests/perf/fps.mjs --serve dist [port]  # serve dist/ on loopback first (default port 8081)
+import { chromium } from '@playwright/test';
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { deflateRawSync } from 'node:zlib';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SECONDS = 10;
+const RATE_RPS = 10_000;
+
+/** The URL fragment the app reads: `v1.z.` + base64url without padding of raw-deflated JSON
+ *  (crates/design/src/codec.rs). */
+function fragment(design) {
+  const deflated = deflateRawSync(Buffer.from(JSON.stringify(design), 'utf8'), { level: 9 });
+  return `v1.z.${deflated.toString('base64url')}`;
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.webmanifest': 'application/manifest+json' };
+
+/** A minimal static server for dist/ (loopback only), for runs without one already up. */
+function serve(dir, port) {
+  const base = resolve(dir);
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = normalize(join(base, path));
+    if (!file.startsWith(base)) { res.writeHead(403).end(); return; }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) { res.writeHead(404).end(); return; }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok(server)));
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  let server = null;
+  let url = 'http://127.0.0.1:8081/';
+  if (args[0] === '--serve') {
+    const port = Number(args[2] ?? 8081);
+    server = await serve(args[1] ?? join(ROOT, 'dist'), port);
+    url = `http://127.0.0.1:${port}/`;
+  } else if (args[0]) {
+    url = args[0];
+  }
+
+  const design = JSON.parse(readFileSync(join(ROOT, 'designs', 'stage05-cache.json'), 'utf8'));
+  for (const node of design.nodes) if (node.kind === 'users') node.rate_rps = RATE_RPS;
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${url.split('#')[0]}#${fragment(design)}`);
+    await page.locator('#start').click();
+    const windows = () => page.locator('#live').getAttribute('data-windows').then(Number);
+    // Measure the steady state: the worker is streaming windows and the charts have data.
+    const deadline = Date.now() + 30_000;
+    while ((await windows()) < 2 && Date.now() < deadline) await page.waitForTimeout(100);
+    const before = await windows();
+    // Main-thread busy time (script, layout, style, paint tasks) over the same interval, from the
+    // DevTools protocol: tells whether a low figure is the page's fault or the machine's.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics
+      .map((m) => [m.name, m.value]));
+    const m0 = await metrics();
+    const frames = await page.evaluate((seconds) => new Promise((done) => {
+      let n = 0;
+      let worst = 0;
+      let last = null;
+      let t0 = null;
+      const tick = (t) => {
+        if (t0 === null) t0 = t; else { n += 1; worst = Math.max(worst, t - last); }
+        last = t;
+        if (t - t0 < seconds * 1000) requestAnimationFrame(tick);
+        else done({ n, ms: t - t0, worst });
+      };
+      requestAnimationFrame(tick);
+    }), SECONDS);
+    const m1 = await metrics();
+    const after = await windows();
+    const draws = await page.locator('canvas[id^="chart-"]').evaluateAll((cs) =>
+      Object.fromEntries(cs.map((c) => [c.id, Number(c.getAttribute('data-draws') ?? 0)])));
+    const seconds = frames.ms / 1000;
+    console.log(JSON.stringify({
+      fps: Math.round((frames.n / seconds) * 10) / 10,
+      seconds: Math.round(seconds * 100) / 100,
+      windows: after,
+      windows_during: after - before,
+      frames: frames.n,
+      worst_frame_ms: Math.round(frames.worst * 10) / 10,
+      main_thread_busy: Math.round(((m1.TaskDuration - m0.TaskDuration) / seconds) * 1000) / 1000,
+      script_busy: Math.round(((m1.ScriptDuration - m0.ScriptDuration) / seconds) * 1000) / 1000,
+      chart_draws: draws,
+      rate_rps: RATE_RPS,
+      page_errors: errors,
+    }));
+  } finally {
+    await browser.close();
+    if (server) server.close();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
