@@ -131,6 +131,13 @@ pub fn app() -> Html {
             dispatcher.dispatch(Action::SetSpeed(speed));
         })
     };
+    let on_edit_mode = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            dispatcher.dispatch(Action::SetApplyFromNextWindow(select.value() == "next"));
+        })
+    };
     let speed_value = match state.speed {
         Speed::Max => "max".to_string(),
         Speed::Times(x) => format!("{x}"),
@@ -342,6 +349,12 @@ pub fn app() -> Html {
                                 { for ["1", "5", "20", "100", "max"].iter().map(|v| html! {
                                     <option value={*v} selected={speed_value == *v}>{ if *v == "max" { t(lang, Key::SpeedMax).to_string() } else { format!("{v}×") } }</option>
                                 }) }
+                            </select>
+                        </label>
+                        <label title={t(lang, Key::EditModeHint)}>{ t(lang, Key::EditMode) }
+                            <select id="edit-mode" onchange={on_edit_mode}>
+                                <option value="restart" selected={!state.apply_from_next_window}>{ t(lang, Key::EditRestart) }</option>
+                                <option value="next" selected={state.apply_from_next_window}>{ t(lang, Key::EditNextWindow) }</option>
                             </select>
                         </label>
                         <span class="status" id="run-status" data-state={format!("{:?}", state.run).to_lowercase()}>{ status }</span>

@@ -66,6 +66,8 @@ pub struct AppState {
     /// Why the last edit was refused (a connection the engine cannot simulate).
     pub refusal: Option<String>,
     pub show_shortcuts: bool,
+    /// Edits while running apply from the next window instead of restarting the run.
+    pub apply_from_next_window: bool,
 }
 
 /// How many edits undo remembers.
@@ -128,6 +130,7 @@ pub enum Action {
     KillRegion(String),
     RestoreRegion(String),
     Command(Command),
+    SetApplyFromNextWindow(bool),
     /// Fits the view to the design, given the canvas size in pixels.
     Fit {
         width: f64,
@@ -161,10 +164,12 @@ impl AppState {
             connect_from: None,
             refusal: None,
             show_shortcuts: false,
+            apply_from_next_window: false,
         };
         state.send(WorkerInput::SetSpeed { speed: state.speed });
         state.send(WorkerInput::Load {
             design: Box::new(design),
+            from_next_window: false,
         });
         state
     }
@@ -180,14 +185,22 @@ impl AppState {
         self.next_message += 1;
     }
 
-    /// Replaces the design and restarts the run, keeping it running if it was.
+    /// Hands a changed design to the worker. A running simulation either restarts, or, when the
+    /// user chose so, continues its timeline with the new design from the next window.
     fn load(&mut self, design: Design) {
         self.design = design.clone();
-        self.windows = Rc::new(Vec::new());
-        self.totals = Totals::default();
+        let continue_run = self.apply_from_next_window && self.run == RunState::Running;
+        if !continue_run {
+            self.windows = Rc::new(Vec::new());
+            self.totals = Totals::default();
+        }
         self.send(WorkerInput::Load {
             design: Box::new(design),
+            from_next_window: continue_run,
         });
+        if continue_run {
+            return;
+        }
         if self.run == RunState::Running {
             self.send(WorkerInput::Play);
         } else {
@@ -646,6 +659,7 @@ impl Reducible for AppState {
                 },
             }),
             Action::Command(command) => s.send(WorkerInput::Command { command }),
+            Action::SetApplyFromNextWindow(on) => s.apply_from_next_window = on,
             Action::Fit { width, height } => {
                 if !s.design.nodes.is_empty() {
                     let min = Pt::new(

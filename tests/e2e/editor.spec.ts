@@ -160,3 +160,21 @@ test('box select, duplicate and the stage picker', async ({ page }) => {
   await expect(page.locator('.topology [data-node]')).toHaveCount(count + 1);
   await expect.poll(() => designInUrl(page.url())?.nodes?.length).toBe(count + 1);
 });
+
+test('an edit applied from the next window keeps the run going', async ({ page }) => {
+  await open(page, '/');
+  await page.locator('#edit-mode').selectOption('next');
+  await page.locator('#speed').selectOption('20');
+  await page.locator('#start').click();
+  await expect.poll(() => windows(page)).toBeGreaterThanOrEqual(5);
+  await node(page, 'server').click();
+  await page.locator('#field-service_ms').fill('10');
+  await page.locator('#field-service_ms').press('Enter');
+  await expect.poll(() => designInUrl(page.url())?.nodes?.find((n: any) => n.id === 'server')?.service_ms).toBe(10);
+  // The charts keep their history (a restart would empty them) and the server's load falls.
+  const kept = await windows(page);
+  expect(kept).toBeGreaterThanOrEqual(5);
+  await expect.poll(async () => Number(await page.locator('#m-util').getAttribute('data-value')), { timeout: 30_000 })
+    .toBeLessThan(0.25);
+  expect(await windows(page)).toBeGreaterThan(kept);
+});

@@ -29,6 +29,11 @@ pub enum WorkerInput {
     /// Replaces the design and resets the run (paused at time zero).
     Load {
         design: Box<Design>,
+        /// While running, keep the timeline: the current window finishes with the old design
+        /// and the new one takes over from the next window (with empty queues and caches).
+        /// Otherwise the run restarts at time zero.
+        #[serde(default)]
+        from_next_window: bool,
     },
     Play,
     Pause,
@@ -105,6 +110,13 @@ pub struct Session {
     speed: Speed,
     last_achieved: f64,
     dirty: bool,
+    /// A design waiting to replace the running one at the next window boundary.
+    pending: Option<(Design, scalelab_engine::Model, SimTime)>,
+    /// Simulated time and windows of the designs that ran before the current one, so that the
+    /// timeline continues across an edit applied from the next window.
+    time_base: SimDuration,
+    window_base: u64,
+    emitted: u64,
 }
 
 impl Default for Session {
@@ -123,6 +135,10 @@ impl Session {
             speed: Speed::Times(5.0),
             last_achieved: 0.0,
             dirty: false,
+            pending: None,
+            time_base: SimDuration::ZERO,
+            window_base: 0,
+            emitted: 0,
         }
     }
 
@@ -133,10 +149,25 @@ impl Session {
     /// Handles one input; returns what must be told to the UI at once.
     pub fn handle(&mut self, input: WorkerInput) -> Vec<WorkerOutput> {
         match input {
-            WorkerInput::Load { design } => {
+            WorkerInput::Load {
+                design,
+                from_next_window,
+            } => {
                 let design = *design;
                 match lower(&design, SimDuration::ZERO) {
+                    Ok(lowered) if from_next_window && self.running && self.sim.is_some() => {
+                        let (Some(sim), Some(current)) = (&self.sim, &self.design) else {
+                            return Vec::new();
+                        };
+                        let window = SimDuration::from_secs_f64(current.window_s).0.max(1);
+                        let boundary = SimTime((sim.now().0 / window + 1) * window);
+                        self.pending = Some((design, lowered.model, boundary));
+                    }
                     Ok(lowered) => {
+                        self.pending = None;
+                        self.time_base = SimDuration::ZERO;
+                        self.window_base = 0;
+                        self.emitted = 0;
                         self.sim = Some(Simulation::new(&lowered.model, design.seed));
                         self.design = Some(design);
                         self.running = false;
@@ -175,6 +206,7 @@ impl Session {
                 if let Some(design) = self.design.clone() {
                     return self.handle(WorkerInput::Load {
                         design: Box::new(design),
+                        from_next_window: false,
                     });
                 }
             }
@@ -194,8 +226,15 @@ impl Session {
     /// this stays testable and the engine never reads a clock). Returns a snapshot when something
     /// changed.
     pub fn tick(&mut self, wall_ms: f64, mut elapsed_ms: impl FnMut() -> f64) -> Option<Snapshot> {
+        let mut carried = self.switch_if_due();
         let sim = self.sim.as_mut()?;
         let before = sim.now();
+        // A pending design takes over exactly at a window boundary: never run past it.
+        let switch_at = self.pending.as_ref().map(|(_, _, at)| *at);
+        let cap = |target: SimTime| {
+            let target = self.stop_at.map_or(target, |s| s.min(target));
+            switch_at.map_or(target, |s| s.min(target))
+        };
         if self.running {
             let start = elapsed_ms();
             match self.speed {
@@ -206,18 +245,16 @@ impl Session {
                         1.0
                     };
                     let target = sim.now() + SimDuration::from_secs_f64(wall_ms / 1e3 * x);
-                    advance(
-                        sim,
-                        self.stop_at.map_or(target, |s| s.min(target)),
-                        start,
-                        &mut elapsed_ms,
-                    );
+                    advance(sim, cap(target), start, &mut elapsed_ms);
                 }
                 Speed::Max => loop {
                     let target = sim.now() + SimDuration::from_millis(100);
-                    let target = self.stop_at.map_or(target, |s| s.min(target));
+                    let target = cap(target);
                     sim.run_until(target);
-                    if elapsed_ms() - start > MAX_BUDGET_MS || Some(sim.now()) == self.stop_at {
+                    if elapsed_ms() - start > MAX_BUDGET_MS
+                        || Some(sim.now()) == self.stop_at
+                        || Some(sim.now()) == switch_at
+                    {
                         break;
                     }
                 },
@@ -235,15 +272,19 @@ impl Session {
         } else {
             0.0
         };
-        if advanced == 0.0 && !self.dirty {
+        if advanced == 0.0 && !self.dirty && carried.is_empty() {
             return None;
         }
         self.dirty = false;
         let c = sim.conservation();
+        let fresh = sim.drain_windows();
+        self.emitted += fresh.len() as u64;
+        carried.extend(self.rebase(fresh));
+        let sim = self.sim.as_ref()?;
         Some(Snapshot {
-            sim_time_s: sim.now().as_secs_f64(),
+            sim_time_s: (self.time_base + SimDuration(sim.now().0)).as_secs_f64(),
             running: self.running,
-            windows: sim.drain_windows(),
+            windows: carried,
             generated: c.generated,
             completed: c.completed,
             failed: c.failed,
@@ -252,6 +293,48 @@ impl Session {
             cost_per_hour_usd: sim.cost_per_hour_usd(),
             achieved_speed: self.last_achieved,
         })
+    }
+}
+
+impl Session {
+    /// Windows of the current simulation placed on the continuing timeline.
+    fn rebase(&self, windows: Vec<WindowStats>) -> Vec<WindowStats> {
+        let base_s = self.time_base.as_secs_f64();
+        windows
+            .into_iter()
+            .map(|mut w| {
+                w.index += self.window_base;
+                w.start_s += base_s;
+                w
+            })
+            .collect()
+    }
+
+    /// Swaps in the pending design once the running one has reached the switch boundary, and
+    /// returns the old simulation's last windows.
+    fn switch_if_due(&mut self) -> Vec<WindowStats> {
+        let due = match (&self.sim, &self.pending) {
+            (Some(sim), Some((_, _, at))) => sim.now() >= *at,
+            _ => false,
+        };
+        if !due {
+            return Vec::new();
+        }
+        let Some((design, model, _)) = self.pending.take() else {
+            return Vec::new();
+        };
+        let mut last = Vec::new();
+        if let Some(mut old) = self.sim.take() {
+            let windows = old.drain_windows();
+            self.emitted += windows.len() as u64;
+            last = self.rebase(windows);
+            self.time_base = self.time_base + SimDuration(old.now().0);
+        }
+        self.window_base = self.emitted;
+        self.sim = Some(Simulation::new(&model, design.seed));
+        self.design = Some(design);
+        self.dirty = true;
+        last
     }
 }
 
@@ -280,7 +363,8 @@ mod tests {
         let mut s = Session::new();
         assert!(s
             .handle(WorkerInput::Load {
-                design: Box::new(Design::single_server())
+                design: Box::new(Design::single_server()),
+                from_next_window: false,
             })
             .is_empty());
         s
@@ -320,12 +404,64 @@ mod tests {
     }
 
     #[test]
+    fn an_edit_from_the_next_window_keeps_the_timeline() {
+        let mut s = loaded();
+        s.handle(WorkerInput::SetSpeed {
+            speed: Speed::Times(10.0),
+        });
+        s.handle(WorkerInput::Play);
+        let mut windows = Vec::new();
+        for _ in 0..5 {
+            windows.extend(s.tick(50.0, || 0.0).map_or(vec![], |snap| snap.windows));
+        }
+        // 2.5 simulated seconds in: the edit waits for the end of the third window.
+        let mut faster = Design::single_server();
+        if let scalelab_design::NodeParams::Server { service_ms, .. } = &mut faster.nodes[2].params
+        {
+            *service_ms = 5.0;
+        }
+        s.handle(WorkerInput::Load {
+            design: Box::new(faster),
+            from_next_window: true,
+        });
+        let mut last_time = 0.0;
+        for _ in 0..20 {
+            if let Some(snap) = s.tick(50.0, || 0.0) {
+                assert!(snap.sim_time_s >= last_time, "time never goes back");
+                last_time = snap.sim_time_s;
+                windows.extend(snap.windows);
+            }
+        }
+        let indices: Vec<u64> = windows.iter().map(|w| w.index).collect();
+        assert_eq!(
+            indices,
+            (0..indices.len() as u64).collect::<Vec<_>>(),
+            "windows continue"
+        );
+        for pair in windows.windows(2) {
+            assert!((pair[1].start_s - (pair[0].start_s + pair[0].len_s)).abs() < 1e-9);
+        }
+        assert!(last_time >= 12.0);
+        // After the switch the server is eight times faster: its utilisation falls eightfold.
+        let server_util = |w: &WindowStats| {
+            w.nodes
+                .iter()
+                .find(|n| n.id == 2)
+                .map_or(0.0, |n| n.utilization)
+        };
+        let before = server_util(&windows[1]);
+        let after = windows.last().map_or(1.0, server_util);
+        assert!(after < before / 2.0, "{before} → {after}");
+    }
+
+    #[test]
     fn invalid_design_is_reported_not_run() {
         let mut s = Session::new();
         let mut design = Design::single_server();
         design.edges.clear();
         let out = s.handle(WorkerInput::Load {
             design: Box::new(design),
+            from_next_window: false,
         });
         assert!(matches!(&out[..], [WorkerOutput::Invalid { problems }] if !problems.is_empty()));
         s.handle(WorkerInput::Play);
