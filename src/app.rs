@@ -142,16 +142,33 @@ pub fn app() -> Html {
         Speed::Max => "max".to_string(),
         Speed::Times(x) => format!("{x}"),
     };
-    let server_index = state
+    // The quick fault button and the capacity line are for the one-server stages; with several
+    // servers each node's faults live in the inspector.
+    let servers = state
         .design
         .nodes
         .iter()
-        .position(|n| matches!(n.params, NodeParams::Server { .. }));
-    let server_up = server_index
-        .and_then(|i| {
+        .filter(|n| matches!(n.params, NodeParams::Server { .. }))
+        .count();
+    let server_index = if servers == 1 {
+        state
+            .design
+            .nodes
+            .iter()
+            .position(|n| matches!(n.params, NodeParams::Server { .. }))
+    } else {
+        None
+    };
+    let server_model_id = server_index.and_then(|i| {
+        scalelab_design::lower::model_ids(&state.design)
+            .get(i)
+            .copied()
+    });
+    let server_up = server_model_id
+        .and_then(|id| {
             state
                 .latest()
-                .and_then(|w| w.nodes.iter().find(|n| n.id as usize == i))
+                .and_then(|w| w.nodes.iter().find(|n| n.id == id))
                 .map(|n| n.up)
         })
         .unwrap_or(true);
