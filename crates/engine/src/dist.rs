@@ -4,7 +4,7 @@
 //! std's `ln`/`exp`, which round differently natively and in wasm and would break the
 //! same-seed-same-report contract.
 
-use crate::rng::SimRng;
+use crate::rng::{unit53, SimRng};
 use crate::time::SimDuration;
 
 /// A distribution of durations, such as the service time of one request at one worker.
@@ -71,15 +71,34 @@ impl Dist {
 
 /// Zipf(α) popularity over keys `0..n` (key 0 the most popular), sampled in O(1) by Walker's
 /// alias method from a table built once. α = 0 is uniform.
+///
+/// The column is drawn uniformly, so the table is read at random: it is the hottest random memory
+/// access of a large design. Each column therefore lives in one `u32`: its alias index in the low
+/// `alias_bits` and, above it, the top bits of its acceptance threshold. The threshold `T` is the
+/// exact integer form of the test `open01() < prob`: the draw `m` (the top 53 bits of the next
+/// `u64`) accepts iff `m < T`, because `open01` is non-decreasing in `m`. Comparing the top bits of
+/// `m` with those of `T` decides every draw but the rare one (2^-`threshold bits`) whose top bits
+/// tie; that one reads the full threshold and alias from cold side tables. The random numbers
+/// consumed and the keys returned are exactly those of the plain `prob`/`alias` table.
 #[derive(Debug, Clone)]
 pub struct Zipf {
-    prob: Vec<f64>,
+    packed: Vec<u32>,
+    threshold: Vec<u64>,
     alias: Vec<u32>,
+    alias_bits: u32,
+    /// `53 - threshold bits`: how far a draw shifts down to its top threshold bits.
+    draw_shift: u32,
 }
 
 impl Zipf {
     /// Builds the table for `n` keys (at least 1) and exponent `alpha` (at least 0).
     pub fn new(n: u32, alpha: f64) -> Zipf {
+        let (prob, alias) = Zipf::vose(n, alpha);
+        Zipf::pack(&prob, alias)
+    }
+
+    /// Vose's alias table: the probability of keeping each column, and its alias.
+    fn vose(n: u32, alpha: f64) -> (Vec<f64>, Vec<u32>) {
         let n = n.max(1) as usize;
         let alpha = if alpha.is_finite() {
             alpha.max(0.0)
@@ -103,26 +122,78 @@ impl Zipf {
                 small.push(l);
             }
         }
-        Zipf { prob, alias }
+        (prob, alias)
+    }
+
+    /// The packed table of a `prob`/`alias` table.
+    fn pack(prob: &[f64], alias: Vec<u32>) -> Zipf {
+        let n = alias.len() as u64;
+        let alias_bits = 64 - (n.max(2) - 1).leading_zeros();
+        let threshold_bits = 32 - alias_bits;
+        let draw_shift = 53 - threshold_bits;
+        let cap = (1u64 << threshold_bits) - 1;
+        let threshold: Vec<u64> = prob.iter().map(|&p| accept_below(p)).collect();
+        let packed = threshold
+            .iter()
+            .zip(&alias)
+            .map(|(&t, &a)| (((t >> draw_shift).min(cap) << alias_bits) | u64::from(a)) as u32)
+            .collect();
+        Zipf {
+            packed,
+            threshold,
+            alias,
+            alias_bits,
+            draw_shift,
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.prob.len()
+        self.alias.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.prob.is_empty()
+        self.alias.is_empty()
     }
 
     #[inline]
     pub fn sample(&self, rng: &mut SimRng) -> u32 {
-        let column = rng.below(self.prob.len() as u64) as usize;
-        if rng.open01() < self.prob[column] {
+        let column = rng.below(self.packed.len() as u64) as usize;
+        let m = rng.next_u64() >> 11;
+        let e = u64::from(self.packed[column]);
+        let (top, stored) = (m >> self.draw_shift, e >> self.alias_bits);
+        if top < stored {
+            column as u32
+        } else if top > stored {
+            (e & ((1u64 << self.alias_bits) - 1)) as u32
+        } else {
+            self.sample_tie(column, m)
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn sample_tie(&self, column: usize, m: u64) -> u32 {
+        if m < self.threshold[column] {
             column as u32
         } else {
             self.alias[column]
         }
     }
+}
+
+/// The number of 53-bit draws `m` with `open01(m) < p`: since `open01` is non-decreasing in `m`,
+/// exactly those below the result. Found by bisection over the same floating-point expression.
+fn accept_below(p: f64) -> u64 {
+    let (mut lo, mut hi) = (0u64, 1u64 << 53);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if unit53(mid) < p {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 #[cfg(test)]
@@ -150,6 +221,60 @@ mod tests {
                 (mean / dist.mean_s() - 1.0).abs() < 0.02,
                 "{dist:?}: {mean}"
             );
+        }
+    }
+
+    /// The packed table draws exactly what the plain `open01() < prob` test over the same table
+    /// draws, consuming the same random numbers, ties of the threshold's top bits included.
+    #[test]
+    fn packed_zipf_matches_the_plain_alias_method() {
+        for (n, alpha) in [(1u32, 1.0), (2, 0.5), (1000, 1.0), (100_000, 1.0), (3, 0.0)] {
+            let (prob, alias) = Zipf::vose(n, alpha);
+            let zipf = Zipf::pack(&prob, alias.clone());
+            let (mut a, mut b) = (SimRng::new(5), SimRng::new(5));
+            for _ in 0..200_000 {
+                let column = b.below(n as u64) as usize;
+                let plain = if b.open01() < prob[column] {
+                    column as u32
+                } else {
+                    alias[column]
+                };
+                assert_eq!(zipf.sample(&mut a), plain);
+            }
+            assert_eq!(a.next_u64(), b.next_u64());
+        }
+        // Draws right at and around every threshold, and probabilities at the edges.
+        let probs = [
+            0.0,
+            1.0,
+            0.5,
+            1e-300,
+            0.999_999_999_999_999_9,
+            0.3,
+            f64::NAN,
+        ];
+        let other = |c: usize| ((c + 3) % probs.len()) as u32;
+        let zipf = Zipf::pack(&probs, (0..probs.len()).map(other).collect());
+        for (column, &p) in probs.iter().enumerate() {
+            let t = zipf.threshold[column];
+            for m in [0, 1, t.saturating_sub(1), t, t + 1, (1 << 53) - 1, 1 << 52] {
+                let m = m.min((1 << 53) - 1);
+                let want = if unit53(m) < p {
+                    column as u32
+                } else {
+                    other(column)
+                };
+                let e = u64::from(zipf.packed[column]);
+                let (top, stored) = (m >> zipf.draw_shift, e >> zipf.alias_bits);
+                let got = if top < stored {
+                    column as u32
+                } else if top > stored {
+                    (e & ((1u64 << zipf.alias_bits) - 1)) as u32
+                } else {
+                    zipf.sample_tie(column, m)
+                };
+                assert_eq!(got, want, "p {p} m {m}");
+            }
         }
     }
 

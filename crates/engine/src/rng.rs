@@ -33,7 +33,7 @@ impl SimRng {
     /// A uniform draw in the open interval (0, 1): never exactly zero, so `ln` of it is finite.
     #[inline]
     pub fn open01(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+        unit53(self.next_u64() >> 11)
     }
 
     /// A uniform integer in `0..n` by Lemire's multiply-shift (bias below 2^-64 × n; n = 0 gives 0).
@@ -60,6 +60,13 @@ impl SimRng {
         let u2 = self.open01();
         libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(core::f64::consts::TAU * u2)
     }
+}
+
+/// The value of [`SimRng::open01`] for the draw whose top 53 bits are `m` (`m < 2^53`).
+/// Non-decreasing in `m`, which lets a comparison `open01() < p` be precomputed as `m < T`.
+#[inline(always)]
+pub fn unit53(m: u64) -> f64 {
+    (m as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
 }
 
 /// SplitMix64's finaliser: a bijective mix that turns nearby seeds into unrelated ones.
