@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh browser
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true CI=1
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step prints the seconds since the script started, so a run doubles as a build-time log.
+start=$SECONDS
+step() { printf '\n==> [%ss] %s\n' "$((SECONDS - start))" "$*"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 step "clippy (native)"
@@ -21,3 +23,4 @@ step "trunk build --release"
 trunk build --release
 step "browser tests (Playwright, Debian chromium)"
 playwright test
+step "done"

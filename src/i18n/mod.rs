@@ -159,7 +159,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         KindLoadBalancer => ("로드밸런서", "Load balancer"),
         KindSessionStore => ("세션 저장소", "Session store"),
         KindCache => ("캐시", "Cache"),
-        KindDatabase => ("데이터베이스 (주 + 부)", "Database (primary + replicas)"),
+        KindDatabase => ("데이터베이스", "Database"),
         KindCdn => ("CDN", "CDN"),
         KindQueue => ("메시지 큐 + 작업 서버", "Message queue + workers"),
         KindShardedDatabase => ("샤딩된 데이터베이스", "Sharded database"),
