@@ -254,7 +254,8 @@ struct CacheRt {
 
 struct DbRt {
     spec: DbSpec,
-    versions: Vec<u32>,
+    /// This member's column of versions in the key table.
+    col: usize,
     /// For the group's address node: the member acting as primary now, and the reader rotation.
     primary: NodeId,
     next_reader: usize,
@@ -314,6 +315,56 @@ struct NodeRt {
     total_busy_area: u128,
     total_queue_area: u128,
     cost_per_hour_usd: f64,
+}
+
+/// The key table's column of the last acknowledged version per key.
+const TRUTH: usize = 0;
+
+/// Per-key state in one row per key: the last acknowledged version (column [`TRUTH`]) and each
+/// database member's stored version (its `col`). A request touching a key reads several of these
+/// (the replica's version, then the truth to detect a stale read); side by side they share one
+/// cache line instead of costing one random memory access each.
+struct KeyTable {
+    vals: Vec<u32>,
+    stride: usize,
+    keys: usize,
+}
+
+impl KeyTable {
+    fn new(keys: usize, columns: usize) -> KeyTable {
+        KeyTable {
+            vals: vec![0; keys * columns],
+            stride: columns,
+            keys,
+        }
+    }
+
+    /// The value of `key` in `col` (0 for a key outside the key space).
+    #[inline]
+    fn get(&self, key: usize, col: usize) -> u32 {
+        if key < self.keys {
+            self.vals[key * self.stride + col]
+        } else {
+            0
+        }
+    }
+
+    #[inline]
+    fn get_mut(&mut self, key: usize, col: usize) -> Option<&mut u32> {
+        if key < self.keys {
+            Some(&mut self.vals[key * self.stride + col])
+        } else {
+            None
+        }
+    }
+
+    fn rows(&self) -> std::slice::ChunksExact<'_, u32> {
+        self.vals.chunks_exact(self.stride)
+    }
+
+    fn rows_mut(&mut self) -> std::slice::ChunksExactMut<'_, u32> {
+        self.vals.chunks_exact_mut(self.stride)
+    }
 }
 
 /// Running totals since the start, used for the conservation check.
@@ -386,8 +437,9 @@ pub struct Simulation {
     latency: Vec<SimDuration>,
     partitioned: Vec<bool>,
     schedule: Vec<(SimTime, Command)>,
-    /// Per key: the last acknowledged version (what a fresh read must return).
-    truth: Vec<u32>,
+    /// Per key: the last acknowledged version (what a fresh read must return) and every
+    /// database member's stored version, side by side.
+    keys_tab: KeyTable,
     /// Per user of all users nodes: whether they ever logged in (a bitset).
     logged_in: Vec<u64>,
     user_base: Vec<u32>,
@@ -427,6 +479,7 @@ impl Simulation {
             .max(1) as usize;
         let mut user_base = Vec::new();
         let mut users_total = 0u64;
+        let mut db_cols = 0usize;
         let nodes: Vec<NodeRt> = model
             .nodes
             .iter()
@@ -494,9 +547,10 @@ impl Simulation {
                     NodeKind::Database(spec) => {
                         station = Station::new(spec.workers.max(1), spec.queue_capacity);
                         cost = spec.cost_per_hour_usd;
+                        db_cols += 1;
                         Kind::Db(Box::new(DbRt {
                             spec: spec.clone(),
-                            versions: vec![0; key_space],
+                            col: db_cols,
                             primary: i as NodeId,
                             next_reader: 0,
                             unreplicated: 0,
@@ -575,7 +629,7 @@ impl Simulation {
             latency,
             partitioned: vec![false; regions * regions],
             schedule: model.schedule.clone(),
-            truth: vec![0; key_space],
+            keys_tab: KeyTable::new(key_space, 1 + db_cols),
             logged_in: Vec::new(),
             user_base,
             window_len,
@@ -1458,7 +1512,7 @@ impl Simulation {
                 if f.step == 2 && f.op == Op::Read {
                     // The read came back from the data tier: is it older than the last
                     // acknowledged write?
-                    if version < self.truth.get(f.key as usize).copied().unwrap_or(0) {
+                    if version < self.keys_tab.get(f.key as usize, TRUTH) {
                         self.window_counters.stale_reads += 1;
                     }
                 }
@@ -1627,9 +1681,9 @@ impl Simulation {
             Op::Write => match c.spec.write {
                 WriteStrategy::WriteBack => {
                     // Acknowledged here; the database learns of it at the next flush.
-                    let truth = self.truth.get(f.key as usize).copied().unwrap_or(0);
+                    let truth = self.keys_tab.get(f.key as usize, TRUTH);
                     let v = truth + 1;
-                    if let Some(t) = self.truth.get_mut(f.key as usize) {
+                    if let Some(t) = self.keys_tab.get_mut(f.key as usize, TRUTH) {
                         *t = v;
                     }
                     let evicted = c.store.put(f.key, v, now, true);
@@ -1790,7 +1844,7 @@ impl Simulation {
         match f.op {
             Op::Read => {
                 let v = match &self.nodes[node as usize].kind {
-                    Kind::Db(d) => d.versions.get(key).copied().unwrap_or(0),
+                    Kind::Db(d) => self.keys_tab.get(key, d.col),
                     _ => 0,
                 };
                 self.finish(frame, Ok(v));
@@ -1800,16 +1854,16 @@ impl Simulation {
                 let Kind::Db(d) = &mut self.nodes[node as usize].kind else {
                     return;
                 };
-                let stored = d.versions.get(key).copied().unwrap_or(0);
+                let stored = self.keys_tab.get(key, d.col);
                 let v = match f.op {
-                    Op::Write => stored.max(self.truth.get(key).copied().unwrap_or(0)) + 1,
+                    Op::Write => stored.max(self.keys_tab.get(key, TRUTH)) + 1,
                     _ => stored.max(f.version),
                 };
-                if let Some(s) = d.versions.get_mut(key) {
+                if let Some(s) = self.keys_tab.get_mut(key, d.col) {
                     *s = v;
                 }
                 if f.op == Op::Write {
-                    if let Some(t) = self.truth.get_mut(key) {
+                    if let Some(t) = self.keys_tab.get_mut(key, TRUTH) {
                         *t = (*t).max(v);
                     }
                 }
@@ -1867,7 +1921,7 @@ impl Simulation {
                         Replication::Sync => {
                             slowest = slowest.max(draw);
                             if let Kind::Db(rd) = &mut self.nodes[r as usize].kind {
-                                if let Some(s) = rd.versions.get_mut(key) {
+                                if let Some(s) = self.keys_tab.get_mut(key, rd.col) {
                                     *s = (*s).max(v);
                                 }
                             }
@@ -1918,7 +1972,7 @@ impl Simulation {
         }
         let now_ms = (self.now.0 / 1_000_000) as u32;
         if let Kind::Db(r) = &mut self.nodes[replica as usize].kind {
-            if let Some(s) = r.versions.get_mut(key as usize) {
+            if let Some(s) = self.keys_tab.get_mut(key as usize, r.col) {
                 *s = (*s).max(version);
             }
         }
@@ -1941,16 +1995,16 @@ impl Simulation {
             .chain(g.spec.replicas.iter().copied())
             .filter(|&m| m != old && self.nodes[m as usize].up)
             .collect();
-        let old_versions = match &self.nodes[old as usize].kind {
-            Kind::Db(d) => d.versions.clone(),
+        let old_col = match &self.nodes[old as usize].kind {
+            Kind::Db(d) => d.col,
             _ => return,
         };
         let missing = |m: NodeId| -> u64 {
             match &self.nodes[m as usize].kind {
-                Kind::Db(d) => old_versions
-                    .iter()
-                    .zip(&d.versions)
-                    .map(|(&o, &n)| u64::from(o.saturating_sub(n)))
+                Kind::Db(d) => self
+                    .keys_tab
+                    .rows()
+                    .map(|row| u64::from(row[old_col].saturating_sub(row[d.col])))
                     .sum(),
                 _ => u64::MAX,
             }
@@ -1960,9 +2014,9 @@ impl Simulation {
         };
         self.window_counters.lost_writes += missing(best);
         if let Kind::Db(d) = &self.nodes[best as usize].kind {
-            for (t, &v) in self.truth.iter_mut().zip(&d.versions) {
-                if *t > v {
-                    *t = v;
+            for row in self.keys_tab.rows_mut() {
+                if row[TRUTH] > row[d.col] {
+                    row[TRUTH] = row[d.col];
                 }
             }
         }
@@ -2210,7 +2264,7 @@ impl Simulation {
         }
         for (k, from, to) in copies {
             let version = match &self.nodes[from as usize].kind {
-                Kind::Db(d) => d.versions.get(k as usize).copied().unwrap_or(0),
+                Kind::Db(d) => self.keys_tab.get(k as usize, d.col),
                 _ => 0,
             };
             // The copy is a write the new shard must serve: the migration load.
@@ -2277,7 +2331,7 @@ impl Simulation {
             // The database still has the last flushed version: roll the truth back to it.
             let stored = self.db_version_behind(node, d.key);
             self.window_counters.lost_writes += u64::from(d.version.saturating_sub(stored));
-            if let Some(t) = self.truth.get_mut(d.key as usize) {
+            if let Some(t) = self.keys_tab.get_mut(d.key as usize, TRUTH) {
                 *t = stored;
             }
         }
@@ -2310,7 +2364,7 @@ impl Simulation {
             return 0;
         };
         match &self.nodes[g.primary as usize].kind {
-            Kind::Db(p) => p.versions.get(key as usize).copied().unwrap_or(0),
+            Kind::Db(p) => self.keys_tab.get(key as usize, p.col),
             _ => 0,
         }
     }
@@ -2332,10 +2386,13 @@ impl Simulation {
             _ => None,
         });
         if let Some(p) = primary.filter(|&p| p != node) {
-            if let Kind::Db(pd) = &self.nodes[p as usize].kind {
-                let versions = pd.versions.clone();
-                if let Kind::Db(d) = &mut self.nodes[node as usize].kind {
-                    d.versions = versions;
+            if let (Kind::Db(pd), Kind::Db(d)) = (
+                &self.nodes[p as usize].kind,
+                &self.nodes[node as usize].kind,
+            ) {
+                let (from, to) = (pd.col, d.col);
+                for row in self.keys_tab.rows_mut() {
+                    row[to] = row[from];
                 }
             }
         }
