@@ -86,6 +86,12 @@ impl KeyCache {
         self.len == 0
     }
 
+    /// Asks the CPU to fetch `key`'s index entry, which a lookup soon will read (a hint).
+    #[inline]
+    pub fn prefetch(&self, key: u32) {
+        crate::hint::prefetch(&self.slot_of, key as usize);
+    }
+
     fn slot(&self, key: u32) -> u32 {
         self.slot_of.get(key as usize).copied().unwrap_or(NIL)
     }

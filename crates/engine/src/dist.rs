@@ -170,6 +170,14 @@ impl Zipf {
         }
     }
 
+    /// Draws the column the next [`Zipf::sample`] on this stream would read and asks the CPU to
+    /// fetch it (a hint: `rng` should be a copy of the stream).
+    #[inline]
+    pub(crate) fn prefetch_next(&self, rng: &mut SimRng) {
+        let column = rng.below(self.packed.len() as u64) as usize;
+        crate::hint::prefetch(&self.packed, column);
+    }
+
     #[cold]
     #[inline(never)]
     fn sample_tie(&self, column: usize, m: u64) -> u32 {

@@ -17,6 +17,7 @@ pub mod time;
 
 pub use time::{SimDuration, SimTime};
 pub mod dist;
+mod hint;
 pub mod metrics;
 pub mod model;
 pub mod rng;

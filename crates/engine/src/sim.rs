@@ -358,6 +358,12 @@ impl KeyTable {
         }
     }
 
+    /// Asks the CPU to fetch `key`'s row (a hint).
+    #[inline]
+    fn prefetch(&self, key: usize) {
+        crate::hint::prefetch(&self.vals, key.wrapping_mul(self.stride));
+    }
+
     fn rows(&self) -> std::slice::ChunksExact<'_, u32> {
         self.vals.chunks_exact(self.stride)
     }
@@ -1256,6 +1262,7 @@ impl Simulation {
         };
         let (entry, cdn, half_rtt) = (spec.entry, spec.cdn, SimDuration(spec.rtt.0 / 2));
         self.schedule_next_arrival(node);
+        self.prefetch_next_arrival(node);
         self.all.generated += 1;
         self.window_generated += 1;
         // Static assets come from the CDN's edge while it is up; otherwise from the origin.
@@ -1329,6 +1336,30 @@ impl Simulation {
             self.deliver(frame);
         } else {
             self.schedule(now + delay, Action::Deliver { frame });
+        }
+    }
+
+    /// Replays, on a copy of the users node's stream, the draws its next arrival will make up to
+    /// its Zipf column, and prefetches that column: the table is read at random, so this is the
+    /// arrival's likeliest cache miss. Only a hint: the stream itself is untouched.
+    fn prefetch_next_arrival(&self, node: NodeId) {
+        let n = &self.nodes[node as usize];
+        let Kind::Users(users) = &n.kind else {
+            return;
+        };
+        let spec = &users.spec;
+        let mut rng = n.rng.clone();
+        if spec.profile != crate::model::RateProfile::Steady {
+            rng.open01();
+        }
+        rng.below(users.dns_expiry_ms.len() as u64);
+        if spec.static_fraction > 0.0 && rng.open01() < spec.static_fraction {
+            users.static_zipf.prefetch_next(&mut rng);
+        } else if users.zipf.len() > 1 {
+            if spec.read_fraction < 1.0 {
+                rng.open01();
+            }
+            users.zipf.prefetch_next(&mut rng);
         }
     }
 
@@ -1645,6 +1676,10 @@ impl Simulation {
             return;
         };
         let (read, write, backend) = (c.spec.read, c.spec.write, c.spec.backend);
+        // The lookup after the cache's service time reads the key's index entry, and the reply
+        // its row (the stale-read check, a database read on a miss): fetch both meanwhile.
+        c.store.prefetch(f.key);
+        self.keys_tab.prefetch(f.key as usize);
         let up = self.nodes[f.node as usize].up;
         if f.op == Op::Write && write == WriteStrategy::WriteAround {
             // Write-around bypasses the cache entirely.
