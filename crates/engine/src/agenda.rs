@@ -8,17 +8,18 @@
 
 use crate::time::SimTime;
 
+/// `key` is the time in the high 64 bits and the sequence number in the low 64: one integer
+/// comparison orders by time, then sequence, and compiles to branch-free selects.
 #[derive(Debug, Clone, Copy)]
 struct Entry<T> {
-    time: SimTime,
-    seq: u64,
+    key: u128,
     item: T,
 }
 
 impl<T> Entry<T> {
     #[inline(always)]
-    fn before(&self, other: &Entry<T>) -> bool {
-        self.time < other.time || (self.time == other.time && self.seq < other.seq)
+    fn time(&self) -> SimTime {
+        SimTime((self.key >> 64) as u64)
     }
 }
 
@@ -63,8 +64,7 @@ impl<T: Copy> Agenda<T> {
     pub fn push(&mut self, time: SimTime, item: T) {
         self.seq += 1;
         let entry = Entry {
-            time,
-            seq: self.seq,
+            key: (u128::from(time.0) << 64) | u128::from(self.seq),
             item,
         };
         let mut pos = self.heap.len();
@@ -72,7 +72,7 @@ impl<T: Copy> Agenda<T> {
         // Sift the hole up: parents later than the new entry move down one level.
         while pos > 0 {
             let parent = (pos - 1) / ARITY;
-            if !entry.before(&self.heap[parent]) {
+            if entry.key >= self.heap[parent].key {
                 break;
             }
             self.heap[pos] = self.heap[parent];
@@ -84,14 +84,14 @@ impl<T: Copy> Agenda<T> {
     /// The time of the earliest item.
     #[inline]
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.first().map(|e| e.time)
+        self.heap.first().map(|e| e.time())
     }
 
     /// Removes and returns the earliest item if it is due at or before `until`.
     #[inline]
     pub fn pop_until(&mut self, until: SimTime) -> Option<(SimTime, T)> {
         match self.heap.first() {
-            Some(e) if e.time <= until => self.pop(),
+            Some(e) if e.time() <= until => self.pop(),
             _ => None,
         }
     }
@@ -102,7 +102,7 @@ impl<T: Copy> Agenda<T> {
         let last = self.heap.pop()?;
         let len = self.heap.len();
         if len == 0 {
-            return Some((last.time, last.item));
+            return Some((last.time(), last.item));
         }
         let top = self.heap[0];
         // Sift the hole from the root down, moving the earliest child up, until `last` fits.
@@ -112,24 +112,44 @@ impl<T: Copy> Agenda<T> {
             if first >= len {
                 break;
             }
-            let end = (first + ARITY).min(len);
-            // One bounds check per level: the children as a slice.
-            let children = &self.heap[first..end];
-            let mut best = 0;
-            for (k, child) in children.iter().enumerate().skip(1) {
-                if child.before(&children[best]) {
-                    best = k;
+            let best = if first + ARITY <= len {
+                // A full set of children: a tournament of selects, no unpredictable branches.
+                let c = &self.heap[first..first + ARITY];
+                let (a, ka) = if c[1].key < c[0].key {
+                    (1, c[1].key)
+                } else {
+                    (0, c[0].key)
+                };
+                let (b, kb) = if c[3].key < c[2].key {
+                    (3, c[3].key)
+                } else {
+                    (2, c[2].key)
+                };
+                if kb < ka {
+                    b
+                } else {
+                    a
                 }
-            }
-            let child = children[best];
-            if !child.before(&last) {
+            } else {
+                // One bounds check per level: the children as a slice.
+                let children = &self.heap[first..len];
+                let mut best = 0;
+                for (k, child) in children.iter().enumerate().skip(1) {
+                    if child.key < children[best].key {
+                        best = k;
+                    }
+                }
+                best
+            };
+            let child = self.heap[first + best];
+            if child.key >= last.key {
                 break;
             }
             self.heap[pos] = child;
             pos = first + best;
         }
         self.heap[pos] = last;
-        Some((top.time, top.item))
+        Some((top.time(), top.item))
     }
 }
 

@@ -92,6 +92,16 @@ impl KeyCache {
         crate::hint::prefetch(&self.slot_of, key as usize);
     }
 
+    /// Asks the CPU to fetch the slot holding `key`, if any (a hint; reads the index entry, so
+    /// best after [`KeyCache::prefetch`] has had time to bring that in).
+    #[inline]
+    pub fn prefetch_slot(&self, key: u32) {
+        let s = self.slot(key);
+        if s != NIL {
+            crate::hint::prefetch(&self.slots, s as usize);
+        }
+    }
+
     fn slot(&self, key: u32) -> u32 {
         self.slot_of.get(key as usize).copied().unwrap_or(NIL)
     }

@@ -1124,7 +1124,21 @@ impl Simulation {
         let f = self.frames[frame as usize];
         let node = f.node;
         match &self.nodes[node as usize].kind {
-            Kind::Server(_) => self.enter(frame),
+            Kind::Server(s) => {
+                // The server will ask its data tier about this key after its service time: if
+                // that is a cache, fetch the key's index entry and row meanwhile.
+                if let Some(data) = s.spec.data {
+                    if let Some(NodeRt {
+                        kind: Kind::Cache(c),
+                        ..
+                    }) = self.nodes.get(data as usize)
+                    {
+                        c.store.prefetch(f.key);
+                        self.keys_tab.prefetch(f.key as usize);
+                    }
+                }
+                self.enter(frame)
+            }
             Kind::Lb(_) => self.lb_deliver(frame),
             Kind::Cache(_) => self.cache_deliver(frame),
             Kind::Db(_) => self.db_deliver(frame),
@@ -1678,7 +1692,7 @@ impl Simulation {
         let (read, write, backend) = (c.spec.read, c.spec.write, c.spec.backend);
         // The lookup after the cache's service time reads the key's index entry, and the reply
         // its row (the stale-read check, a database read on a miss): fetch both meanwhile.
-        c.store.prefetch(f.key);
+        c.store.prefetch_slot(f.key);
         self.keys_tab.prefetch(f.key as usize);
         let up = self.nodes[f.node as usize].up;
         if f.op == Op::Write && write == WriteStrategy::WriteAround {
