@@ -5,40 +5,11 @@
 //   node tests/perf/fps.mjs [url]             # the app already served (default http://127.0.0.1:8081/)
 //   node tests/perf/fps.mjs --serve dist [port]  # serve dist/ on loopback first (default port 8081)
 import { chromium } from '@playwright/test';
-import { readFileSync, existsSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { deflateRawSync } from 'node:zlib';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ROOT, fragment, serve, stage5 } from './common.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SECONDS = 10;
 const RATE_RPS = 10_000;
-
-/** The URL fragment the app reads: `v1.z.` + base64url without padding of raw-deflated JSON
- *  (crates/design/src/codec.rs). */
-function fragment(design) {
-  const deflated = deflateRawSync(Buffer.from(JSON.stringify(design), 'utf8'), { level: 9 });
-  return `v1.z.${deflated.toString('base64url')}`;
-}
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
-  '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.webmanifest': 'application/manifest+json' };
-
-/** A minimal static server for dist/ (loopback only), for runs without one already up. */
-function serve(dir, port) {
-  const base = resolve(dir);
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    let file = normalize(join(base, path));
-    if (!file.startsWith(base)) { res.writeHead(403).end(); return; }
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) { res.writeHead(404).end(); return; }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok(server)));
-}
 
 async function main() {
   const args = process.argv.slice(2);
@@ -52,8 +23,7 @@ async function main() {
     url = args[0];
   }
 
-  const design = JSON.parse(readFileSync(join(ROOT, 'designs', 'stage05-cache.json'), 'utf8'));
-  for (const node of design.nodes) if (node.kind === 'users') node.rate_rps = RATE_RPS;
+  const design = stage5(RATE_RPS);
 
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',

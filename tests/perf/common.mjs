@@ -1,0 +1,41 @@
+// Shared pieces of the performance scripts: the app's URL encoding, a loopback static server for
+// dist/, and the stage-5 design at a given rate.
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { deflateRawSync } from 'node:zlib';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The URL fragment the app reads: `v1.z.` + base64url without padding of raw-deflated JSON
+ *  (crates/design/src/codec.rs). */
+export function fragment(design) {
+  const deflated = deflateRawSync(Buffer.from(JSON.stringify(design), 'utf8'), { level: 9 });
+  return `v1.z.${deflated.toString('base64url')}`;
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.webmanifest': 'application/manifest+json' };
+
+/** A minimal static server for dist/ (loopback only), for runs without one already up. */
+export function serve(dir, port) {
+  const base = resolve(dir);
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = normalize(join(base, path));
+    if (!file.startsWith(base)) { res.writeHead(403).end(); return; }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) { res.writeHead(404).end(); return; }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok(server)));
+}
+
+/** Stage 5 (users → LB → 3 web servers → cache → DB with 2 replicas) with every users node at `rps`. */
+export function stage5(rps) {
+  const design = JSON.parse(readFileSync(join(ROOT, 'designs', 'stage05-cache.json'), 'utf8'));
+  for (const node of design.nodes) if (node.kind === 'users') node.rate_rps = rps;
+  return design;
+}
