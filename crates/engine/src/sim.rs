@@ -1086,6 +1086,7 @@ impl Simulation {
 
     // ----- dispatch ------------------------------------------------------------------------
 
+    #[inline(always)]
     fn handle(&mut self, action: Action) {
         match action {
             Action::Arrival { node, generation } => self.on_arrival(node, generation),
