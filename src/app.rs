@@ -353,6 +353,9 @@ pub fn app() -> Html {
                     <Canvas design={state.design.clone()} selection={state.selection.clone()} selected_edge={state.selected_edge}
                         camera={state.camera} latest={state.latest().cloned()} running={state.run == RunState::Running}
                         lang={lang} connect_from={state.connect_from.clone()} dispatch={state.dispatcher()} />
+                    <ul class="hints" id="hints" aria-live="polite" aria-label={t(lang, Key::Hints)}>
+                        { for crate::hints::hints(&state.design, state.latest(), lang).into_iter().map(|h| html! { <li>{ h }</li> }) }
+                    </ul>
                     <div class="controls" role="toolbar">
                         if state.run == RunState::Running {
                             <button id="pause" onclick={cb(Action::Pause)}>{ "❚❚ " }{ t(lang, Key::Pause) }</button>

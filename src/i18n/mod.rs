@@ -120,6 +120,14 @@ pub enum Key {
     ConnectHint,
     EditorLabel,
     Close,
+    HintSpof,
+    HintMoreServers,
+    HintScaleOut,
+    HintDatabase,
+    HintStore,
+    HintQueue,
+    HintHotShard,
+    Hints,
     EditMode,
     EditModeHint,
     EditRestart,
@@ -256,6 +264,35 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         ConnectHint => ("연결할 대상 노드를 선택하세요 (Esc 취소)", "Select the node to connect to (Esc cancels)"),
         EditorLabel => ("아키텍처 캔버스", "Architecture canvas"),
         Close => ("닫기", "Close"),
+        HintSpof => (
+            "'{node}'이(가) 죽었고 대신할 노드가 없습니다: 단일 장애 지점입니다. 다중화하세요.",
+            "'{node}' is down and nothing takes over: a single point of failure. Add redundancy.",
+        ),
+        HintMoreServers => (
+            "웹 서버 '{node}' 사용률 {util}%: 로드밸런서 뒤에 서버를 더 추가하세요 (수평적 규모 확장).",
+            "Web server '{node}' is at {util}%: add more servers behind the load balancer (scale out).",
+        ),
+        HintScaleOut => (
+            "서버 '{node}' 사용률 {util}%: 로드밸런서를 두고 서버를 늘리거나(수평적 규모 확장) 더 큰 서버로 바꾸세요(수직적 규모 확장).",
+            "Server '{node}' is at {util}%: put a load balancer in front and scale out, or scale up to a bigger server.",
+        ),
+        HintDatabase => (
+            "데이터베이스 '{node}' 사용률 {util}%: 읽기용 부 데이터베이스를 추가하거나 앞에 캐시를 두세요.",
+            "Database '{node}' is at {util}%: add read replicas or put a cache in front of it.",
+        ),
+        HintStore => (
+            "'{node}' 사용률 {util}%: 작업자나 노드를 늘리세요.",
+            "'{node}' is at {util}%: give it more workers or nodes.",
+        ),
+        HintQueue => (
+            "'{node}'의 작업 서버 사용률 {util}%: 소비자를 늘리지 않으면 백로그가 쌓입니다.",
+            "The workers of '{node}' are at {util}%: add consumers or the backlog keeps growing.",
+        ),
+        HintHotShard => (
+            "샤드 '{node}'가 포화 상태입니다: 유명인사 키라면 salting으로 분산하거나 재샤딩하세요.",
+            "Shard '{node}' is saturated: salt a celebrity key to spread it, or reshard.",
+        ),
+        Hints => ("힌트", "Hints"),
         EditMode => ("실행 중 편집", "Edits while running"),
         EditModeHint => (
             "처음부터 다시 실행하거나, 지금 구간이 끝난 뒤 새 설계로 이어서 실행합니다 (대기열과 캐시는 비어서 시작).",

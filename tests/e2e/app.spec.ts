@@ -54,6 +54,8 @@ test('raising the rate past capacity drives p99 up, then errors; lowering it rec
   // Past capacity: the bounded queue fills and requests fail.
   await setRate(page, 250);
   await expect.poll(async () => (await rows(page))[0].errors, { timeout: 30_000 }).toBeGreaterThan(0);
+  // The app says, in the chapter's words, what the design is missing.
+  await expect(page.locator('#hints')).toContainText('scale out');
 
   // Back under capacity: the queue drains and errors stop.
   await setRate(page, 50);
