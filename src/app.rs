@@ -390,7 +390,7 @@ pub fn app() -> Html {
                         <label for="rate">{ t(lang, Key::RequestsPerSecond) }{ ": " }
                             <output id="rate-value">{ format!("{rate:.0}") }</output></label>
                         <input id="rate" type="range" min="0" max={format!("{}", rate_max(rate))} step="5" value={format!("{rate}")} oninput={on_rate} />
-                        <button id="spike" onclick={cb(Action::SetRate(rate * 3.0))}>{ t(lang, Key::Spike) }</button>
+                        <button id="spike" title={t(lang, Key::SpikeHint)} onclick={cb(Action::Spike)}>{ t(lang, Key::Spike) }</button>
                         <label for="users">{ t(lang, Key::Users) }</label>
                         <DraftInput id="users" kind="number" min={Some(AttrValue::Static("1"))} max={Some(AttrValue::Static("10000000"))} value={users.to_string()} on_commit={on_users} />
                         if let Some(capacity) = capacity {

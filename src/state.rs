@@ -131,6 +131,8 @@ pub enum Action {
     RestoreRegion(String),
     Command(Command),
     SetApplyFromNextWindow(bool),
+    /// Triples the traffic for ten simulated seconds, leaving the design as it is.
+    Spike,
     /// Fits the view to the design, given the canvas size in pixels.
     Fit {
         width: f64,
@@ -660,6 +662,25 @@ impl Reducible for AppState {
             }),
             Action::Command(command) => s.send(WorkerInput::Command { command }),
             Action::SetApplyFromNextWindow(on) => s.apply_from_next_window = on,
+            Action::Spike => {
+                let users = s.users_index().and_then(|i| {
+                    let node = *scalelab_design::lower::model_ids(&s.design).get(i)?;
+                    match s.design.nodes[i].params {
+                        NodeParams::Users { rate_rps, .. } => Some((node, rate_rps)),
+                        _ => None,
+                    }
+                });
+                if let Some((node, rps)) = users {
+                    s.send(WorkerInput::Temporary {
+                        command: Command::SetRate {
+                            node,
+                            rps: rps * 3.0,
+                        },
+                        undo: Command::SetRate { node, rps },
+                        duration_s: 10.0,
+                    });
+                }
+            }
             Action::Fit { width, height } => {
                 if !s.design.nodes.is_empty() {
                     let min = Pt::new(

@@ -127,3 +127,15 @@ test('the language switch changes the visible text', async ({ page }) => {
   await page.locator('#lang').click();
   await expect(page.locator('#start')).toContainText('Start');
 });
+
+test('the spike button triples the traffic for a while and leaves the design alone', async ({ page }) => {
+  await open(page, '/');
+  await page.locator('#speed').selectOption('5');
+  await page.locator('#start').click();
+  await expect.poll(() => windows(page)).toBeGreaterThanOrEqual(2);
+  await page.locator('#spike').click();
+  await expect.poll(async () => (await rows(page))[0].throughput, { timeout: 20_000 }).toBeGreaterThan(90);
+  await expect(page.locator('#rate-value')).toHaveText('50');
+  await expect.poll(async () => (await rows(page)).slice(0, 2).every((r) => r.throughput < 75), { timeout: 30_000 })
+    .toBe(true);
+});

@@ -44,6 +44,12 @@ pub enum WorkerInput {
     SetSpeed {
         speed: Speed,
     },
+    /// A traffic spike: `command` now, then `undo` after `duration_s` simulated seconds.
+    Temporary {
+        command: Command,
+        undo: Command,
+        duration_s: f64,
+    },
     /// A live change: traffic or a fault, applied at the current simulated time.
     Command {
         command: Command,
@@ -112,6 +118,8 @@ pub struct Session {
     dirty: bool,
     /// A design waiting to replace the running one at the next window boundary.
     pending: Option<(Design, scalelab_engine::Model, SimTime)>,
+    /// A command to apply when simulated time reaches the instant (the end of a spike).
+    scheduled: Option<(SimTime, Command)>,
     /// Simulated time and windows of the designs that ran before the current one, so that the
     /// timeline continues across an edit applied from the next window.
     time_base: SimDuration,
@@ -136,6 +144,7 @@ impl Session {
             last_achieved: 0.0,
             dirty: false,
             pending: None,
+            scheduled: None,
             time_base: SimDuration::ZERO,
             window_base: 0,
             emitted: 0,
@@ -165,6 +174,7 @@ impl Session {
                     }
                     Ok(lowered) => {
                         self.pending = None;
+                        self.scheduled = None;
                         self.time_base = SimDuration::ZERO;
                         self.window_base = 0;
                         self.emitted = 0;
@@ -211,6 +221,18 @@ impl Session {
                 }
             }
             WorkerInput::SetSpeed { speed } => self.speed = speed,
+            WorkerInput::Temporary {
+                command,
+                undo,
+                duration_s,
+            } => {
+                if let Some(sim) = &mut self.sim {
+                    sim.apply(command);
+                    self.scheduled =
+                        Some((sim.now() + SimDuration::from_secs_f64(duration_s), undo));
+                    self.dirty = true;
+                }
+            }
             WorkerInput::Command { command } => {
                 if let Some(sim) = &mut self.sim {
                     sim.apply(command);
@@ -231,8 +253,10 @@ impl Session {
         let before = sim.now();
         // A pending design takes over exactly at a window boundary: never run past it.
         let switch_at = self.pending.as_ref().map(|(_, _, at)| *at);
+        let undo_at = self.scheduled.as_ref().map(|(at, _)| *at);
         let cap = |target: SimTime| {
             let target = self.stop_at.map_or(target, |s| s.min(target));
+            let target = undo_at.map_or(target, |s| s.min(target));
             switch_at.map_or(target, |s| s.min(target))
         };
         if self.running {
@@ -254,10 +278,17 @@ impl Session {
                     if elapsed_ms() - start > MAX_BUDGET_MS
                         || Some(sim.now()) == self.stop_at
                         || Some(sim.now()) == switch_at
+                        || Some(sim.now()) == undo_at
                     {
                         break;
                     }
                 },
+            }
+            if let Some((at, undo)) = self.scheduled {
+                if sim.now() >= at {
+                    sim.apply(undo);
+                    self.scheduled = None;
+                }
             }
             if let Some(stop) = self.stop_at {
                 if sim.now() >= stop {
@@ -452,6 +483,34 @@ mod tests {
         let before = server_util(&windows[1]);
         let after = windows.last().map_or(1.0, server_util);
         assert!(after < before / 2.0, "{before} → {after}");
+    }
+
+    #[test]
+    fn a_spike_ends_by_itself() {
+        let mut s = loaded();
+        s.handle(WorkerInput::SetSpeed {
+            speed: Speed::Times(20.0),
+        });
+        s.handle(WorkerInput::Play);
+        s.handle(WorkerInput::Temporary {
+            command: Command::SetRate {
+                node: 0,
+                rps: 150.0,
+            },
+            undo: Command::SetRate { node: 0, rps: 50.0 },
+            duration_s: 5.0,
+        });
+        let mut windows = Vec::new();
+        for _ in 0..20 {
+            windows.extend(s.tick(50.0, || 0.0).map_or(vec![], |snap| snap.windows));
+        }
+        let rate = |w: &WindowStats| w.generated as f64 / w.len_s;
+        assert!(
+            windows[..5].iter().map(rate).sum::<f64>() / 5.0 > 120.0,
+            "spiking"
+        );
+        let after = windows[8..].iter().map(rate).sum::<f64>() / (windows.len() - 8) as f64;
+        assert!(after < 70.0, "back to normal: {after}");
     }
 
     #[test]
