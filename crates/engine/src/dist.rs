@@ -190,18 +190,25 @@ impl Zipf {
 }
 
 /// The number of 53-bit draws `m` with `open01(m) < p`: since `open01` is non-decreasing in `m`,
-/// exactly those below the result. Found by bisection over the same floating-point expression.
+/// exactly those below the result. Starts from `p·2^53` and steps to the exact boundary with the
+/// same floating-point expression `open01` uses (a step or two; NaN accepts nothing).
 fn accept_below(p: f64) -> u64 {
-    let (mut lo, mut hi) = (0u64, 1u64 << 53);
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        if unit53(mid) < p {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
+    const END: u64 = 1 << 53;
+    let guess = p * END as f64 - 0.5;
+    let mut t = if guess.is_nan() || guess <= 0.0 {
+        0
+    } else if guess >= END as f64 {
+        END
+    } else {
+        guess as u64
+    };
+    while t > 0 && unit53(t - 1) >= p {
+        t -= 1;
     }
-    lo
+    while t < END && unit53(t) < p {
+        t += 1;
+    }
+    t
 }
 
 #[cfg(test)]
@@ -283,6 +290,30 @@ mod tests {
                 };
                 assert_eq!(got, want, "p {p} m {m}");
             }
+        }
+    }
+
+    /// The stepped threshold is the bisected one: the smallest draw `open01` does not accept.
+    #[test]
+    fn acceptance_threshold_is_exact() {
+        let bisect = |p: f64| {
+            let (mut lo, mut hi) = (0u64, 1u64 << 53);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if unit53(mid) < p {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo
+        };
+        let mut rng = SimRng::new(17);
+        let mut probs = vec![0.0, 1.0, 0.5, 1e-300, 1.0 - 1e-16, 2.0, -1.0, f64::NAN];
+        probs.extend((0..2000).map(|_| rng.open01()));
+        probs.extend((1..64).map(|k| 1.0 - libm::ldexp(1.0, -k)));
+        for p in probs {
+            assert_eq!(accept_below(p), bisect(p), "p {p}");
         }
     }
 
