@@ -322,22 +322,11 @@ pub fn apply_raw(params: &NodeParams, path: &[String], raw: &Raw) -> Result<Node
 /// of its own right after its node's, so ids shift past databases; this mirrors that numbering
 /// (the test pins it to `lower`).
 pub fn model_index(design: &Design, index: usize) -> u32 {
-    design
-        .nodes
-        .iter()
-        .take(index)
-        .map(|node| {
-            1 + match &node.params {
-                NodeParams::Database { replicas, .. } => (*replicas).min(16),
-                NodeParams::ShardedDatabase {
-                    shards,
-                    spare_shards,
-                    ..
-                } => shards.saturating_add(*spare_shards).min(256),
-                _ => 0,
-            }
-        })
-        .fold(0u32, u32::saturating_add)
+    // The design crate decides how design nodes expand into engine nodes.
+    scalelab_design::lower::model_ids(design)
+        .get(index)
+        .copied()
+        .unwrap_or(u32::MAX)
 }
 
 /// The engine's id of a region name: empty is the first region; `None` for an unknown name.

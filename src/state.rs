@@ -223,15 +223,6 @@ impl AppState {
     }
 }
 
-/// The engine's index of a data centre: its position in `regions` (an empty name is the first).
-fn region_index(design: &Design, name: &str) -> scalelab_engine::model::RegionId {
-    design
-        .regions
-        .iter()
-        .position(|r| r.name == name)
-        .unwrap_or(0) as scalelab_engine::model::RegionId
-}
-
 /// Node width and height on the canvas, for hit tests and layout.
 pub const NODE_W: f64 = 180.0;
 pub const NODE_H: f64 = 64.0;
@@ -652,12 +643,12 @@ impl Reducible for AppState {
             Action::ToggleShortcuts => s.show_shortcuts = !s.show_shortcuts,
             Action::KillRegion(region) => s.send(WorkerInput::Command {
                 command: Command::KillRegion {
-                    region: region_index(&s.design, &region),
+                    region: crate::inspector::region_index(&s.design, &region).unwrap_or(0),
                 },
             }),
             Action::RestoreRegion(region) => s.send(WorkerInput::Command {
                 command: Command::RestoreRegion {
-                    region: region_index(&s.design, &region),
+                    region: crate::inspector::region_index(&s.design, &region).unwrap_or(0),
                 },
             }),
             Action::Command(command) => s.send(WorkerInput::Command { command }),
