@@ -317,6 +317,7 @@ pub fn app() -> Html {
                             }) }
                         </select>
                     </label>
+                    <button id="new-design" onclick={cb(Action::LoadDesign(Box::new(empty_design())))}>{ t(lang, Key::NewDesign) }</button>
                     <button id="undo" title="Ctrl+Z" disabled={state.past.is_empty()} onclick={cb(Action::Undo)}>{ "↶ " }{ t(lang, Key::Undo) }</button>
                     <button id="redo" title="Ctrl+Shift+Z" disabled={state.future.is_empty()} onclick={cb(Action::Redo)}>{ "↷ " }{ t(lang, Key::Redo) }</button>
                     <button id="shortcuts" title="?" onclick={cb(Action::ToggleShortcuts)}>{ "? " }{ t(lang, Key::Shortcuts) }</button>
@@ -420,6 +421,15 @@ fn rate_max(rate: f64) -> f64 {
         max *= 10.0;
     }
     max
+}
+
+/// A blank canvas, for building a stage from scratch.
+fn empty_design() -> Design {
+    let mut design = Design::single_server();
+    design.name = String::new();
+    design.nodes.clear();
+    design.edges.clear();
+    design
 }
 
 /// Fits the view to the design, measuring the canvas now.

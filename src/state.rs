@@ -571,7 +571,12 @@ impl Reducible for AppState {
                 }
             }
             Action::Choose(id) => match s.connect_from.take() {
-                Some(from) => s.connect(from, id),
+                Some(from) => {
+                    // The target becomes the selection, so chains (users → DNS → server) go on
+                    // with the next C.
+                    s.connect(from, id.clone());
+                    s.selection = vec![id];
+                }
                 None => {
                     s.selection = vec![id];
                     s.selected_edge = None;

@@ -120,6 +120,7 @@ pub enum Key {
     ConnectHint,
     EditorLabel,
     Close,
+    NewDesign,
     HintSpof,
     HintMoreServers,
     HintScaleOut,
@@ -265,6 +266,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         ConnectHint => ("연결할 대상 노드를 선택하세요 (Esc 취소)", "Select the node to connect to (Esc cancels)"),
         EditorLabel => ("아키텍처 캔버스", "Architecture canvas"),
         Close => ("닫기", "Close"),
+        NewDesign => ("새 설계", "New design"),
         HintSpof => (
             "'{node}'이(가) 죽었고 대신할 노드가 없습니다: 단일 장애 지점입니다. 다중화하세요.",
             "'{node}' is down and nothing takes over: a single point of failure. Add redundancy.",

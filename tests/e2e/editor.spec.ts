@@ -178,3 +178,56 @@ test('an edit applied from the next window keeps the run going', async ({ page }
     .toBeLessThan(0.25);
   expect(await windows(page)).toBeGreaterThan(kept);
 });
+
+test('every chart and its table view show the same numbers', async ({ page }) => {
+  await open(page, '/');
+  await page.locator('#stage').selectOption({ index: 5 });
+  await page.locator('#speed').selectOption('20');
+  await page.locator('#start').click();
+  await expect.poll(() => windows(page)).toBeGreaterThanOrEqual(4);
+  await page.locator('#pause').click();
+  await expect(page.locator('#run-status')).toHaveAttribute('data-state', 'paused');
+  // Let the last snapshot render, then compare each chart's newest values with its table's first row.
+  await page.waitForTimeout(300);
+  const charts = await page.locator('canvas[id^="chart-"]').evaluateAll((cs) => cs.map((c) => ({
+    slug: c.id.slice('chart-'.length),
+    keys: (c.getAttribute('data-series') ?? '').split(','),
+    last: (c.getAttribute('data-last') ?? '').split(','),
+  })));
+  expect(charts.length).toBeGreaterThanOrEqual(5);
+  for (const chart of charts) {
+    const table = (chart.slug === 'latency' || chart.slug === 'throughput')
+      ? page.locator('#windows-table') : page.locator(`#table-${chart.slug}`);
+    for (const [i, key] of chart.keys.entries()) {
+      const cell = table.locator(`tbody tr:first-child td[data-series="${key}"]`);
+      await expect(cell, `${chart.slug}/${key}`).toHaveAttribute('data-value', chart.last[i]);
+    }
+  }
+  // And the CSV holds one row per window with the same latency.
+  const download = page.waitForEvent('download');
+  await page.locator('#export-csv').click();
+  expect((await download).suggestedFilename()).toBe('scalelab-run.csv');
+  const href = await page.locator('#csv-link').getAttribute('href');
+  const csv = await page.evaluate(async (url) => (await fetch(url!)).text(), href);
+  const lines = csv.trim().split('\n');
+  expect(lines.length - 1).toBe(await windows(page));
+});
+
+test('a newcomer can start from an empty canvas', async ({ page }) => {
+  await open(page, '/');
+  await page.locator('#new-design').click();
+  await expect(page.locator('.topology [data-node]')).toHaveCount(0);
+  for (const kind of ['users', 'dns', 'server']) await page.locator(`.palette-item[data-kind="${kind}"]`).click();
+  await expect(page.locator('.topology [data-node]')).toHaveCount(3);
+  await page.locator('.topology [data-node="users"]').focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('c');
+  await page.locator('.topology [data-node="dns"]').focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('c');
+  await page.locator('.topology [data-node="server"]').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#start').click();
+  await expect.poll(() => windows(page)).toBeGreaterThanOrEqual(2);
+  expect(Number(await page.locator('#m-throughput').getAttribute('data-value'))).toBeGreaterThan(0);
+});
