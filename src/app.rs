@@ -523,12 +523,22 @@ fn notice_view(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
                 <details><summary>{ "…" }</summary><code>{ err.to_string() }</code></details>
             </>
         }),
-        Some(Notice::Invalid(problems)) => Some(html! {
-            <>
-                <strong>{ t(lang, Key::InvalidDesign) }</strong>
-                <ul>{ for problems.iter().map(|p| html! { <li>{ p }</li> }) }</ul>
-            </>
-        }),
+        Some(Notice::Invalid(problems)) => {
+            // The worker reports in English; the same diagnostics, lowered here, are translated.
+            let translated: Vec<String> = match lower(&state.design, SimDuration::ZERO) {
+                Err(diags) => diags
+                    .iter()
+                    .map(|d| crate::i18n::diagnostic(lang, d))
+                    .collect(),
+                Ok(_) => problems.clone(),
+            };
+            Some(html! {
+                <>
+                    <strong>{ t(lang, Key::InvalidDesign) }</strong>
+                    <ul>{ for translated.iter().map(|p| html! { <li>{ p }</li> }) }</ul>
+                </>
+            })
+        }
         Some(Notice::WorkerError(message)) => Some(html! {
             <><strong>{ t(lang, Key::WorkerFailed) }</strong>{ " " }<code>{ message }</code></>
         }),

@@ -256,7 +256,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 let mut text =
                     format!("{} {:.0}% · {} {}", t(lang, Key::Utilization), s.utilization * 100.0, t(lang, Key::Queue), s.queue_len);
                 if let Some(hit) = s.hit_ratio {
-                    text = format!("{text} · hit {:.0}%", hit * 100.0);
+                    text = format!("{text} · {} {:.0}%", t(lang, Key::DetailHit), hit * 100.0);
                 }
                 text
             } else {
@@ -430,28 +430,57 @@ fn node_detail(params: &NodeParams, standalone: bool, lang: Lang) -> String {
             }
         }
         NodeParams::LoadBalancer { policy, sticky, .. } => {
-            format!("{policy:?}{}", if *sticky { " · sticky" } else { "" })
+            let sticky = if *sticky {
+                format!(" · {}", t(lang, Key::DetailSticky))
+            } else {
+                String::new()
+            };
+            format!("{}{sticky}", option(lang, "policy", policy))
         }
-        NodeParams::SessionStore { workers, .. } => format!("{workers} workers"),
+        NodeParams::SessionStore { workers, .. } => {
+            t(lang, Key::DetailWorkers).replace("{n}", &workers.to_string())
+        }
         NodeParams::Cache {
             capacity,
             eviction,
             ttl_s,
             ..
-        } => format!("{capacity} · {eviction:?} · TTL {ttl_s:.0} s"),
+        } => format!(
+            "{capacity} · {} · TTL {ttl_s:.0} s",
+            option(lang, "eviction", eviction)
+        ),
         NodeParams::Database {
             replicas,
             replication,
             ..
-        } => format!("+{replicas} · {replication:?}"),
+        } => format!("+{replicas} · {}", option(lang, "replication", replication)),
         NodeParams::Cdn {
             ttl_s,
             invalidation,
             ..
-        } => format!("TTL {ttl_s:.0} s · {invalidation:?}"),
-        NodeParams::Queue { consumers, .. } => format!("{consumers} consumers"),
+        } => format!(
+            "TTL {ttl_s:.0} s · {}",
+            option(lang, "invalidation", invalidation)
+        ),
+        NodeParams::Queue { consumers, .. } => {
+            t(lang, Key::DetailConsumers).replace("{n}", &consumers.to_string())
+        }
         NodeParams::ShardedDatabase {
             shards, hot_keys, ..
-        } => format!("{shards} shards · hot {hot_keys}"),
+        } => t(lang, Key::DetailShards)
+            .replace("{n}", &shards.to_string())
+            .replace("{hot}", &hot_keys.to_string()),
     }
+}
+
+/// A strategy's short name in `lang`: the inspector's option text without its parenthesised
+/// original term.
+fn option(lang: Lang, field: &str, value: &impl serde::Serialize) -> String {
+    let tag = serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    crate::i18n::inspector::option_text(lang, field, &tag).map_or(tag.clone(), |text| {
+        text.split(" (").next().unwrap_or(text).to_string()
+    })
 }
