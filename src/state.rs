@@ -28,18 +28,6 @@ pub enum Notice {
     WorkerError(String),
 }
 
-/// Totals of the run so far, from the latest snapshot.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Totals {
-    pub sim_time_s: f64,
-    pub generated: u64,
-    pub completed: u64,
-    pub failed: u64,
-    pub in_flight: u64,
-    pub cost_per_hour_usd: f64,
-    pub achieved_speed: f64,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
     pub design: Design,
@@ -47,7 +35,6 @@ pub struct AppState {
     pub run: RunState,
     pub speed: Speed,
     pub windows: Rc<Vec<WindowStats>>,
-    pub totals: Totals,
     pub notice: Option<Notice>,
     /// The last good design from local storage, offered back when it differs from the one shown.
     pub saved_offer: Option<Design>,
@@ -153,7 +140,6 @@ impl AppState {
             run: RunState::Idle,
             speed: Speed::Times(5.0),
             windows: Rc::new(Vec::new()),
-            totals: Totals::default(),
             notice,
             saved_offer,
             outbox: Rc::new(Vec::new()),
@@ -194,7 +180,6 @@ impl AppState {
         let continue_run = self.apply_from_next_window && self.run == RunState::Running;
         if !continue_run {
             self.windows = Rc::new(Vec::new());
-            self.totals = Totals::default();
         }
         self.send(WorkerInput::Load {
             design: Box::new(design),
@@ -373,15 +358,6 @@ impl Reducible for AppState {
                         windows.drain(..windows.len() - KEPT_WINDOWS);
                     }
                 }
-                s.totals = Totals {
-                    sim_time_s: snap.sim_time_s,
-                    generated: snap.generated,
-                    completed: snap.completed,
-                    failed: snap.failed,
-                    in_flight: snap.in_flight,
-                    cost_per_hour_usd: snap.cost_per_hour_usd,
-                    achieved_speed: snap.achieved_speed,
-                };
                 s.run = match (snap.running, s.run) {
                     (true, _) => RunState::Running,
                     (false, RunState::Running) => RunState::Paused,
@@ -411,7 +387,6 @@ impl Reducible for AppState {
             Action::Reset => {
                 s.run = RunState::Idle;
                 s.windows = Rc::new(Vec::new());
-                s.totals = Totals::default();
                 s.send(WorkerInput::Reset);
             }
             Action::SetSpeed(speed) => {

@@ -70,6 +70,28 @@ struct Frame {
     born: SimTime,
 }
 
+impl Frame {
+    /// A frame with no parent (a user's request, a write-back flush, a job, a migration copy),
+    /// at its first step with nothing outstanding.
+    #[inline]
+    fn root(req: ReqId, node: NodeId, op: Op, key: u32, born: SimTime) -> Frame {
+        Frame {
+            req,
+            parent: NIL,
+            node,
+            op,
+            step: 0,
+            pending: 0,
+            key,
+            version: 0,
+            epoch: 0,
+            aux: 0,
+            err: None,
+            born,
+        }
+    }
+}
+
 /// Something that happens at an instant of simulated time. Small and `Copy`, so the agenda moves
 /// plain bytes.
 #[derive(Debug, Clone, Copy)]
@@ -1296,20 +1318,7 @@ impl Simulation {
                         user,
                         back: half,
                     });
-                    let frame = self.new_frame(Frame {
-                        req,
-                        parent: NIL,
-                        node: cdn,
-                        op,
-                        step: 0,
-                        pending: 0,
-                        key,
-                        version: 0,
-                        epoch: 0,
-                        aux: 0,
-                        err: None,
-                        born: now,
-                    });
+                    let frame = self.new_frame(Frame::root(req, cdn, op, key, now));
                     if half.0 == 0 {
                         self.deliver(frame);
                     } else {
@@ -1332,20 +1341,7 @@ impl Simulation {
             self.fail_request(req, ErrorCause::NoRoute);
             return;
         }
-        let frame = self.new_frame(Frame {
-            req,
-            parent: NIL,
-            node: target,
-            op,
-            step: 0,
-            pending: 0,
-            key,
-            version: 0,
-            epoch: 0,
-            aux: 0,
-            err: None,
-            born: now,
-        });
+        let frame = self.new_frame(Frame::root(req, target, op, key, now));
         let delay = dns_delay + half_rtt + net.unwrap_or_default();
         if delay.0 == 0 {
             self.deliver(frame);
@@ -1793,18 +1789,8 @@ impl Simulation {
         let Some(db) = c.spec.backend else { return };
         for d in dirty {
             let frame = self.new_frame(Frame {
-                req: NIL,
-                parent: NIL,
-                node: db,
-                op: Op::Flush,
-                step: 0,
-                pending: 0,
-                key: d.key,
                 version: d.version,
-                epoch: 0,
-                aux: 0,
-                err: None,
-                born: self.now,
+                ..Frame::root(NIL, db, Op::Flush, d.key, self.now)
             });
             match self.lat(node, db) {
                 Some(l) if l.0 > 0 => self.schedule(self.now + l, Action::Deliver { frame }),
@@ -2319,18 +2305,9 @@ impl Simulation {
             };
             // The copy is a write the new shard must serve: the migration load.
             let frame = self.new_frame(Frame {
-                req: NIL,
-                parent: NIL,
-                node: to,
-                op: Op::Migrate,
                 step: 1,
-                pending: 0,
-                key: k,
                 version,
-                epoch: 0,
-                aux: 0,
-                err: None,
-                born: self.now,
+                ..Frame::root(NIL, to, Op::Migrate, k, self.now)
             });
             self.enter(frame);
             self.window_counters.keys_migrated += 1;
