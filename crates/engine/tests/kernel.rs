@@ -48,15 +48,22 @@ fn queue_model(
 
 #[test]
 fn mm1_mean_and_p99_match_theory() {
-    // (λ, μ): E[T] = 1/(μ−λ), p99 = ln(100)/(μ−λ).
-    for (lambda, mu) in [(50.0, 100.0), (90.0, 100.0)] {
+    // (λ, μ, customers): E[T] = 1/(μ−λ), p99 = ln(100)/(μ−λ). Successive response times are
+    // correlated over a relaxation time that grows like 1/(1−ρ)², so at ρ = 0.9 five million
+    // customers still leave the p99 a standard error of about 1.6 % (measured over seeds):
+    // twenty million bring it to 0.8 %, well inside the brief's 3 %.
+    for (lambda, mu, customers) in [(50.0, 100.0, 5e6), (90.0, 100.0, 2e7)] {
         let model = queue_model(lambda, 1.0 / mu, 1, u32::MAX, 1e6);
         let mut sim = Simulation::new(&model, 2);
-        sim.run_until(SimTime::from_secs_f64(50.0 + 5_000_000.0 / lambda));
+        sim.run_until(SimTime::from_secs_f64(50.0 + customers / lambda));
         let report = sim.report();
         let mean = 1.0 / (mu - lambda) * 1e3;
         let p99 = libm::log(100.0) / (mu - lambda) * 1e3;
-        assert!(report.completed > 4_900_000, "{}", report.completed);
+        assert!(
+            report.completed as f64 > 0.98 * customers,
+            "{}",
+            report.completed
+        );
         assert!(
             (report.latency.mean_ms / mean - 1.0).abs() < 0.02,
             "λ={lambda}: mean {} vs {mean}",
@@ -124,31 +131,38 @@ fn requests_are_conserved_through_kill_restore_and_overload() {
 
 #[test]
 fn overload_drives_p99_up_then_errors_and_recovers() {
+    // Calm at ρ = 0.5, busy at ρ = 0.95, overloaded at three times capacity, then calm again.
+    // A one-second window holds 50 to 95 responses, so its p99 is about its slowest response:
+    // about 90 ms when calm (the expected maximum of 50 draws of Exp(1/20 ms)), while at ρ = 0.95
+    // it follows the queue of the moment and averages a little over the mean response time
+    // (200 ms), not the p99 of the whole run (921 ms). The queue needs about a minute to approach
+    // its steady state, so the busy phase is measured over its last 100 seconds.
     let model = queue_model(50.0, 0.01, 1, 200, 1.0);
     let mut sim = Simulation::new(&model, 2);
     sim.run_until(SimTime::from_secs_f64(20.0));
     sim.apply(Command::SetRate { node: 0, rps: 95.0 });
-    sim.run_until(SimTime::from_secs_f64(60.0));
+    sim.run_until(SimTime::from_secs_f64(220.0));
     sim.apply(Command::SetRate {
         node: 0,
         rps: 300.0,
     });
-    sim.run_until(SimTime::from_secs_f64(80.0));
+    sim.run_until(SimTime::from_secs_f64(240.0));
     sim.apply(Command::SetRate { node: 0, rps: 50.0 });
-    sim.run_until(SimTime::from_secs_f64(120.0));
+    sim.run_until(SimTime::from_secs_f64(300.0));
     let w = sim.drain_windows();
     let p99 = |range: std::ops::Range<usize>| {
-        w[range].iter().map(|w| w.latency.p99_ms).sum::<f64>() / 10.0
+        let n = range.len() as f64;
+        w[range].iter().map(|w| w.latency.p99_ms).sum::<f64>() / n
     };
     let errors =
         |range: std::ops::Range<usize>| w[range].iter().map(|w| w.errors.total()).sum::<u64>();
     let calm = p99(10..20);
-    let busy = p99(50..60);
-    assert!(busy > 3.0 * calm, "p99 calm {calm} busy {busy}");
+    let busy = p99(120..220);
+    assert!(busy > 2.0 * calm, "p99 calm {calm} busy {busy}");
     assert_eq!(errors(10..20), 0);
-    assert!(errors(65..80) > 1000, "overload must fail requests");
-    assert_eq!(errors(105..120), 0, "lowering the rate must recover");
-    assert!(p99(110..120) < 2.0 * calm);
+    assert!(errors(225..240) > 1000, "overload must fail requests");
+    assert_eq!(errors(265..300), 0, "lowering the rate must recover");
+    assert!(p99(280..300) < 2.0 * calm);
 }
 
 #[test]
