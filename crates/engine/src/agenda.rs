@@ -1,12 +1,21 @@
-//! The kernel's event queue: a 4-ary min-heap of items keyed by (time, sequence).
+//! The kernel's event queue: a 4-ary min-heap plus FIFO lanes, keyed by (time, sequence).
 //!
 //! Sequence numbers are unique, so the order is total and popping is exactly the order a
 //! `BinaryHeap` of the same keys gives: equal times resolve by who was scheduled first, and the
 //! run stays deterministic. Four children per node halve the depth of a binary heap, and their
 //! keys sit in one or two cache lines, so a pop does fewer, cheaper levels; the sift moves a
 //! hole instead of swapping.
+//!
+//! Most of a design's events are not random in *when*: a request crossing the network, a
+//! response travelling back to its user, the next health check. Everything scheduled the same
+//! fixed delay after a non-decreasing clock comes due in the order it was scheduled, so such an
+//! item joins a FIFO lane for its delay ([`Agenda::push_after`]) in O(1) instead of sifting
+//! through the heap, and the heap keeps only the randomly timed items (service completions,
+//! arrivals). A pop takes the smaller of the heap's top and the earliest lane head, so the order
+//! is the same as one heap's: where an item waits changes the speed, never the result.
 
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
+use std::collections::VecDeque;
 
 /// `key` is the time in the high 64 bits and the sequence number in the low 64: one integer
 /// comparison orders by time, then sequence, and compiles to branch-free selects.
@@ -23,10 +32,27 @@ impl<T> Entry<T> {
     }
 }
 
+/// No item: larger than every real key, whose sequence number never reaches `u64::MAX`.
+const NONE: u128 = u128::MAX;
+
+/// Lanes are found by a linear scan of their delays and the earliest head by a scan of the
+/// lanes: a design has a handful of distinct fixed delays, and any beyond this go to the heap.
+const MAX_LANES: usize = 16;
+
 /// A priority queue of `Copy` items, earliest (time, sequence) first.
 #[derive(Debug, Clone)]
 pub struct Agenda<T: Copy> {
     heap: Vec<Entry<T>>,
+    /// The delay of each lane, in the order lanes were opened.
+    lane_delays: Vec<u64>,
+    lanes: Vec<VecDeque<Entry<T>>>,
+    /// The key of each lane's head ([`NONE`] when empty), side by side for a quick scan.
+    lane_heads: Vec<u128>,
+    /// The lane used last: consecutive pushes mostly share a delay.
+    lane_hint: usize,
+    /// The earliest key among the lane heads ([`NONE`] when every lane is empty) and its lane.
+    lane_min: u128,
+    lane_min_index: usize,
     seq: u64,
 }
 
@@ -42,16 +68,22 @@ impl<T: Copy> Agenda<T> {
     pub fn new() -> Agenda<T> {
         Agenda {
             heap: Vec::with_capacity(1024),
+            lane_delays: Vec::new(),
+            lanes: Vec::new(),
+            lane_heads: Vec::new(),
+            lane_hint: 0,
+            lane_min: NONE,
+            lane_min_index: 0,
             seq: 0,
         }
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.lanes.iter().map(VecDeque::len).sum::<usize>()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.heap.is_empty() && self.lane_min == NONE
     }
 
     /// Items ever scheduled: the sequence number of the last one.
@@ -59,14 +91,59 @@ impl<T: Copy> Agenda<T> {
         self.seq
     }
 
+    #[inline(always)]
+    fn next_key(&mut self, time: SimTime) -> u128 {
+        self.seq += 1;
+        (u128::from(time.0) << 64) | u128::from(self.seq)
+    }
+
     /// Schedules `item` at `time`, after everything already scheduled at that time.
     #[inline]
     pub fn push(&mut self, time: SimTime, item: T) {
-        self.seq += 1;
-        let entry = Entry {
-            key: (u128::from(time.0) << 64) | u128::from(self.seq),
-            item,
+        let key = self.next_key(time);
+        self.push_heap(Entry { key, item });
+    }
+
+    /// Schedules `item` a fixed `delay` after `now`, after everything already scheduled at that
+    /// time. For delays that recur (network latencies, intervals) with `now` never decreasing
+    /// between calls: such items are due in the order they are pushed, and wait in a lane.
+    #[inline]
+    pub fn push_after(&mut self, now: SimTime, delay: SimDuration, item: T) {
+        let key = self.next_key(now + delay);
+        let entry = Entry { key, item };
+        let lane = if self.lane_delays.get(self.lane_hint) == Some(&delay.0) {
+            self.lane_hint
+        } else {
+            match self.lane_delays.iter().position(|&d| d == delay.0) {
+                Some(lane) => lane,
+                None if self.lanes.len() < MAX_LANES => {
+                    self.lane_delays.push(delay.0);
+                    self.lanes.push(VecDeque::with_capacity(64));
+                    self.lane_heads.push(NONE);
+                    self.lanes.len() - 1
+                }
+                None => return self.push_heap(entry),
+            }
         };
+        self.lane_hint = lane;
+        let queue = &mut self.lanes[lane];
+        match queue.back() {
+            // A clock that went backwards would break the lane's order: the heap keeps it right.
+            Some(back) if back.key > key => self.push_heap(entry),
+            Some(_) => queue.push_back(entry),
+            None => {
+                queue.push_back(entry);
+                self.lane_heads[lane] = key;
+                if key < self.lane_min {
+                    self.lane_min = key;
+                    self.lane_min_index = lane;
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn push_heap(&mut self, entry: Entry<T>) {
         let mut pos = self.heap.len();
         self.heap.push(entry);
         // Sift the hole up: parents later than the new entry move down one level.
@@ -81,24 +158,63 @@ impl<T: Copy> Agenda<T> {
         self.heap[pos] = entry;
     }
 
+    #[inline(always)]
+    fn heap_min(&self) -> u128 {
+        self.heap.first().map_or(NONE, |e| e.key)
+    }
+
     /// The time of the earliest item.
     #[inline]
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.first().map(|e| e.time())
+        let key = self.heap_min().min(self.lane_min);
+        (key != NONE).then_some(SimTime((key >> 64) as u64))
     }
 
     /// Removes and returns the earliest item if it is due at or before `until`.
     #[inline]
     pub fn pop_until(&mut self, until: SimTime) -> Option<(SimTime, T)> {
-        match self.heap.first() {
-            Some(e) if e.time() <= until => self.pop(),
-            _ => None,
+        let heap_min = self.heap_min();
+        let key = heap_min.min(self.lane_min);
+        if key == NONE || (key >> 64) as u64 > until.0 {
+            return None;
+        }
+        if self.lane_min < heap_min {
+            self.pop_lane()
+        } else {
+            self.pop_heap()
         }
     }
 
     /// Removes and returns the earliest item.
     #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, T)> {
+        if self.lane_min < self.heap_min() {
+            self.pop_lane()
+        } else {
+            self.pop_heap()
+        }
+    }
+
+    /// Pops the head of the lane holding the earliest head, then finds the new earliest head.
+    #[inline]
+    fn pop_lane(&mut self) -> Option<(SimTime, T)> {
+        let lane = &mut self.lanes[self.lane_min_index];
+        let entry = lane.pop_front()?;
+        self.lane_heads[self.lane_min_index] = lane.front().map_or(NONE, |e| e.key);
+        let (mut min, mut index) = (NONE, 0);
+        for (i, &head) in self.lane_heads.iter().enumerate() {
+            if head < min {
+                (min, index) = (head, i);
+            }
+        }
+        self.lane_min = min;
+        self.lane_min_index = index;
+        Some((entry.time(), entry.item))
+    }
+
+    /// Removes and returns the heap's earliest item.
+    #[inline]
+    fn pop_heap(&mut self) -> Option<(SimTime, T)> {
         let last = self.heap.pop()?;
         let len = self.heap.len();
         if len == 0 {
@@ -190,5 +306,56 @@ mod tests {
         }
         assert!(agenda.is_empty() && agenda.pop().is_none());
         assert_eq!(agenda.scheduled(), seq);
+    }
+
+    /// Items in lanes (more distinct delays than there are lanes, so some overflow to the heap)
+    /// and in the heap come out in exactly one binary heap's (time, sequence) order.
+    #[test]
+    fn lanes_and_heap_pop_in_one_order() {
+        let mut rng = SimRng::new(10);
+        let mut agenda = Agenda::new();
+        let mut reference = BinaryHeap::new();
+        let mut seq = 0u64;
+        let mut now = 0u64;
+        // Delays repeat (lanes), some are zero, and there are more than MAX_LANES of them.
+        let delays: Vec<u64> = (0..MAX_LANES as u64 + 8).map(|d| d * 30).collect();
+        for step in 0..300_000u64 {
+            match rng.below(5) {
+                0 | 1 => {
+                    let d = delays[rng.below(delays.len() as u64) as usize];
+                    seq += 1;
+                    agenda.push_after(SimTime(now), SimDuration(d), step);
+                    reference.push(Reverse((now + d, seq, step)));
+                }
+                2 => {
+                    let t = now + rng.below(50) * 10;
+                    seq += 1;
+                    agenda.push(SimTime(t), step);
+                    reference.push(Reverse((t, seq, step)));
+                }
+                _ => {
+                    let expected = reference
+                        .pop()
+                        .map(|Reverse((t, _, item))| (SimTime(t), item));
+                    assert_eq!(agenda.peek_time(), expected.map(|(t, _)| t));
+                    assert_eq!(agenda.pop(), expected);
+                    if let Some((t, _)) = expected {
+                        now = t.0;
+                    }
+                }
+            }
+            assert_eq!(agenda.len(), reference.len());
+        }
+        // Draining up to a horizon stops exactly there.
+        let horizon = now + 200;
+        while let Some(Reverse((t, _, item))) = reference.peek().copied() {
+            if t > horizon {
+                break;
+            }
+            reference.pop();
+            assert_eq!(agenda.pop_until(SimTime(horizon)), Some((SimTime(t), item)));
+        }
+        assert_eq!(agenda.pop_until(SimTime(horizon)), None);
+        assert_eq!(agenda.len(), reference.len());
     }
 }

@@ -881,9 +881,17 @@ impl Simulation {
 
     // ----- plumbing ------------------------------------------------------------------------
 
+    /// Schedules an action at a time drawn at random (a service completion, an arrival).
     #[inline]
     fn schedule(&mut self, time: SimTime, action: Action) {
         self.agenda.push(time, action);
+    }
+
+    /// Schedules an action a fixed delay from now: a network crossing or an interval of the
+    /// design, which recur with the same few values and wait in the agenda's FIFO lanes.
+    #[inline]
+    fn schedule_after(&mut self, delay: SimDuration, action: Action) {
+        self.agenda.push_after(self.now, delay, action);
     }
 
     fn kind_mut(&mut self, node: NodeId) -> Option<&mut Kind> {
@@ -980,7 +988,7 @@ impl Simulation {
         if delay.0 == 0 {
             self.deliver(frame);
         } else {
-            self.schedule(self.now + delay, Action::Deliver { frame });
+            self.schedule_after(delay, Action::Deliver { frame });
         }
     }
 
@@ -995,8 +1003,8 @@ impl Simulation {
             if net.0 == 0 {
                 self.resume(f.parent, outcome);
             } else {
-                self.schedule(
-                    self.now + net,
+                self.schedule_after(
+                    net,
                     Action::Return {
                         frame: f.parent,
                         outcome,
@@ -1010,7 +1018,7 @@ impl Simulation {
                     if back.0 == 0 {
                         self.on_reply(f.req);
                     } else {
-                        self.schedule(self.now + back, Action::Reply { req: f.req });
+                        self.schedule_after(back, Action::Reply { req: f.req });
                     }
                 }
                 Err(cause) => self.fail_request(f.req, cause),
@@ -1322,7 +1330,7 @@ impl Simulation {
                     if half.0 == 0 {
                         self.deliver(frame);
                     } else {
-                        self.schedule(now + half, Action::Deliver { frame });
+                        self.schedule_after(half, Action::Deliver { frame });
                     }
                     return;
                 }
@@ -1346,7 +1354,7 @@ impl Simulation {
         if delay.0 == 0 {
             self.deliver(frame);
         } else {
-            self.schedule(now + delay, Action::Deliver { frame });
+            self.schedule_after(delay, Action::Deliver { frame });
         }
     }
 
@@ -1673,8 +1681,8 @@ impl Simulation {
                 }
             }
         }
-        let at = self.now + lb.spec.health_interval;
-        self.schedule(at, Action::HealthCheck { node });
+        let interval = lb.spec.health_interval;
+        self.schedule_after(interval, Action::HealthCheck { node });
     }
 
     // ----- cache ---------------------------------------------------------------------------
@@ -1793,7 +1801,7 @@ impl Simulation {
                 ..Frame::root(NIL, db, Op::Flush, d.key, self.now)
             });
             match self.lat(node, db) {
-                Some(l) if l.0 > 0 => self.schedule(self.now + l, Action::Deliver { frame }),
+                Some(l) if l.0 > 0 => self.schedule_after(l, Action::Deliver { frame }),
                 Some(_) => self.deliver(frame),
                 None => self.free_frames.push(frame),
             }
@@ -1814,7 +1822,7 @@ impl Simulation {
             Vec::new()
         };
         self.flush_out(node, dirty);
-        self.schedule(self.now + interval, Action::Flush { node });
+        self.schedule_after(interval, Action::Flush { node });
     }
 
     // ----- database ------------------------------------------------------------------------
@@ -1857,7 +1865,7 @@ impl Simulation {
             if member != f.node {
                 match self.lat(f.node, member) {
                     Some(l) if l.0 > 0 => {
-                        self.schedule(self.now + l, Action::Deliver { frame });
+                        self.schedule_after(l, Action::Deliver { frame });
                         return;
                     }
                     Some(_) => {}
@@ -2147,7 +2155,7 @@ impl Simulation {
         if publish.0 == 0 {
             self.finish(frame, Ok(f.version));
         } else {
-            self.schedule(self.now + publish, Action::Wake { frame });
+            self.schedule_after(publish, Action::Wake { frame });
         }
     }
 
@@ -2523,7 +2531,7 @@ impl Simulation {
         self.window_completed = 0;
         self.window_errors = ErrorCounts::default();
         self.window_counters = Counters::default();
-        self.schedule(now + self.window_len, Action::WindowEnd);
+        self.schedule_after(self.window_len, Action::WindowEnd);
     }
 }
 
