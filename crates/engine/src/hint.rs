@@ -13,7 +13,12 @@ pub(crate) fn prefetch<T>(slice: &[T], i: usize) {
             // faults and reads or writes no memory visibly (`p` points into `slice` anyway).
             unsafe { core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(p) };
         }
-        #[cfg(not(target_arch = "x86_64"))]
+        // WebAssembly has no prefetch instruction; a load whose value nobody waits for does the
+        // same on an out-of-order CPU. It must be volatile, or the compiler drops it.
+        #[cfg(target_arch = "wasm32")]
+        // SAFETY: `item` is a valid reference, so reading one byte of it is sound.
+        let _ = unsafe { core::ptr::read_volatile(item as *const T as *const u8) };
+        #[cfg(not(any(target_arch = "x86_64", target_arch = "wasm32")))]
         let _ = item;
     }
 }
