@@ -5,6 +5,7 @@
 use crate::editor::{self, Camera, Gesture, Input, Pt};
 use crate::i18n::{kind_key, t, Key, Lang};
 use crate::state::{Action, AppState, NODE_H, NODE_W};
+use scalelab_design::document::AutoscaleDoc;
 use scalelab_design::{Design, NodeParams};
 use scalelab_engine::WindowStats;
 use wasm_bindgen::JsCast;
@@ -258,6 +259,12 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 if let Some(hit) = s.hit_ratio {
                     text = format!("{text} · {} {:.0}%", t(lang, Key::DetailHit), hit * 100.0);
                 }
+                if s.instances > 1 || s.booting > 0 || is_pool(&node.params) {
+                    text = format!("{text} · {}", t(lang, Key::DetailInstances).replace("{n}", &s.instances.to_string()));
+                }
+                if s.booting > 0 {
+                    text = format!("{text} · {}", t(lang, Key::DetailBooting).replace("{n}", &s.booting.to_string()));
+                }
                 text
             } else {
                 format!("✕ {}", t(lang, Key::NodeDown))
@@ -411,6 +418,15 @@ fn region_frames(
 
 /// One line under the node's name: its most telling parameters.
 /// `standalone`: the node calls nothing downstream (the first stage's server does it all).
+/// A server node that stands for several instances or autoscales.
+fn is_pool(params: &NodeParams) -> bool {
+    matches!(
+        params,
+        NodeParams::Server { instances, autoscale, .. }
+            if *instances > 1 || *autoscale != AutoscaleDoc::Off
+    )
+}
+
 fn node_detail(params: &NodeParams, standalone: bool, lang: Lang) -> String {
     match params {
         NodeParams::Users {
@@ -420,13 +436,30 @@ fn node_detail(params: &NodeParams, standalone: bool, lang: Lang) -> String {
         NodeParams::Server {
             workers,
             service_ms,
+            instances,
+            autoscale,
             ..
         } => {
             let capacity = *workers as f64 / (service_ms / 1e3);
-            if standalone {
+            let one = if standalone {
                 format!("{} · {capacity:.0} req/s", t(lang, Key::ServerRoles))
             } else {
                 format!("{workers} × {service_ms} ms · {capacity:.0} req/s")
+            };
+            match autoscale {
+                // A pool: its size (or autoscaling range), then one instance's capacity.
+                AutoscaleDoc::Utilization {
+                    min_instances,
+                    max_instances,
+                    ..
+                } => format!(
+                    "{} · {one}",
+                    t(lang, Key::DetailAutoscale)
+                        .replace("{min}", &min_instances.to_string())
+                        .replace("{max}", &max_instances.to_string())
+                ),
+                AutoscaleDoc::Off if *instances > 1 => format!("{instances} × ({one})"),
+                AutoscaleDoc::Off => one,
             }
         }
         NodeParams::LoadBalancer { policy, sticky, .. } => {

@@ -6,6 +6,7 @@ use crate::i18n::dashboard::{text, Text};
 use crate::i18n::Lang;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use scalelab_design::document::AutoscaleDoc;
 use scalelab_design::{Design, NodeParams};
 use scalelab_engine::prices::HOURS_PER_MONTH;
 use scalelab_engine::WindowStats;
@@ -130,6 +131,8 @@ pub struct ModelNode {
     /// A node with workers and a queue (servers, stores, databases, consumers, shards): its
     /// utilisation and queue depth are charted. Load balancers, CDNs and shard routers are not.
     pub server_like: bool,
+    /// A server pool (several instances, or autoscaled): its instance count is charted.
+    pub pool: bool,
 }
 
 /// The engine's nodes in engine order: `NodeStats::id` indexes this list. Document nodes come
@@ -150,9 +153,16 @@ pub fn model_nodes(design: &Design) -> Vec<ModelNode> {
                         | NodeParams::Database { .. }
                         | NodeParams::Queue { .. }
                 );
+            let pool = !expanded
+                && matches!(
+                    design.nodes[node.design_index].params,
+                    NodeParams::Server { instances, autoscale, .. }
+                        if instances > 1 || autoscale != AutoscaleDoc::Off
+                );
             ModelNode {
                 label: node.key,
                 server_like,
+                pool,
             }
         })
         .collect()
@@ -293,6 +303,30 @@ pub fn chart_data(
                         .collect(),
                 })
                 .collect();
+            let mut list: Vec<Series> = list;
+            if util {
+                // Beside a pool's utilisation, its instances: an autoscaler reacting to load.
+                let pools: Vec<Series> = nodes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| n.pool)
+                    .enumerate()
+                    .map(|(k, (i, n))| Series {
+                        key: format!("instances:{}", n.label),
+                        label: format!("{} ({})", n.label, tr(Text::Instances)),
+                        axis: Axis::Right,
+                        colour: list.len() + k,
+                        values: windows
+                            .iter()
+                            .map(|w| node_value(w, i, |s| f64::from(s.instances)))
+                            .collect(),
+                    })
+                    .collect();
+                if !pools.is_empty() {
+                    right_unit = Some(tr(Text::Instances));
+                    list.extend(pools);
+                }
+            }
             let unit = if util { Text::Percent } else { Text::Requests };
             (tr(unit), list)
         }
@@ -451,7 +485,7 @@ pub fn windows_to_csv(windows: &[WindowStats], design: &Design) -> String {
         "keys_migrated",
         "db_queries",
     ];
-    const NODE_FIELDS: [&str; 8] = [
+    const NODE_FIELDS: [&str; 10] = [
         "up",
         "utilization",
         "mean_queue",
@@ -460,9 +494,18 @@ pub fn windows_to_csv(windows: &[WindowStats], design: &Design) -> String {
         "errors",
         "hit_ratio",
         "outstanding",
+        "instances",
+        "booting",
     ];
     let mut header: Vec<String> = FIELDS.iter().map(|f| f.to_string()).collect();
-    header.push("cdn_egress_bytes".into());
+    header.extend(
+        [
+            "cdn_egress_bytes",
+            "instances_launched",
+            "instances_retired",
+        ]
+        .map(String::from),
+    );
     for &id in &ids {
         let label = nodes
             .get(id as usize)
@@ -523,6 +566,8 @@ pub fn windows_to_csv(windows: &[WindowStats], design: &Design) -> String {
             c.keys_migrated.to_string(),
             c.db_queries.to_string(),
             c.cdn_egress_bytes.to_string(),
+            c.instances_launched.to_string(),
+            c.instances_retired.to_string(),
         ];
         for &id in &ids {
             match w.nodes.iter().find(|n| n.id == id) {
@@ -535,6 +580,8 @@ pub fn windows_to_csv(windows: &[WindowStats], design: &Design) -> String {
                     n.errors.to_string(),
                     opt(n.hit_ratio),
                     n.outstanding.to_string(),
+                    n.instances.to_string(),
+                    n.booting.to_string(),
                 ]),
                 None => row.extend(NODE_FIELDS.iter().map(|_| String::new())),
             }
@@ -975,6 +1022,51 @@ mod tests {
         assert_eq!(util.points("util:web0"), vec![]);
         let queue = chart_data(ChartId::Queue, &windows, &d, &nodes, Lang::En);
         assert_eq!(queue.points("queue:db/r2"), vec![(2.0, 1.5)]);
+    }
+
+    /// An autoscaled pool's instances are charted beside its utilisation, on the right axis;
+    /// a single server has no such series.
+    #[test]
+    fn a_pools_instances_are_charted_beside_its_utilisation() {
+        let d = design(
+            r#"{"version":1,"nodes":[
+            {"id":"users","kind":"users","users":10,"rate_rps":100,"rtt_ms":10,"timeout_ms":1000},
+            {"id":"web","kind":"server","workers":4,"queue_capacity":10,"service_ms":5,
+             "autoscale":{"mode":"utilization","min_instances":1,"max_instances":4,
+             "scale_out_above":0.7,"scale_in_below":0.3,"interval_s":5,"boot_s":10}}
+            ],"edges":[{"from":"users","to":"web"}]}"#,
+        );
+        let nodes = model_nodes(&d);
+        let grown = |index: u64, instances: u32| {
+            let mut w = window(index, 10, 40.0);
+            w.nodes = vec![NodeStats {
+                id: 1,
+                utilization: 0.9,
+                instances,
+                up: true,
+                ..NodeStats::default()
+            }];
+            w
+        };
+        let util = chart_data(
+            ChartId::Utilization,
+            &[grown(0, 1), grown(1, 3)],
+            &d,
+            &nodes,
+            Lang::En,
+        );
+        assert_eq!(labels(&util), ["util:web", "instances:web"]);
+        assert_eq!(util.points("instances:web"), vec![(2.0, 1.0), (4.0, 3.0)]);
+        assert_eq!(util.right_unit, Some("instances"));
+        let single = chart_data(
+            ChartId::Utilization,
+            &[window(0, 10, 40.0)],
+            &single_server(),
+            &model_nodes(&single_server()),
+            Lang::En,
+        );
+        assert!(single.right_unit.is_none());
+        assert!(!labels(&single).iter().any(|l| l.starts_with("instances")));
     }
 
     #[test]

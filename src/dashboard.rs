@@ -575,14 +575,17 @@ mod tests {
             ModelNode {
                 label: "lb".into(),
                 server_like: false,
+                pool: false,
             },
             ModelNode {
                 label: "web0".into(),
                 server_like: true,
+                pool: false,
             },
             ModelNode {
                 label: "web1".into(),
                 server_like: true,
+                pool: false,
             },
         ];
         let w = WindowStats {

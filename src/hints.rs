@@ -2,6 +2,7 @@
 //! saturated tier, or a dead node nothing takes over from. Derived from the latest window only.
 
 use crate::i18n::{t, Key, Lang};
+use scalelab_design::document::AutoscaleDoc;
 use scalelab_design::lower::model_ids;
 use scalelab_design::{Design, NodeParams};
 use scalelab_engine::WindowStats;
@@ -50,6 +51,19 @@ pub fn hints(design: &Design, latest: Option<&WindowStats>, lang: Lang) -> Vec<S
                     .is_some_and(|n| matches!(n.params, NodeParams::LoadBalancer { .. }))
         });
         let key = match node.params {
+            // An autoscaled pool grows by itself: say why it has not caught up yet, if it can.
+            NodeParams::Server {
+                autoscale: AutoscaleDoc::Utilization { max_instances, .. },
+                ..
+            } => {
+                if stats.booting > 0 {
+                    Key::HintBooting
+                } else if stats.instances >= max_instances {
+                    Key::HintAutoscaleMax
+                } else {
+                    continue;
+                }
+            }
             NodeParams::Server { .. } if behind_balancer => Key::HintMoreServers,
             NodeParams::Server { .. } => Key::HintScaleOut,
             NodeParams::Database { .. } => Key::HintDatabase,
@@ -119,5 +133,29 @@ mod tests {
             }
         }
         assert!(hints(&design, None, Lang::En).is_empty());
+    }
+
+    /// A saturated autoscaled pool is explained, not told to scale out: its new instances are
+    /// booting, or it is at its maximum; while it can still grow by itself there is no hint.
+    #[test]
+    fn a_saturated_autoscaled_pool_is_explained() {
+        let design = Design::from_json(
+            r#"{"version":1,"nodes":[
+            {"id":"users","kind":"users","users":10,"rate_rps":100,"rtt_ms":10,"timeout_ms":1000},
+            {"id":"web","kind":"server","workers":4,"queue_capacity":10,"service_ms":5,
+             "autoscale":{"mode":"utilization","min_instances":1,"max_instances":4,
+             "scale_out_above":0.7,"scale_in_below":0.3,"interval_s":5,"boot_s":10}}
+            ],"edges":[{"from":"users","to":"web"}]}"#,
+        )
+        .expect("the fixture parses");
+        let saturated = |instances: u32, booting: u32| {
+            let mut w = window(vec![(1, 0.98, true)]);
+            w.nodes[0].instances = instances;
+            w.nodes[0].booting = booting;
+            hints(&design, Some(&w), Lang::En)
+        };
+        assert!(saturated(2, 1)[0].contains("still booting"));
+        assert!(saturated(4, 0)[0].contains("maximum"));
+        assert!(saturated(2, 0).is_empty());
     }
 }

@@ -76,6 +76,7 @@ const TAGGED: &[(&str, &str, &[&str])] = &[
         "kind",
         &["modulo", "range", "consistent_hash", "jump_hash"],
     ),
+    ("autoscale", "mode", &["off", "utilization"]),
 ];
 
 /// Fields serde leaves out when empty, added back so they can be edited, by node kind.
@@ -106,6 +107,14 @@ fn tag_defaults(field: &str, tag: &str) -> Map<String, Value> {
         ("profile", "daily") => &[("period_s", 600.0), ("amplitude", 0.5)],
         ("profile", "spike") => &[("at_s", 60.0), ("duration_s", 30.0), ("factor", 5.0)],
         ("strategy", "consistent_hash") => &[("vnodes", 100.0)],
+        ("autoscale", "utilization") => &[
+            ("min_instances", 2.0),
+            ("max_instances", 10.0),
+            ("scale_out_above", 0.7),
+            ("scale_in_below", 0.3),
+            ("interval_s", 10.0),
+            ("boot_s", 30.0),
+        ],
         _ => &[],
     };
     pairs
@@ -187,6 +196,8 @@ const FIELD_ORDER: &[&str] = &[
     "salt",
     "workers",
     "consumers",
+    "instances",
+    "autoscale",
     "queue_capacity",
     "service_ms",
     "service_shape",
@@ -216,6 +227,12 @@ const FIELD_ORDER: &[&str] = &[
     "amplitude",
     "factor",
     "vnodes",
+    "min_instances",
+    "max_instances",
+    "scale_out_above",
+    "scale_in_below",
+    "interval_s",
+    "boot_s",
 ];
 
 /// An object's fields in [`FIELD_ORDER`]; fields this build does not know come last, by name.
@@ -353,12 +370,14 @@ pub fn station_of(design: &Design, params: &NodeParams) -> Option<(u32, f64)> {
         })
         .unwrap_or(1.0);
     let (workers, mean_ms) = match params {
+        // A pool's instances are one queue in front of all their workers.
         NodeParams::Server {
             workers,
             service_ms,
+            instances,
             ..
-        }
-        | NodeParams::SessionStore {
+        } => (workers.saturating_mul((*instances).max(1)), *service_ms),
+        NodeParams::SessionStore {
             workers,
             service_ms,
             ..
@@ -495,6 +514,12 @@ fn bounds(kind: &str, path: &str, integer: bool) -> (Option<f64>, Option<f64>, S
         (_, "hot_keys") => (Some(0.0), Some(1_000_000.0)),
         (_, "zipf_alpha") => (Some(0.0), Some(5.0)),
         (_, "workers" | "consumers") => (Some(1.0), Some(10_000.0)),
+        (_, "instances" | "autoscale.min_instances" | "autoscale.max_instances") => {
+            (Some(1.0), Some(1_000.0))
+        }
+        (_, "autoscale.scale_out_above" | "autoscale.scale_in_below") => (Some(0.0), Some(1.0)),
+        (_, "autoscale.interval_s") => (Some(0.1), Some(3_600.0)),
+        (_, "autoscale.boot_s") => (Some(0.0), Some(3_600.0)),
         (_, "queue_capacity") => (Some(0.0), Some(1_000_000.0)),
         (_, "replicas") => (Some(0.0), Some(16.0)),
         (_, "shards") => (Some(1.0), Some(256.0)),
@@ -1455,10 +1480,15 @@ mod tests {
                 other => panic!("{tag}: {other:?}"),
             }
         }
-        // Every listed tag has a complete set of defaults.
+        // Every listed tag has a complete set of defaults, on the kind that has the field.
+        let server = &every_kind()[2];
         for (field, _, tags) in TAGGED {
             for tag in *tags {
-                let target = if *field == "profile" { users } else { sharded };
+                let target = match *field {
+                    "profile" => users,
+                    "autoscale" => server,
+                    _ => sharded,
+                };
                 assert!(
                     apply_raw(target, &path(field), &Raw::Tag(tag.to_string())).is_ok(),
                     "{field}.{tag}"
@@ -1475,9 +1505,17 @@ mod tests {
             params
                 .push(apply_raw(&params[0], &path("profile"), &Raw::Tag(tag.into())).expect("tag"));
         }
-        for params in params {
+        params.push(
+            apply_raw(
+                &params[2],
+                &path("autoscale"),
+                &Raw::Tag("utilization".into()),
+            )
+            .expect("autoscale tag"),
+        );
+        for params in &params {
             let kind = params.kind_name();
-            for key in field_paths(&params_object(&params)) {
+            for key in field_paths(&params_object(params)) {
                 for lang in [Lang::Ko, Lang::En] {
                     let t = field_text(lang, kind, &key);
                     assert!(
@@ -1507,7 +1545,7 @@ mod tests {
             }
         }
         // ... and has a place in the display order.
-        for params in every_kind() {
+        for params in params {
             for key in field_paths(&params_object(&params)) {
                 let last = key.rsplit('.').next().unwrap_or(&key);
                 let is_tag = TAGGED.iter().any(|(_, tag, _)| *tag == last);

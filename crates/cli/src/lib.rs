@@ -168,6 +168,12 @@ pub fn report_text(report: &Report, wall_ms: f64) -> String {
         "stale reads {}  stale responses {}  lost writes {}  lost sessions {}  jobs {} / {}  keys moved {}\n",
         c.stale_reads, c.stale_responses, c.lost_writes, c.lost_sessions, c.jobs_done, c.jobs_published, c.keys_moved
     );
+    if c.instances_launched + c.instances_retired > 0 {
+        s += &format!(
+            "autoscaling  instances launched {}  retired {}\n",
+            c.instances_launched, c.instances_retired
+        );
+    }
     s += "node                     kind              util  queue   served  errors  hit\n";
     for n in &report.nodes {
         s += &format!(

@@ -75,6 +75,50 @@ fn every_stage_has_a_design_that_runs_and_replays_bit_for_bit() {
     }
 }
 
+/// Stage 10's lesson, from its example design: the autoscaler meets the traffic spike (×3 from
+/// 60 s to 180 s) by launching instances, and retires them once it has passed; the pool costs
+/// more on average than the four instances it starts with.
+#[test]
+fn stage_10_autoscaler_grows_the_pool_for_the_spike_and_shrinks_it_after() {
+    let text = std::fs::read_to_string(root().join("designs/stage10-metrics-automation.json"))
+        .expect("the stage-10 design");
+    let options = RunOptions {
+        seed: None,
+        duration_s: 260.0,
+        warmup_s: 0.0,
+    };
+    let (report, _) = run(&text, &options).expect("stage 10 runs");
+    let c = &report.counters;
+    assert!(
+        c.instances_launched >= 3,
+        "launched {}",
+        c.instances_launched
+    );
+    assert!(c.instances_retired >= 2, "retired {}", c.instances_retired);
+    // The same design with the rule off keeps its four instances: it costs less, and fails
+    // far more requests during the spike.
+    let mut fixed: Value = serde_json::from_str(&text).expect("JSON");
+    for node in fixed["nodes"].as_array_mut().expect("nodes") {
+        if node["id"] == "web" {
+            node["autoscale"] = serde_json::json!({"mode": "off"});
+        }
+    }
+    let (fixed, _) = run(&fixed.to_string(), &options).expect("the fixed pool runs");
+    assert_eq!(fixed.counters.instances_launched, 0);
+    assert!(
+        report.cost_per_hour_usd > fixed.cost_per_hour_usd,
+        "{} vs {}",
+        report.cost_per_hour_usd,
+        fixed.cost_per_hour_usd
+    );
+    assert!(
+        report.errors.total() * 2 < fixed.errors.total(),
+        "errors {} vs {}",
+        report.errors.total(),
+        fixed.errors.total()
+    );
+}
+
 #[test]
 fn the_binary_refuses_invalid_designs_with_exit_code_2() {
     let dir = std::env::temp_dir().join(format!("scalelab-cli-{}", std::process::id()));

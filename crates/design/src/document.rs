@@ -108,6 +108,12 @@ pub enum NodeParams {
         /// Where user sessions live when no session store is connected.
         #[serde(default)]
         sessions: SessionsDoc,
+        /// Identical instances (each with `workers`, each billed): a pool of web servers.
+        #[serde(default = "one_u32")]
+        instances: u32,
+        /// Autoscaling: instances added above a utilisation threshold, removed below another.
+        #[serde(default)]
+        autoscale: AutoscaleDoc,
     },
     /// A load balancer in front of servers.
     LoadBalancer {
@@ -311,6 +317,26 @@ pub enum ProfileDoc {
         at_s: f64,
         duration_s: f64,
         factor: f64,
+    },
+}
+
+/// An autoscaling rule for a server pool (the chapter's automation: add web servers above a
+/// utilisation threshold).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum AutoscaleDoc {
+    #[default]
+    Off,
+    /// Every `interval_s` the pool's utilisation over the last interval is measured: above
+    /// `scale_out_above` instances are launched (serving after `boot_s`), below `scale_in_below`
+    /// one is retired, always within `min_instances..=max_instances`.
+    Utilization {
+        min_instances: u32,
+        max_instances: u32,
+        scale_out_above: f64,
+        scale_in_below: f64,
+        interval_s: f64,
+        boot_s: f64,
     },
 }
 
@@ -614,6 +640,8 @@ impl Design {
                         service_cv: 1.0,
                         instance: default_instance(),
                         sessions: SessionsDoc::None,
+                        instances: 1,
+                        autoscale: AutoscaleDoc::Off,
                     },
                 },
             ],

@@ -2,15 +2,15 @@
 //! [`Diagnostic`] that names the node and the field, so the UI can show it on the node.
 
 use crate::document::{
-    Design, EvictionDoc, FaultAction, InvalidationDoc, LbPolicyDoc, NodeParams, ProfileDoc,
-    ReadStrategyDoc, ReplicationDoc, ServiceShape, SessionsDoc, WriteStrategyDoc,
+    AutoscaleDoc, Design, EvictionDoc, FaultAction, InvalidationDoc, LbPolicyDoc, NodeParams,
+    ProfileDoc, ReadStrategyDoc, ReplicationDoc, ServiceShape, SessionsDoc, WriteStrategyDoc,
 };
 use scalelab_engine::dist::Dist;
 use scalelab_engine::hashing::{ShardMap, ShardingStrategy};
 use scalelab_engine::model::{
-    CacheSpec, CdnSpec, DbSpec, DnsSpec, Eviction, Invalidation, LbPolicy, LbSpec, QueueSpec,
-    RateProfile, ReadStrategy, Replication, ServerSpec, Sessions, ShardRouterSpec, UsersSpec,
-    WriteStrategy,
+    AutoscaleSpec, CacheSpec, CdnSpec, DbSpec, DnsSpec, Eviction, Invalidation, LbPolicy, LbSpec,
+    QueueSpec, RateProfile, ReadStrategy, Replication, ServerSpec, Sessions, ShardRouterSpec,
+    UsersSpec, WriteStrategy,
 };
 use scalelab_engine::{prices, Command, Model, NodeId, NodeKind, NodeSpec, SimDuration, SimTime};
 use std::collections::BTreeMap;
@@ -164,6 +164,8 @@ const MAX_USERS: f64 = 10_000_000.0;
 const MAX_RATE_RPS: f64 = 1_000_000.0;
 const MAX_KEYS: f64 = 1_000_000.0;
 const MAX_WORKERS: f64 = 10_000.0;
+/// Instances of one server pool, autoscaled or not.
+const MAX_INSTANCES: f64 = 1_000.0;
 const MAX_REPLICAS: f64 = 16.0;
 const MAX_SHARDS: f64 = 256.0;
 
@@ -375,8 +377,43 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 service_cv,
                 instance,
                 sessions,
+                instances,
+                autoscale,
             } => {
                 check("workers", *workers as f64, 1.0, MAX_WORKERS);
+                check("instances", *instances as f64, 1.0, MAX_INSTANCES);
+                let autoscale = match *autoscale {
+                    AutoscaleDoc::Off => None,
+                    AutoscaleDoc::Utilization {
+                        min_instances,
+                        max_instances,
+                        scale_out_above,
+                        scale_in_below,
+                        interval_s,
+                        boot_s,
+                    } => {
+                        let (min, max) = (min_instances as f64, max_instances as f64);
+                        check("autoscale.min_instances", min, 1.0, MAX_INSTANCES.min(max));
+                        check("autoscale.max_instances", max, 1.0, MAX_INSTANCES);
+                        check("autoscale.scale_out_above", scale_out_above, 0.01, 1.0);
+                        check(
+                            "autoscale.scale_in_below",
+                            scale_in_below,
+                            0.0,
+                            scale_out_above,
+                        );
+                        check("autoscale.interval_s", interval_s, 0.1, 3_600.0);
+                        check("autoscale.boot_s", boot_s, 0.0, 3_600.0);
+                        Some(AutoscaleSpec {
+                            min: min_instances.max(1),
+                            max: max_instances.max(min_instances).max(1),
+                            scale_out_above,
+                            scale_in_below,
+                            interval: SimDuration::from_secs_f64(interval_s),
+                            boot: SimDuration::from_secs_f64(boot_s),
+                        })
+                    }
+                };
                 check("queue_capacity", *queue_capacity as f64, 0.0, 1_000_000.0);
                 check("service_ms", *service_ms, 0.001, 60_000.0);
                 check("service_cv", *service_cv, 0.0, 10.0);
@@ -399,6 +436,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     },
                     data: None,
                     publish: None,
+                    instances: (*instances).clamp(1, MAX_INSTANCES as u32),
+                    autoscale,
                 };
                 for &to in outs {
                     let t = model_id[to];

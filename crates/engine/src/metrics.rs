@@ -308,6 +308,11 @@ pub struct Counters {
     pub db_queries: u64,
     /// Bytes the CDN sent to users.
     pub cdn_egress_bytes: u64,
+    /// Server instances an autoscaler launched, and the ones it retired.
+    #[serde(default)]
+    pub instances_launched: u64,
+    #[serde(default)]
+    pub instances_retired: u64,
 }
 
 impl Counters {
@@ -341,6 +346,8 @@ impl Counters {
         self.keys_migrated += o.keys_migrated;
         self.db_queries += o.db_queries;
         self.cdn_egress_bytes += o.cdn_egress_bytes;
+        self.instances_launched += o.instances_launched;
+        self.instances_retired += o.instances_retired;
     }
 }
 
@@ -369,6 +376,16 @@ pub struct NodeStats {
     /// Requests currently sent to this node and not yet answered (load balancers' view).
     #[serde(default)]
     pub outstanding: u64,
+    /// Server instances serving at the end of the window (1 for every other node).
+    #[serde(default = "one")]
+    pub instances: u32,
+    /// Server instances launched and still booting at the end of the window.
+    #[serde(default)]
+    pub booting: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// Everything measured in one window of simulated time: what the UI charts.

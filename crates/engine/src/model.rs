@@ -243,11 +243,32 @@ pub struct ServerSpec {
     pub data: Option<NodeId>,
     /// Writes also publish a job to this queue.
     pub publish: Option<NodeId>,
+    /// Identical instances running at the start, each with `workers` and billed
+    /// `cost_per_hour_usd`: the node is the pool of web servers the chapter scales out.
+    pub instances: u32,
+    /// Adds and retires instances by measured utilisation.
+    pub autoscale: Option<AutoscaleSpec>,
+}
+
+/// An autoscaling rule: every `interval` the pool's utilisation over the last interval is
+/// measured; above `scale_out_above` enough instances are launched to bring it back to that
+/// level, and they serve after `boot`; below `scale_in_below`, with nothing booting, one instance
+/// is retired. The pool stays within `min..=max` instances.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AutoscaleSpec {
+    pub min: u32,
+    pub max: u32,
+    pub scale_out_above: f64,
+    pub scale_in_below: f64,
+    pub interval: SimDuration,
+    pub boot: SimDuration,
 }
 
 impl Default for ServerSpec {
     fn default() -> Self {
         ServerSpec {
+            instances: 1,
+            autoscale: None,
             workers: 1,
             queue_capacity: u32::MAX,
             service: Dist::Exponential { mean_s: 0.01 },

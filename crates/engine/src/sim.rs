@@ -153,6 +153,15 @@ enum Action {
     Migrate {
         node: NodeId,
     },
+    /// An autoscaled server pool measures its utilisation and decides.
+    Autoscale {
+        node: NodeId,
+    },
+    /// `count` instances launched by the autoscaler finish booting and start serving.
+    Boot {
+        node: NodeId,
+        count: u32,
+    },
 }
 
 // The agenda moves actions on every sift; keeping them at 16 bytes keeps a heap entry at 32
@@ -228,6 +237,10 @@ struct Station {
     last_change: SimTime,
     busy_area: u128,
     queue_area: u128,
+    /// Worker-time available from `capacity_mark` up to the last change of `workers`: the
+    /// denominator of utilisation when an autoscaler changes the workers mid-window.
+    capacity_area: u128,
+    capacity_mark: SimTime,
 }
 
 impl Station {
@@ -241,7 +254,27 @@ impl Station {
             last_change: SimTime::ZERO,
             busy_area: 0,
             queue_area: 0,
+            capacity_area: 0,
+            capacity_mark: SimTime::ZERO,
         }
+    }
+
+    /// Worker-nanoseconds available from the capacity mark to `now` (at least one worker, so
+    /// that a ratio over it is defined).
+    fn capacity_until(&self, now: SimTime) -> u128 {
+        self.capacity_area
+            + area(
+                now.since(self.capacity_mark).0,
+                u64::from(self.workers.max(1)),
+            )
+    }
+
+    /// Changes the number of workers from `now` on.
+    fn set_workers(&mut self, now: SimTime, workers: u32) {
+        self.account(now);
+        self.capacity_area = self.capacity_until(now);
+        self.capacity_mark = now;
+        self.workers = workers;
     }
 
     /// Adds the time since the last change to the busy and queue integrals.
@@ -269,6 +302,19 @@ struct ServerRt {
     spec: ServerSpec,
     /// Users whose session this server holds in memory (a bitset).
     sessions: Vec<u64>,
+    /// Instances serving, and instances launched that are still booting.
+    running: u32,
+    booting: u32,
+    /// Lifetime busy and available worker-time at the autoscaler's last evaluation.
+    eval_busy: u128,
+    eval_capacity: u128,
+}
+
+impl ServerRt {
+    /// Every instance launched is billed, booting or serving.
+    fn cost_per_hour_usd(&self) -> f64 {
+        self.spec.cost_per_hour_usd * f64::from(self.running + self.booting)
+    }
 }
 
 struct LbRt {
@@ -349,6 +395,10 @@ struct NodeRt {
     total: NodeCount,
     total_busy_area: u128,
     total_queue_area: u128,
+    total_capacity_area: u128,
+    /// Busy and available worker-time of every closed window, warm-up included (autoscaling).
+    life_busy_area: u128,
+    life_capacity_area: u128,
     cost_per_hour_usd: f64,
 }
 
@@ -498,6 +548,10 @@ pub struct Simulation {
     total_generated: u64,
     total_completed: u64,
     total_errors: ErrorCounts,
+    /// Dollars spent on running nodes in closed windows after the warm-up, and whether any pool
+    /// autoscales (then the report's hourly cost is this spend's average, not the final rate).
+    total_fixed_cost_usd: f64,
+    autoscaling: bool,
     total_counters: Counters,
     total_jobs: LatencyHistogram,
     all: Conservation,
@@ -552,12 +606,22 @@ impl Simulation {
                         Kind::Dns(spec)
                     }
                     NodeKind::Server(spec) => {
-                        station = Station::new(spec.workers.max(1), spec.queue_capacity);
-                        cost = spec.cost_per_hour_usd;
-                        Kind::Server(Box::new(ServerRt {
+                        let running = match spec.autoscale {
+                            Some(rule) => spec.instances.clamp(rule.min.max(1), rule.max.max(1)),
+                            None => spec.instances.max(1),
+                        };
+                        let workers = spec.workers.max(1).saturating_mul(running);
+                        station = Station::new(workers, spec.queue_capacity);
+                        let server = ServerRt {
                             spec: spec.clone(),
                             sessions: Vec::new(),
-                        }))
+                            running,
+                            booting: 0,
+                            eval_busy: 0,
+                            eval_capacity: 0,
+                        };
+                        cost = server.cost_per_hour_usd();
+                        Kind::Server(Box::new(server))
                     }
                     NodeKind::LoadBalancer(spec) => {
                         cost = spec.cost_per_hour_usd;
@@ -637,6 +701,9 @@ impl Simulation {
                     total: NodeCount::default(),
                     total_busy_area: 0,
                     total_queue_area: 0,
+                    total_capacity_area: 0,
+                    life_busy_area: 0,
+                    life_capacity_area: 0,
                     cost_per_hour_usd: cost,
                 }
             })
@@ -688,6 +755,11 @@ impl Simulation {
             total_completed: 0,
             total_errors: ErrorCounts::default(),
             total_counters: Counters::default(),
+            total_fixed_cost_usd: 0.0,
+            autoscaling: model
+                .nodes
+                .iter()
+                .any(|n| matches!(&n.kind, NodeKind::Server(s) if s.autoscale.is_some())),
             total_jobs: LatencyHistogram::new(),
             all: Conservation::default(),
             outbox: Vec::new(),
@@ -702,6 +774,12 @@ impl Simulation {
                 Kind::Cache(c) if c.spec.write == WriteStrategy::WriteBack => {
                     let at = SimTime::ZERO + c.spec.flush_interval.max(SimDuration(1));
                     sim.schedule(at, Action::Flush { node: id });
+                }
+                Kind::Server(s) => {
+                    if let Some(rule) = s.spec.autoscale {
+                        let interval = rule.interval.max(SimDuration(1));
+                        sim.schedule_after(interval, Action::Autoscale { node: id });
+                    }
                 }
                 _ => {}
             }
@@ -818,12 +896,14 @@ impl Simulation {
             .filter(|(_, n)| !matches!(n.kind, Kind::Users(_) | Kind::Dns(_)))
             .map(|(i, n)| {
                 let st = &n.station;
-                let dt = self.now.since(st.last_change).0 as u128;
+                let dt = self.now.since(st.last_change).0;
                 let (mut busy, mut queue) = (n.total_busy_area, n.total_queue_area);
+                let mut capacity = n.total_capacity_area;
                 let mut count = n.total;
                 if open {
-                    busy += st.busy_area + dt * st.busy as u128;
-                    queue += st.queue_area + dt * st.queue.len() as u128;
+                    busy += st.busy_area + area(dt, u64::from(st.busy));
+                    queue += st.queue_area + area(dt, st.queue.len() as u64);
+                    capacity += st.capacity_until(self.now);
                     count.served += n.win.served;
                     count.errors += n.win.errors;
                     count.hits += n.win.hits;
@@ -832,7 +912,7 @@ impl Simulation {
                 let ns = measured.0 as f64;
                 NodeReport {
                     key: self.keys[i].clone(),
-                    utilization: ratio(busy as f64, ns * st.workers as f64),
+                    utilization: ratio(busy as f64, capacity as f64),
                     mean_queue: ratio(queue as f64, ns),
                     served: count.served,
                     hit_ratio: hit_ratio(&n.kind, count),
@@ -873,7 +953,7 @@ impl Simulation {
             latency: hist.summary(),
             throughput_rps: ratio(completed as f64, measured_s),
             nodes,
-            cost_per_hour_usd: self.fixed_cost_per_hour()
+            cost_per_hour_usd: self.mean_fixed_cost_per_hour(open, measured_s)
                 + egress_usd_per_hour(&self.nodes, &counters, measured_s),
             events: self.events,
             cache_hit_ratio: counters.cache_hit_ratio(),
@@ -890,6 +970,21 @@ impl Simulation {
 
     fn fixed_cost_per_hour(&self) -> f64 {
         self.nodes.iter().map(|n| n.cost_per_hour_usd).sum()
+    }
+
+    /// The hourly cost of the running nodes averaged over the measured time: the rate itself
+    /// unless an autoscaler changes it (each window counted at the rate at its end).
+    fn mean_fixed_cost_per_hour(&self, open: bool, measured_s: f64) -> f64 {
+        let rate = self.fixed_cost_per_hour();
+        if !self.autoscaling || measured_s <= 0.0 {
+            return rate;
+        }
+        let open_s = if open {
+            self.now.since(self.window_start).as_secs_f64()
+        } else {
+            0.0
+        };
+        (self.total_fixed_cost_usd + rate * open_s / 3600.0) / (measured_s / 3600.0)
     }
 
     // ----- plumbing ------------------------------------------------------------------------
@@ -1161,6 +1256,8 @@ impl Simulation {
                 }
             }
             Action::Migrate { node } => self.on_migrate(node),
+            Action::Autoscale { node } => self.on_autoscale(node),
+            Action::Boot { node, count } => self.on_boot(node, count),
         }
     }
 
@@ -1620,6 +1717,72 @@ impl Simulation {
             self.window_counters.lost_sessions += 1;
         }
         self.logged_in[word] |= bit;
+    }
+
+    // ----- autoscaling ---------------------------------------------------------------------
+
+    /// The autoscaler of a server pool: measures the utilisation since its last evaluation and
+    /// launches or retires instances (while the pool is down it only keeps its clock).
+    fn on_autoscale(&mut self, node: NodeId) {
+        let now = self.now;
+        let n = &mut self.nodes[node as usize];
+        let Kind::Server(s) = &mut n.kind else {
+            return;
+        };
+        let Some(rule) = s.spec.autoscale else {
+            return;
+        };
+        n.station.account(now);
+        let busy = n.life_busy_area + n.station.busy_area;
+        let capacity = n.life_capacity_area + n.station.capacity_until(now);
+        let (d_busy, d_capacity) = (busy - s.eval_busy, capacity - s.eval_capacity);
+        (s.eval_busy, s.eval_capacity) = (busy, capacity);
+        let utilization = ratio(d_busy as f64, d_capacity as f64);
+        let (min, max) = (rule.min.max(1), rule.max.max(1));
+        let launched = s.running + s.booting;
+        if n.up && utilization > rule.scale_out_above && launched < max {
+            // As many instances as bring the measured load back to the threshold, counting
+            // those already booting; at least one more than serve now.
+            let needed = libm::ceil(f64::from(s.running) * utilization / rule.scale_out_above);
+            let target = (needed.min(f64::from(max)) as u32)
+                .max(s.running + 1)
+                .min(max);
+            let count = target.saturating_sub(launched);
+            if count > 0 {
+                s.booting += count;
+                n.cost_per_hour_usd = s.cost_per_hour_usd();
+                self.window_counters.instances_launched += u64::from(count);
+                self.schedule_after(rule.boot, Action::Boot { node, count });
+            }
+        } else if n.up && utilization < rule.scale_in_below && s.booting == 0 && s.running > min {
+            s.running -= 1;
+            let workers = s.spec.workers.max(1).saturating_mul(s.running);
+            n.cost_per_hour_usd = s.cost_per_hour_usd();
+            n.station.set_workers(now, workers);
+            self.window_counters.instances_retired += 1;
+        }
+        self.schedule_after(
+            rule.interval.max(SimDuration(1)),
+            Action::Autoscale { node },
+        );
+    }
+
+    /// Booted instances join the pool, and waiting requests start on their workers.
+    fn on_boot(&mut self, node: NodeId, count: u32) {
+        let now = self.now;
+        let n = &mut self.nodes[node as usize];
+        let Kind::Server(s) = &mut n.kind else {
+            return;
+        };
+        let count = count.min(s.booting);
+        s.booting -= count;
+        s.running += count;
+        let workers = s.spec.workers.max(1).saturating_mul(s.running);
+        n.cost_per_hour_usd = s.cost_per_hour_usd();
+        n.station.set_workers(now, workers);
+        if n.up {
+            self.free_worker_fill(node);
+        }
     }
 
     // ----- load balancer -------------------------------------------------------------------
@@ -2475,10 +2638,14 @@ impl Simulation {
                     Kind::Lb(lb) => lb.outstanding.iter().map(|&o| o as u64).sum(),
                     _ => 0,
                 };
+                let capacity = n.station.capacity_until(now);
+                let (instances, booting) = match &n.kind {
+                    Kind::Server(s) => (s.running, s.booting),
+                    _ => (1, 0),
+                };
                 let stats = NodeStats {
                     id: id as u32,
-                    utilization: n.station.busy_area as f64
-                        / (len_ns * n.station.workers.max(1) as f64),
+                    utilization: n.station.busy_area as f64 / capacity.max(1) as f64,
                     mean_queue: n.station.queue_area as f64 / len_ns,
                     queue_len: n.station.queue.len() as u64,
                     served: n.win.served,
@@ -2486,10 +2653,15 @@ impl Simulation {
                     hit_ratio: hit_ratio(&n.kind, n.win),
                     up: n.up,
                     outstanding,
+                    instances,
+                    booting,
                 };
+                n.life_busy_area += n.station.busy_area;
+                n.life_capacity_area += capacity;
                 if after_warmup {
                     n.total_busy_area += n.station.busy_area;
                     n.total_queue_area += n.station.queue_area;
+                    n.total_capacity_area += capacity;
                     n.total.served += n.win.served;
                     n.total.errors += n.win.errors;
                     n.total.hits += n.win.hits;
@@ -2497,6 +2669,8 @@ impl Simulation {
                 }
                 n.station.busy_area = 0;
                 n.station.queue_area = 0;
+                n.station.capacity_area = 0;
+                n.station.capacity_mark = now;
                 n.win = NodeCount::default();
                 stats
             })
@@ -2535,6 +2709,7 @@ impl Simulation {
             self.total_errors.no_route += e.no_route;
             self.total_errors.node_down += e.node_down;
             self.total_counters.add(&c);
+            self.total_fixed_cost_usd += self.fixed_cost_per_hour() * len.as_secs_f64() / 3600.0;
         }
         self.window_index += 1;
         self.window_start = now;

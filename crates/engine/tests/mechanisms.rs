@@ -4,8 +4,8 @@
 
 use scalelab_engine::dist::Dist;
 use scalelab_engine::model::{
-    CacheSpec, CdnSpec, DbSpec, DnsSpec, Invalidation, LbPolicy, LbSpec, QueueSpec, ServerSpec,
-    Sessions, UsersSpec, WriteStrategy,
+    AutoscaleSpec, CacheSpec, CdnSpec, DbSpec, DnsSpec, Invalidation, LbPolicy, LbSpec, QueueSpec,
+    RateProfile, ServerSpec, Sessions, UsersSpec, WriteStrategy,
 };
 use scalelab_engine::{Command, Model, NodeKind, NodeSpec, SimDuration, SimTime, Simulation};
 
@@ -30,6 +30,7 @@ fn stack(policy: LbPolicy, sticky: bool, write: WriteStrategy) -> Model {
                 data: Some(CACHE),
                 publish: Some(QUEUE),
                 cost_per_hour_usd: 0.096,
+                ..ServerSpec::default()
             }),
         )
     };
@@ -339,4 +340,154 @@ fn a_stopped_worker_pool_grows_the_backlog_which_then_drains() {
     assert!(w[39].job_backlog < 20, "drained: {}", w[39].job_backlog);
     // Nothing was lost: producers never saw an error.
     assert_eq!(w.iter().map(|w| w.errors.total()).sum::<u64>(), 0);
+}
+
+/// Users → a pool of web servers (4 workers each, 10 ms per request: 400 requests/s per
+/// instance). `autoscale` on or off; the traffic is 200 requests/s with a ×4 spike from 100 s to
+/// 300 s.
+fn pool(autoscale: Option<AutoscaleSpec>, instances: u32) -> Model {
+    Model {
+        nodes: vec![
+            NodeSpec::new(
+                "users",
+                NodeKind::Users(UsersSpec {
+                    users: 1_000,
+                    rate_rps: 200.0,
+                    entry: 1,
+                    rtt: SimDuration::from_millis(20),
+                    timeout: SimDuration::from_secs(2),
+                    profile: RateProfile::Spike {
+                        at_s: 100.0,
+                        duration_s: 200.0,
+                        factor: 4.0,
+                    },
+                    ..UsersSpec::default()
+                }),
+            ),
+            NodeSpec::new(
+                "web",
+                NodeKind::Server(ServerSpec {
+                    workers: 4,
+                    queue_capacity: 2_000,
+                    service: Dist::Exponential { mean_s: 0.01 },
+                    cost_per_hour_usd: 0.096,
+                    instances,
+                    autoscale,
+                    ..ServerSpec::default()
+                }),
+            ),
+        ],
+        window: SimDuration::from_secs(1),
+        ..Model::default()
+    }
+}
+
+const RULE: AutoscaleSpec = AutoscaleSpec {
+    min: 1,
+    max: 8,
+    scale_out_above: 0.7,
+    scale_in_below: 0.3,
+    interval: SimDuration::from_secs(10),
+    boot: SimDuration::from_secs(20),
+};
+
+/// The lesson of stage 10: a spike overloads one instance; the autoscaler launches instances,
+/// which serve after booting, latency and errors recover while the spike lasts, and after it the
+/// pool shrinks back one instance at a time. Without the rule the spike's errors go on.
+#[test]
+fn an_autoscaler_reacts_to_a_traffic_spike_and_shrinks_after_it() {
+    let mut scaled = Simulation::new(&pool(Some(RULE), 1), 3);
+    let mut fixed = Simulation::new(&pool(None, 1), 3);
+    for (at, sim) in [(600.0, &mut scaled), (600.0, &mut fixed)] {
+        sim.run_until(SimTime::from_secs_f64(at));
+        conserved(sim, "after the spike");
+    }
+    let w = scaled.drain_windows();
+    let f = fixed.drain_windows();
+    let instances = |range: std::ops::Range<usize>| {
+        w[range]
+            .iter()
+            .map(|w| w.nodes[0].instances)
+            .max()
+            .unwrap_or(0)
+    };
+    let errors =
+        |ws: &[scalelab_engine::WindowStats]| ws.iter().map(|w| w.errors.total()).sum::<u64>();
+    // Calm: one instance at half load, nothing launched.
+    assert_eq!(instances(10..100), 1);
+    assert!(
+        (w[50].nodes[0].utilization - 0.5).abs() < 0.15,
+        "{:?}",
+        w[50].nodes[0]
+    );
+    // The spike (800 requests/s, twice one instance's capacity): instances launched at the
+    // first evaluation after it (110 s), serving after their boot; at least the two needed more
+    // at 70 % load.
+    let launched: u64 = w[100..140]
+        .iter()
+        .map(|w| w.counters.instances_launched)
+        .sum();
+    assert!(launched >= 2, "launched {launched}");
+    assert!(w[112].nodes[0].booting > 0, "{:?}", w[112].nodes[0]);
+    assert!(instances(150..300) >= 3, "{}", instances(150..300));
+    assert!(instances(100..300) <= RULE.max);
+    // Once the new instances serve, the spike is absorbed: errors stop and utilisation settles
+    // under the threshold, while the fixed pool keeps failing requests.
+    assert_eq!(errors(&w[200..300]), 0);
+    let settled = w[200..300]
+        .iter()
+        .map(|w| w.nodes[0].utilization)
+        .sum::<f64>()
+        / 100.0;
+    assert!(
+        settled < RULE.scale_out_above + 0.05,
+        "utilisation {settled}"
+    );
+    assert!(
+        errors(&f[200..300]) > 10_000,
+        "the fixed pool: {}",
+        errors(&f[200..300])
+    );
+    // After the spike the pool shrinks back to one instance, one retirement per interval.
+    let retired: u64 = w[300..600]
+        .iter()
+        .map(|w| w.counters.instances_retired)
+        .sum();
+    assert!(retired >= 2, "retired {retired}");
+    assert_eq!(w[599].nodes[0].instances, 1);
+    assert_eq!(errors(&w[300..600]), 0);
+    // Every launched instance is billed: the cost follows the instances.
+    let at = |i: usize| w[i].cost_per_hour_usd / 0.096;
+    assert!((at(50) - 1.0).abs() < 1e-9);
+    assert!(
+        (at(250) - f64::from(w[250].nodes[0].instances + w[250].nodes[0].booting)).abs() < 1e-9
+    );
+    let report = scaled.report();
+    let mean_instances = report.cost_per_hour_usd / 0.096;
+    assert!(
+        mean_instances > 1.2 && mean_instances < 3.0,
+        "{mean_instances}"
+    );
+}
+
+/// Instances multiply a pool's workers: two instances of two workers are one queue of four, with
+/// the same reports (same seed), at twice one instance's price.
+#[test]
+fn instances_are_workers_of_one_pool_and_each_is_billed() {
+    let run = |instances: u32, workers: u32| {
+        let mut model = pool(None, instances);
+        if let NodeKind::Server(s) = &mut model.nodes[1].kind {
+            s.workers = workers;
+        }
+        let mut sim = Simulation::new(&model, 4);
+        sim.run_until(SimTime::from_secs_f64(120.0));
+        sim.report()
+    };
+    let (two_by_two, one_by_four) = (run(2, 2), run(1, 4));
+    assert_eq!(two_by_two.latency, one_by_four.latency);
+    assert_eq!(
+        two_by_two.nodes[0].utilization,
+        one_by_four.nodes[0].utilization
+    );
+    assert!((two_by_two.cost_per_hour_usd - 2.0 * one_by_four.cost_per_hour_usd).abs() < 1e-12);
 }
