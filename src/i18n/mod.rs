@@ -248,8 +248,8 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             "Producers enqueue jobs and answer at once. When workers are slow or stop, the backlog grows and drains; nothing is lost.",
         ),
         Lesson10 => (
-            "호스트, 계층, 비즈니스 지표를 본다. 트래픽 급증에 사용률과 지연이 어떻게 반응하는지 대시보드에서 확인하자.",
-            "Watch host, tier and business metrics: see how utilisation and latency react to a traffic spike.",
+            "호스트, 계층, 비즈니스 지표를 본다. 트래픽이 급증하면 자동 확장이 사용률 70% 위에서 웹 서버를 추가한다. 새 인스턴스가 부팅하는 동안 쌓이는 대기열과 오류, 급증이 끝난 뒤 줄어드는 서버 수를 확인하자.",
+            "Watch host, tier and business metrics. When traffic spikes, the autoscaler adds web servers above 70 % utilisation: see the queue and errors while new instances boot, and the pool shrink after the spike.",
         ),
         Lesson11 => (
             "샤딩 키로 데이터를 나눈다. 모듈로 해시는 재샤딩 때 거의 모든 키를 옮기고 안정 해시는 약 1/(k+1)만 옮긴다. 유명인사 키는 한 샤드를 과부하시키며 salting으로 분산할 수 있다.",

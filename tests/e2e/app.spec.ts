@@ -139,3 +139,24 @@ test('the spike button triples the traffic for a while and leaves the design alo
   await expect.poll(async () => (await rows(page)).slice(0, 2).every((r) => r.throughput < 75), { timeout: 30_000 })
     .toBe(true);
 });
+
+test('stage 10: the autoscaler meets the spike with more instances, on the canvas and beside utilisation', async ({ page }) => {
+  const errors = watchErrors(page);
+  await open(page, '/');
+  await page.locator('#stage').selectOption('9');
+  await expect(page.locator('#stage-title')).toContainText('Stage 10');
+  await page.locator('#speed').selectOption('20');
+  await page.locator('#start').click();
+  // The spike starts at 60 s; the next evaluation (70 s) launches instances that serve 30 s later.
+  await expect.poll(() => metric(page, 'm-time'), { timeout: 60_000 }).toBeGreaterThan(115);
+  const instances = await page.locator('#table-utilization td[data-series="instances:web"]')
+    .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
+  expect(Math.min(...instances)).toBeGreaterThanOrEqual(2);
+  expect(Math.max(...instances)).toBeGreaterThan(4);
+  await expect(page.locator('.topology [data-node="web"] .badge')).toContainText('instances');
+  // The rule is a switch of the pool's inspector, in the chapter's words.
+  await page.locator('.topology [data-node="web"]').click();
+  await expect(page.locator('#field-autoscale-mode')).toHaveValue('utilization');
+  await expect(page.locator('#inspector')).toContainText('Scale out above');
+  expect(errors).toEqual([]);
+});

@@ -1,7 +1,7 @@
 //! The shareable document: round trips through JSON and URLs, refuses bad input with messages
 //! that name the node and the field, and lowers the first stage into a runnable model.
 
-use scalelab_design::document::ParseError;
+use scalelab_design::document::{AutoscaleDoc, ParseError};
 use scalelab_design::lower::Problem;
 use scalelab_design::{
     decode_fragment, encode_fragment, lower, DecodeError, Design, EdgeDoc, NodeParams,
@@ -96,11 +96,25 @@ fn the_first_stage_lowers_into_a_runnable_model() {
     assert_eq!(lowered.model.nodes.len(), 3);
 }
 
+/// Gives the single server an autoscaling rule (10 s interval, 30 s boot).
+fn autoscale(d: &mut Design, min: u32, max: u32, out_above: f64, in_below: f64) {
+    if let NodeParams::Server { autoscale, .. } = &mut d.nodes[2].params {
+        *autoscale = AutoscaleDoc::Utilization {
+            min_instances: min,
+            max_instances: max,
+            scale_out_above: out_above,
+            scale_in_below: in_below,
+            interval_s: 10.0,
+            boot_s: 30.0,
+        };
+    }
+}
+
 #[test]
 fn invalid_designs_name_the_node_and_the_field() {
     type Edit = fn(&mut Design);
     type Expect = fn(&Problem) -> bool;
-    let cases: [(Edit, Option<&str>, Option<&str>, Expect); 7] = [
+    let cases: [(Edit, Option<&str>, Option<&str>, Expect); 10] = [
         (
             |d| {
                 if let NodeParams::Users { rate_rps, .. } = &mut d.nodes[0].params {
@@ -164,6 +178,28 @@ fn invalid_designs_name_the_node_and_the_field() {
             Some("server"),
             Some("instance"),
             |p| matches!(p, Problem::UnknownInstance { .. }),
+        ),
+        (
+            |d| {
+                if let NodeParams::Server { instances, .. } = &mut d.nodes[2].params {
+                    *instances = 0;
+                }
+            },
+            Some("server"),
+            Some("instances"),
+            |p| matches!(p, Problem::OutOfRange { .. }),
+        ),
+        (
+            |d| autoscale(d, 5, 2, 0.7, 0.3),
+            Some("server"),
+            Some("autoscale.min_instances"),
+            |p| matches!(p, Problem::OutOfRange { .. }),
+        ),
+        (
+            |d| autoscale(d, 1, 4, 0.5, 0.6),
+            Some("server"),
+            Some("autoscale.scale_in_below"),
+            |p| matches!(p, Problem::OutOfRange { .. }),
         ),
     ];
     for (edit, node, field, problem) in cases {
