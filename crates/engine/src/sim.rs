@@ -1477,6 +1477,10 @@ impl Simulation {
             return;
         };
         let spec = &users.spec;
+        if users.zipf.len() <= 1 && spec.static_fraction <= 0.0 {
+            // One key and no static assets: no table read to hide.
+            return;
+        }
         let mut rng = n.rng.clone();
         if spec.profile != crate::model::RateProfile::Steady {
             rng.open01();
