@@ -407,7 +407,7 @@ pub fn app() -> Html {
                         on_command={{ let d = state.dispatcher(); Callback::from(move |command| d.dispatch(Action::Command(command))) }} />
                 </aside>
                 <section class="dashboard">
-                    <Dashboard windows={state.windows.clone()} design={state.design.clone()} lang={lang} dark={*dark} />
+                    <Dashboard windows={state.windows.clone()} totals={state.totals} design={state.design.clone()} lang={lang} dark={*dark} />
                 </section>
             </main>
         </div>

@@ -6,10 +6,10 @@ use crate::i18n::dashboard::{text, Text};
 use crate::i18n::Lang;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use scalelab_design::document::AutoscaleDoc;
+use scalelab_design::document::{AutoscaleDoc, SessionsDoc, WriteStrategyDoc};
 use scalelab_design::{Design, NodeParams};
 use scalelab_engine::prices::HOURS_PER_MONTH;
-use scalelab_engine::WindowStats;
+use scalelab_engine::{Counters, WindowStats};
 use std::collections::BTreeSet;
 use web_sys::HtmlCanvasElement;
 
@@ -183,6 +183,115 @@ pub fn applicable(design: &Design) -> Vec<ChartId> {
             ChartId::Utilization | ChartId::Queue => servers,
             ChartId::Replication => replicas,
             ChartId::Jobs => queues,
+        })
+        .collect()
+}
+
+/// One of the chapter's mechanisms, counted since the run started.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally {
+    /// The counter's name in element ids (`#c-<key>`) and the CSV.
+    pub key: &'static str,
+    pub label: Text,
+    pub help: Text,
+    pub value: u64,
+}
+
+/// The mechanism counts that apply to `design`, from the run's totals: shown even at zero, so
+/// that "no stale reads" reads as a measurement.
+pub fn tallies(totals: &Counters, design: &Design) -> Vec<Tally> {
+    let any = |f: &dyn Fn(&NodeParams) -> bool| design.nodes.iter().any(|n| f(&n.params));
+    let cache = any(&|p| matches!(p, NodeParams::Cache { .. }));
+    let write_back = any(&|p| {
+        matches!(
+            p,
+            NodeParams::Cache {
+                write_strategy: WriteStrategyDoc::WriteBack,
+                ..
+            }
+        )
+    });
+    let replicas = any(&|p| matches!(p, NodeParams::Database { replicas, .. } if *replicas > 0));
+    let in_server = any(&|p| {
+        matches!(
+            p,
+            NodeParams::Server {
+                sessions: SessionsDoc::InServer,
+                ..
+            }
+        )
+    });
+    let cdn = any(&|p| matches!(p, NodeParams::Cdn { .. }));
+    let sharded = any(&|p| matches!(p, NodeParams::ShardedDatabase { .. }));
+    let autoscaled = any(
+        &|p| matches!(p, NodeParams::Server { autoscale, .. } if *autoscale != AutoscaleDoc::Off),
+    );
+    let c = totals;
+    let rows = [
+        (
+            cache || replicas,
+            "stale_reads",
+            Text::StaleReads,
+            Text::StaleReadsHelp,
+            c.stale_reads,
+        ),
+        (
+            replicas || write_back,
+            "lost_writes",
+            Text::LostWrites,
+            Text::LostWritesHelp,
+            c.lost_writes,
+        ),
+        (
+            in_server,
+            "lost_sessions",
+            Text::LostSessions,
+            Text::LostSessionsHelp,
+            c.lost_sessions,
+        ),
+        (
+            cdn,
+            "stale_responses",
+            Text::StaleResponses,
+            Text::StaleResponsesHelp,
+            c.stale_responses,
+        ),
+        (
+            cache,
+            "stampede_reads",
+            Text::StampedeReads,
+            Text::StampedeReadsHelp,
+            c.stampede_reads,
+        ),
+        (
+            sharded,
+            "keys_moved",
+            Text::KeysMoved,
+            Text::KeysMovedHelp,
+            c.keys_moved,
+        ),
+        (
+            autoscaled,
+            "instances_launched",
+            Text::InstancesLaunched,
+            Text::AutoscaleHelp,
+            c.instances_launched,
+        ),
+        (
+            autoscaled,
+            "instances_retired",
+            Text::InstancesRetired,
+            Text::AutoscaleHelp,
+            c.instances_retired,
+        ),
+    ];
+    rows.into_iter()
+        .filter(|row| row.0)
+        .map(|(_, key, label, help, value)| Tally {
+            key,
+            label,
+            help,
+            value,
         })
         .collect()
 }
@@ -501,6 +610,7 @@ pub fn windows_to_csv(windows: &[WindowStats], design: &Design) -> String {
     header.extend(
         [
             "cdn_egress_bytes",
+            "stampede_reads",
             "instances_launched",
             "instances_retired",
         ]
@@ -566,6 +676,7 @@ pub fn windows_to_csv(windows: &[WindowStats], design: &Design) -> String {
             c.keys_migrated.to_string(),
             c.db_queries.to_string(),
             c.cdn_egress_bytes.to_string(),
+            c.stampede_reads.to_string(),
             c.instances_launched.to_string(),
             c.instances_retired.to_string(),
         ];
@@ -1022,6 +1133,38 @@ mod tests {
         assert_eq!(util.points("util:web0"), vec![]);
         let queue = chart_data(ChartId::Queue, &windows, &d, &nodes, Lang::En);
         assert_eq!(queue.points("queue:db/r2"), vec![(2.0, 1.5)]);
+    }
+
+    /// The mechanism counts shown are those the design can produce, with the run's totals.
+    #[test]
+    fn tallies_are_the_mechanisms_the_design_has() {
+        let totals = Counters {
+            stale_reads: 3,
+            stampede_reads: 7,
+            lost_writes: 2,
+            ..Counters::default()
+        };
+        let keys = |d: &Design| -> Vec<(&'static str, u64)> {
+            tallies(&totals, d)
+                .into_iter()
+                .map(|t| (t.key, t.value))
+                .collect()
+        };
+        assert_eq!(keys(&single_server()), vec![]);
+        // A cache in front of a database with two replicas.
+        assert_eq!(
+            keys(&cached_design()),
+            vec![
+                ("stale_reads", 3),
+                ("lost_writes", 2),
+                ("stampede_reads", 7)
+            ]
+        );
+        for t in tallies(&totals, &cached_design()) {
+            for lang in [Lang::Ko, Lang::En] {
+                assert!(!text(lang, t.label).is_empty() && !text(lang, t.help).is_empty());
+            }
+        }
     }
 
     /// An autoscaled pool's instances are charted beside its utilisation, on the right axis;

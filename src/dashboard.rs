@@ -7,7 +7,7 @@ use crate::i18n::dashboard::{text, Text};
 use crate::i18n::Lang;
 use scalelab_design::Design;
 use scalelab_engine::prices::HOURS_PER_MONTH;
-use scalelab_engine::WindowStats;
+use scalelab_engine::{Counters, WindowStats};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -27,6 +27,8 @@ const CANVAS_H: u32 = 240;
 #[derive(Properties, PartialEq)]
 pub struct DashboardProps {
     pub windows: Rc<Vec<WindowStats>>,
+    /// The mechanism counts since the run started.
+    pub totals: Counters,
     pub design: Design,
     pub lang: Lang,
     pub dark: bool,
@@ -124,6 +126,7 @@ pub fn dashboard(props: &DashboardProps) -> Html {
     html! {
         <div class="dash" id="dashboard">
             { live_numbers(&props.windows, &nodes, lang) }
+            { tally_view(&charts::tallies(&props.totals, &props.design), lang) }
             <p class="dash-hint">{ text(lang, Text::HoverHint) }</p>
             <div class="dash-grid">{ for charts_html }</div>
             <div class="dash-export">
@@ -188,6 +191,27 @@ fn live_numbers(windows: &[WindowStats], nodes: &[ModelNode], lang: Lang) -> Htm
             { item("m-cost", tr(Text::Cost).into(), cost,
                 format!("${cost:.3} {} · ${:.0} {}", tr(Text::PerHour), cost * HOURS_PER_MONTH, tr(Text::PerMonth))) }
         </dl>
+    }
+}
+
+/// The chapter's mechanisms that apply to the design, counted since the run started, each with
+/// what it means on hover (`#c-<key>` with its `data-value` for the browser tests).
+fn tally_view(tallies: &[charts::Tally], lang: Lang) -> Html {
+    if tallies.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="tally" id="tally" aria-label={text(lang, Text::TallyTitle)}>
+            <h3>{ text(lang, Text::TallyTitle) }</h3>
+            <dl class="live">
+                { for tallies.iter().map(|t| html! {
+                    <div class="metric" id={format!("c-{}", t.key)} data-value={t.value.to_string()}
+                        title={text(lang, t.help)}>
+                        <dt>{ text(lang, t.label) }</dt><dd>{ t.value.to_string() }</dd>
+                    </div>
+                }) }
+            </dl>
+        </section>
     }
 }
 

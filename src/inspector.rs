@@ -185,6 +185,7 @@ const FIELD_ORDER: &[&str] = &[
     "read_strategy",
     "write_strategy",
     "flush_interval_s",
+    "warm",
     "edge_rtt_ms",
     "object_kb",
     "invalidation",

@@ -5,7 +5,7 @@ use crate::editor::{snap, Camera, Effect, Pt};
 use crate::i18n::Lang;
 use crate::palette::Kind;
 use scalelab_design::{DecodeError, Design, NodeParams};
-use scalelab_engine::{Command, WindowStats};
+use scalelab_engine::{Command, Counters, WindowStats};
 use scalelab_worker::{Speed, WorkerInput, WorkerOutput};
 use std::rc::Rc;
 use yew::Reducible;
@@ -35,6 +35,9 @@ pub struct AppState {
     pub run: RunState,
     pub speed: Speed,
     pub windows: Rc<Vec<WindowStats>>,
+    /// The chapter's mechanism counts since the run started (the charts keep only recent
+    /// windows; these totals keep counting).
+    pub totals: Counters,
     pub notice: Option<Notice>,
     /// The last good design from local storage, offered back when it differs from the one shown.
     pub saved_offer: Option<Design>,
@@ -140,6 +143,7 @@ impl AppState {
             run: RunState::Idle,
             speed: Speed::Times(5.0),
             windows: Rc::new(Vec::new()),
+            totals: Counters::default(),
             notice,
             saved_offer,
             outbox: Rc::new(Vec::new()),
@@ -180,6 +184,7 @@ impl AppState {
         let continue_run = self.apply_from_next_window && self.run == RunState::Running;
         if !continue_run {
             self.windows = Rc::new(Vec::new());
+            self.totals = Counters::default();
         }
         self.send(WorkerInput::Load {
             design: Box::new(design),
@@ -352,6 +357,9 @@ impl Reducible for AppState {
         match action {
             Action::FromWorker(WorkerOutput::Snapshot(snap)) => {
                 if !snap.windows.is_empty() {
+                    for w in &snap.windows {
+                        s.totals.add(&w.counters);
+                    }
                     let windows = Rc::make_mut(&mut s.windows);
                     windows.extend(snap.windows);
                     if windows.len() > KEPT_WINDOWS {
@@ -387,6 +395,7 @@ impl Reducible for AppState {
             Action::Reset => {
                 s.run = RunState::Idle;
                 s.windows = Rc::new(Vec::new());
+                s.totals = Counters::default();
                 s.send(WorkerInput::Reset);
             }
             Action::SetSpeed(speed) => {

@@ -55,6 +55,23 @@ pub enum Text {
     NoData,
     ShowPercentile,
     HoverHint,
+    // The chapter's mechanisms, counted since the run started.
+    TallyTitle,
+    StaleReads,
+    StaleReadsHelp,
+    LostWrites,
+    LostWritesHelp,
+    LostSessions,
+    LostSessionsHelp,
+    StaleResponses,
+    StaleResponsesHelp,
+    StampedeReads,
+    StampedeReadsHelp,
+    KeysMoved,
+    KeysMovedHelp,
+    InstancesLaunched,
+    InstancesRetired,
+    AutoscaleHelp,
 }
 
 /// The text of `key` in `lang`.
@@ -122,6 +139,43 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
         HoverHint => (
             "차트 위에 마우스를 올리거나 화살표 키로 값을 봅니다.",
             "Hover over a chart, or focus it and use the arrow keys, to read values.",
+        ),
+        TallyTitle => ("실행 시작 이후 누적", "Since the run started"),
+        StaleReads => ("오래된 데이터 읽기", "Stale reads"),
+        StaleReadsHelp => (
+            "마지막으로 확인된 쓰기보다 오래된 값을 돌려준 읽기: 복제 지연이나 캐시와 데이터베이스의 불일치 때문입니다.",
+            "Reads that returned a value older than the last acknowledged write: replication lag, or a cache that disagrees with the database.",
+        ),
+        LostWrites => ("유실된 쓰기", "Lost writes"),
+        LostWritesHelp => (
+            "확인된 뒤 사라진 쓰기: 복제되기 전에 주 데이터베이스가 죽었거나, 나중 쓰기 캐시가 반영 전에 죽었습니다.",
+            "Acknowledged writes that are gone: the primary died before replicating them, or a write-back cache died before flushing them.",
+        ),
+        LostSessions => ("강제 재로그인", "Forced logins"),
+        LostSessionsHelp => (
+            "세션이 사라져 다시 로그인해야 했던 사용자: 세션을 가진 서버가 죽었거나 다른 서버로 보내졌습니다.",
+            "Users who had to log in again because their session was gone: its server died, or they were sent to another one.",
+        ),
+        StaleResponses => ("오래된 CDN 응답", "Stale CDN responses"),
+        StaleResponsesHelp => (
+            "새 버전을 배포한 뒤에도 엣지에 남은 옛 사본으로 응답한 정적 요청입니다.",
+            "Static requests answered from an edge copy older than the deployed version.",
+        ),
+        StampedeReads => ("캐시 스탬피드 중복 읽기", "Stampede reads"),
+        StampedeReadsHelp => (
+            "같은 키를 데이터베이스에서 이미 읽는 중인데 또 놓친 요청: 인기 키가 만료되거나 캐시가 비었을 때 모두 데이터베이스로 몰립니다.",
+            "Misses for a key already being read from the database: when a hot key expires or the cache is cold, all of them hit the database.",
+        ),
+        KeysMoved => ("이동한 키", "Keys moved"),
+        KeysMovedHelp => (
+            "재샤딩으로 샤드가 바뀐 키: 모듈로는 거의 전부, 안정 해시는 약 1/(k+1)입니다.",
+            "Keys whose shard changed in a resharding: almost all with modulo, about 1/(k+1) with consistent hashing.",
+        ),
+        InstancesLaunched => ("추가된 인스턴스", "Instances launched"),
+        InstancesRetired => ("줄어든 인스턴스", "Instances retired"),
+        AutoscaleHelp => (
+            "자동 확장이 사용률에 따라 띄우거나 내린 웹 서버 인스턴스입니다.",
+            "Web server instances the autoscaler launched or retired as utilisation changed.",
         ),
     };
     match lang {

@@ -95,6 +95,7 @@ pub fn field_text(lang: Lang, kind: &str, path: &str) -> Option<FieldText> {
         ),
         (_, "sessions") => ("세션 저장 위치", "Where sessions live", NONE),
         (_, "instances") => ("인스턴스 수 (서버 풀)", "Instances (server pool)", NONE),
+        (_, "warm") => ("캐시 예열 (warming)", "Cache warming", NONE),
         (_, "autoscale") => ("자동 규모 확장", "Autoscaling", NONE),
         (_, "autoscale.mode") => ("자동 확장 규칙", "Autoscaling rule", NONE),
         (_, "autoscale.min_instances") => ("최소 인스턴스", "Minimum instances", NONE),
@@ -188,6 +189,10 @@ pub fn field_hint(lang: Lang, kind: &str, path: &str) -> Option<&'static str> {
         (_, "autoscale") => (
             "사용률이 기준을 넘으면 웹 서버를 추가하고, 낮아지면 줄입니다. 새 인스턴스는 부팅이 끝나야 요청을 받습니다.",
             "Adds web servers when utilisation crosses the threshold and removes them when it falls; a new instance serves only once it has booted.",
+        ),
+        (_, "warm") => (
+            "시작할 때와 장애 뒤 돌아올 때 인기 키를 미리 채웁니다. 끄면 빈 캐시가 놓친 요청을 데이터베이스로 쏟아냅니다.",
+            "Loads the most popular keys at start and after a crash; without it, a cold cache sends a burst of misses to the database.",
         ),
         (_, "instances") => (
             "같은 서버 여러 대가 하나의 대기열을 나눠 처리합니다. 대수만큼 비용이 듭니다.",

@@ -160,3 +160,24 @@ test('stage 10: the autoscaler meets the spike with more instances, on the canva
   await expect(page.locator('#inspector')).toContainText('Scale out above');
   expect(errors).toEqual([]);
 });
+
+test('stage 5 counts its mechanisms since the run started: a cold cache stampedes', async ({ page }) => {
+  const errors = watchErrors(page);
+  await open(page, '/');
+  await page.locator('#stage').selectOption('4');
+  await expect(page.locator('#stage-title')).toContainText('Stage 5');
+  await page.locator('#speed').selectOption('5');
+  await page.locator('#start').click();
+  // The cache starts empty: the first requests for the hottest keys all read the database.
+  await expect.poll(() => metric(page, 'c-stampede_reads'), { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect(page.locator('#c-stale_reads')).toBeVisible();
+  await expect(page.locator('#c-stampede_reads')).toHaveAttribute('title', /hot key/);
+  // The counts keep growing from the start of the run, not over the charts' recent windows.
+  const before = await metric(page, 'c-stampede_reads');
+  await page.locator('#lang').click();
+  await expect(page.locator('#tally h3')).toHaveText('실행 시작 이후 누적');
+  expect(await metric(page, 'c-stampede_reads')).toBeGreaterThanOrEqual(before);
+  await page.locator('#reset').click();
+  await expect.poll(() => metric(page, 'c-stampede_reads')).toBe(0);
+  expect(errors).toEqual([]);
+});

@@ -157,6 +157,9 @@ pub enum NodeParams {
         service_ms: f64,
         #[serde(default = "default_cache_instance")]
         instance: String,
+        /// Cache warming: load the most popular keys at start and after a crash.
+        #[serde(default)]
+        warm: bool,
     },
     /// A database primary and its read replicas.
     Database {

@@ -501,6 +501,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 workers,
                 service_ms,
                 instance,
+                warm,
             } => {
                 check("capacity", *capacity as f64, 1.0, MAX_KEYS);
                 check("ttl_s", *ttl_s, 0.0, 86_400.0 * 30.0);
@@ -532,6 +533,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     },
                     backend: outs.first().map(|&t| model_id[t]),
                     cost_per_hour_usd: cost(instance, &mut diags),
+                    warm: *warm,
                 })
             }
             NodeParams::Database {

@@ -338,6 +338,10 @@ pub struct Counters {
     pub db_queries: u64,
     /// Bytes the CDN sent to users.
     pub cdn_egress_bytes: u64,
+    /// Cache misses for a key whose database read was already in flight: in a stampede (a hot
+    /// key expired, or a cold cache) every one of them reads the database.
+    #[serde(default)]
+    pub stampede_reads: u64,
     /// Server instances an autoscaler launched, and the ones it retired.
     #[serde(default)]
     pub instances_launched: u64,
@@ -376,6 +380,7 @@ impl Counters {
         self.keys_migrated += o.keys_migrated;
         self.db_queries += o.db_queries;
         self.cdn_egress_bytes += o.cdn_egress_bytes;
+        self.stampede_reads += o.stampede_reads;
         self.instances_launched += o.instances_launched;
         self.instances_retired += o.instances_retired;
     }

@@ -355,11 +355,15 @@ pub struct CacheSpec {
     /// The database behind the cache.
     pub backend: Option<NodeId>,
     pub cost_per_hour_usd: f64,
+    /// Cache warming: the most popular keys are loaded when the cache starts and when it comes
+    /// back after a crash, instead of the first requests missing.
+    pub warm: bool,
 }
 
 impl Default for CacheSpec {
     fn default() -> Self {
         CacheSpec {
+            warm: false,
             capacity: 1000,
             eviction: Eviction::Lru,
             ttl: SimDuration::ZERO,

@@ -331,6 +331,9 @@ struct LbRt {
 struct CacheRt {
     spec: CacheSpec,
     store: KeyCache,
+    /// Per key, the reads this cache has sent to its database and not yet had back (grown on
+    /// demand): a miss that finds one already in flight is part of a stampede.
+    fetching: Vec<u16>,
 }
 
 struct DbRt {
@@ -647,6 +650,7 @@ impl Simulation {
                                 spec.ttl.0,
                                 spec.ttl_reset,
                             ),
+                            fetching: Vec::new(),
                         }))
                     }
                     NodeKind::Database(spec) => {
@@ -793,6 +797,9 @@ impl Simulation {
             );
         }
         sim.schedule(SimTime::ZERO + window_len, Action::WindowEnd);
+        for id in 0..sim.nodes.len() as NodeId {
+            sim.warm(id);
+        }
         sim
     }
 
@@ -1941,6 +1948,14 @@ impl Simulation {
                     Lookup::Miss => {
                         n.win.misses += 1;
                         self.window_counters.cache_misses += 1;
+                        let key = f.key as usize;
+                        if c.fetching.len() <= key {
+                            c.fetching.resize(key + 1, 0);
+                        }
+                        if c.fetching[key] > 0 {
+                            self.window_counters.stampede_reads += 1;
+                        }
+                        c.fetching[key] = c.fetching[key].saturating_add(1);
                         self.flush_out(f.node, dirty.into_iter().collect());
                         self.frames[frame as usize].step = 1;
                         self.call_backend(frame, backend);
@@ -1952,6 +1967,15 @@ impl Simulation {
 
     fn cache_resume(&mut self, frame: FrameId, outcome: Outcome) {
         let f = self.frames[frame as usize];
+        if let (1, Op::Read) = (f.step, f.op) {
+            // The miss's read is back (or failed). A crash since reset the counts.
+            let n = &mut self.nodes[f.node as usize];
+            if let (true, Kind::Cache(c)) = (n.epoch == f.epoch, &mut n.kind) {
+                if let Some(k) = c.fetching.get_mut(f.key as usize) {
+                    *k = k.saturating_sub(1);
+                }
+            }
+        }
         if let (1, Ok(version)) = (f.step, outcome) {
             // Fill on a read miss, update on a write-through — unless the cache crashed since.
             let now = self.now.0;
@@ -2536,7 +2560,10 @@ impl Simulation {
         let mut lost_dirty = Vec::new();
         match &mut n.kind {
             Kind::Server(s) => s.sessions.clear(),
-            Kind::Cache(c) => lost_dirty = c.store.clear(),
+            Kind::Cache(c) => {
+                lost_dirty = c.store.clear();
+                c.fetching.clear();
+            }
             Kind::Cdn(c) => {
                 c.store.clear();
             }
@@ -2612,6 +2639,31 @@ impl Simulation {
             }
         }
         self.free_worker_fill(node);
+        self.warm(node);
+    }
+
+    /// Cache warming: fills a cache that asks for it with the most popular keys (key 0 is the
+    /// most popular under Zipf), at the versions the database holds, the most popular inserted
+    /// last so that LRU and FIFO keep it longest.
+    fn warm(&mut self, node: NodeId) {
+        let now = self.now.0;
+        let Some(Kind::Cache(c)) = self.nodes.get(node as usize).map(|n| &n.kind) else {
+            return;
+        };
+        if !c.spec.warm {
+            return;
+        }
+        let count = (c.spec.capacity as usize).min(self.keys_tab.keys);
+        let versions: Vec<u32> = (0..count)
+            .rev()
+            .map(|key| self.db_version_behind(node, key as u32))
+            .collect();
+        if let Some(Kind::Cache(c)) = self.nodes.get_mut(node as usize).map(|n| &mut n.kind) {
+            for (key, version) in (0..count).rev().zip(versions) {
+                // Clean entries: warming evicts nothing dirty from an empty cache.
+                let _ = c.store.put(key as u32, version, now, false);
+            }
+        }
     }
 
     // ----- windows -------------------------------------------------------------------------

@@ -491,3 +491,114 @@ fn instances_are_workers_of_one_pool_and_each_is_billed() {
     );
     assert!((two_by_two.cost_per_hour_usd - 2.0 * one_by_four.cost_per_hour_usd).abs() < 1e-12);
 }
+
+/// Users (2 000 reads/s over 1 000 Zipf(1) keys) → server → cache → database (50 ms queries:
+/// about 13 requests for the hottest key arrive while one of its reads runs). The cache holds
+/// every key, so once warm it misses only when an entry expires; its TTL and warming vary.
+fn cached(ttl_s: u64, warm: bool) -> Model {
+    Model {
+        nodes: vec![
+            NodeSpec::new(
+                "users",
+                NodeKind::Users(UsersSpec {
+                    users: 1_000,
+                    rate_rps: 2_000.0,
+                    entry: 1,
+                    rtt: SimDuration::from_millis(20),
+                    timeout: SimDuration::from_secs(2),
+                    keys: 1_000,
+                    zipf_alpha: 1.0,
+                    ..UsersSpec::default()
+                }),
+            ),
+            NodeSpec::new(
+                "web",
+                NodeKind::Server(ServerSpec {
+                    workers: 64,
+                    queue_capacity: 1_000,
+                    service: Dist::Exponential { mean_s: 0.002 },
+                    data: Some(2),
+                    ..ServerSpec::default()
+                }),
+            ),
+            NodeSpec::new(
+                "cache",
+                NodeKind::Cache(CacheSpec {
+                    capacity: 1_000,
+                    ttl: SimDuration::from_secs(ttl_s),
+                    warm,
+                    backend: Some(3),
+                    ..CacheSpec::default()
+                }),
+            ),
+            NodeSpec::new(
+                "db",
+                // An expensive query (50 ms): the setting in which a stampede hurts.
+                NodeKind::Database(DbSpec {
+                    workers: 64,
+                    read_service: Dist::Exponential { mean_s: 0.05 },
+                    ..DbSpec::default()
+                }),
+            ),
+        ],
+        window: SimDuration::from_secs(1),
+        ..Model::default()
+    }
+}
+
+/// The stampede of the chapter's cache section: a cold cache, or a hot key whose TTL runs out,
+/// sends every concurrent request for it to the database. Warming the cache at start (and after
+/// a crash) avoids the cold one.
+#[test]
+fn a_cold_cache_or_an_expiring_hot_key_stampedes_and_warming_prevents_the_cold_one() {
+    let run = |ttl_s: u64, warm: bool| {
+        let mut sim = Simulation::new(&cached(ttl_s, warm), 8);
+        sim.run_until(SimTime::from_secs_f64(40.0));
+        sim.apply(Command::Kill { node: 2 });
+        sim.run_until(SimTime::from_secs_f64(41.0));
+        sim.apply(Command::Restore { node: 2 });
+        sim.run_until(SimTime::from_secs_f64(60.0));
+        conserved(&sim, "after the cache's crash");
+        sim.drain_windows()
+    };
+    let stampede = |w: &[scalelab_engine::WindowStats]| {
+        w.iter().map(|w| w.counters.stampede_reads).sum::<u64>()
+    };
+    let (cold, warmed, expiring) = (run(0, false), run(0, true), run(10, false));
+    // Cold start: the hot keys' first requests pile up on the database.
+    assert!(
+        stampede(&cold[..2]) > 30,
+        "cold start {}",
+        stampede(&cold[..2])
+    );
+    // Once every key is cached, nothing misses.
+    let quiet = stampede(&cold[20..40]);
+    assert!(quiet * 5 < stampede(&cold[..2]), "quiet {quiet}");
+    // Warming fills the cache before the first request.
+    assert!(
+        stampede(&warmed[..2]) * 10 < stampede(&cold[..2]),
+        "warmed {} cold {}",
+        stampede(&warmed[..2]),
+        stampede(&cold[..2])
+    );
+    assert_eq!(warmed[0].cache_hit_ratio, Some(1.0));
+    assert!(
+        cold[0].cache_hit_ratio < Some(0.9),
+        "{:?}",
+        cold[0].cache_hit_ratio
+    );
+    // A TTL without reset expires the hot keys every 10 s: stampedes recur.
+    assert!(
+        stampede(&expiring[20..40]) > 3 * quiet.max(1),
+        "expiring {} quiet {quiet}",
+        stampede(&expiring[20..40])
+    );
+    // After the crash a warmed cache comes back full; a cold one stampedes again.
+    assert!(
+        warmed[41].cache_hit_ratio > cold[41].cache_hit_ratio,
+        "{:?} {:?}",
+        warmed[41].cache_hit_ratio,
+        cold[41].cache_hit_ratio
+    );
+    assert!(stampede(&cold[41..43]) > stampede(&warmed[41..43]));
+}
