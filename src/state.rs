@@ -38,6 +38,9 @@ pub struct AppState {
     /// The chapter's mechanism counts since the run started (the charts keep only recent
     /// windows; these totals keep counting).
     pub totals: Counters,
+    /// Restarts sent to the worker: a snapshot naming an earlier one left before the worker got
+    /// the latest restart, and belongs to a run that is gone.
+    pub restarts: u64,
     pub notice: Option<Notice>,
     /// The last good design from local storage, offered back when it differs from the one shown.
     pub saved_offer: Option<Design>,
@@ -144,6 +147,7 @@ impl AppState {
             speed: Speed::Times(5.0),
             windows: Rc::new(Vec::new()),
             totals: Counters::default(),
+            restarts: 0,
             notice,
             saved_offer,
             outbox: Rc::new(Vec::new()),
@@ -167,6 +171,9 @@ impl AppState {
     }
 
     fn send(&mut self, input: WorkerInput) {
+        if input.restarts() {
+            self.restarts += 1;
+        }
         let outbox = Rc::make_mut(&mut self.outbox);
         // Keep only a short tail: the effect delivers after every render, so older entries were
         // sent long ago.
@@ -355,6 +362,9 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
+            Action::FromWorker(WorkerOutput::Snapshot(snap)) if snap.run != s.restarts => {
+                // From the run before the latest restart: its windows and counts are gone.
+            }
             Action::FromWorker(WorkerOutput::Snapshot(snap)) => {
                 if !snap.windows.is_empty() {
                     for w in &snap.windows {
@@ -676,5 +686,44 @@ impl Reducible for AppState {
             }
         }
         Rc::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scalelab_worker::Snapshot;
+
+    fn snapshot(run: u64, stampede_reads: u64) -> Action {
+        Action::FromWorker(WorkerOutput::Snapshot(Snapshot {
+            run,
+            running: true,
+            windows: vec![WindowStats {
+                counters: Counters {
+                    stampede_reads,
+                    ..Counters::default()
+                },
+                ..WindowStats::default()
+            }],
+            ..Snapshot::default()
+        }))
+    }
+
+    /// The mechanism totals count from the start of the run, and a snapshot that left the worker
+    /// before it received a reset does not leak the old run's windows or counts into the new one.
+    #[test]
+    fn totals_count_the_current_run_only() {
+        let state = Rc::new(AppState::new(Design::single_server(), Lang::En, None, None));
+        let run = state.restarts;
+        let state = state.reduce(snapshot(run, 3)).reduce(snapshot(run, 4));
+        assert_eq!(state.totals.stampede_reads, 7);
+        assert_eq!(state.windows.len(), 2);
+        let state = state.reduce(Action::Reset);
+        assert_eq!((state.totals.stampede_reads, state.windows.len()), (0, 0));
+        // Still in flight when the reset was sent: ignored.
+        let state = state.reduce(snapshot(run, 5));
+        assert_eq!((state.totals.stampede_reads, state.windows.len()), (0, 0));
+        let state = state.reduce(snapshot(run + 1, 2));
+        assert_eq!((state.totals.stampede_reads, state.windows.len()), (2, 1));
     }
 }

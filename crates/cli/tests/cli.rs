@@ -242,3 +242,60 @@ fn bad_run_options_are_usage_errors() {
     };
     assert!(matches!(run(text, &opts), Err(CliError::Usage(_))));
 }
+
+/// Regression: a warmed cache in front of a sharded database reloads each key at the version its
+/// shard holds (it used to reload version 0 and serve stale reads after a crash), and a cache with
+/// no database behind it counts no stampede reads (it used to count reads in flight that never
+/// came back).
+#[test]
+fn warmed_and_unbacked_caches_count_what_they_should() {
+    let design = |backend: &str, warm: bool| {
+        format!(
+            r#"{{"version":1,"nodes":[
+            {{"id":"users","kind":"users","users":1000,"rate_rps":1000,"rtt_ms":10,"timeout_ms":2000,
+              "read_fraction":0.8,"keys":1000,"zipf_alpha":1.0}},
+            {{"id":"web","kind":"server","workers":64,"queue_capacity":1000,"service_ms":2}},
+            {{"id":"cache","kind":"cache","capacity":1000,"warm":{warm},"write_strategy":"write_through"}}{backend}],
+            "edges":[{{"from":"users","to":"web"}},{{"from":"web","to":"cache"}}{edge}],
+            "faults":[{{"at_s":20,"action":"kill","node":"cache"}},{{"at_s":20.2,"action":"restore","node":"cache"}}]}}"#,
+            edge = if backend.is_empty() {
+                ""
+            } else {
+                r#",{"from":"cache","to":"db"}"#
+            },
+            backend = if backend.is_empty() {
+                String::new()
+            } else {
+                format!(",{backend}")
+            },
+        )
+    };
+    // Measured from 20.5 s: just after the restore.
+    let options = RunOptions {
+        seed: Some(3),
+        duration_s: 2.0,
+        warmup_s: 20.5,
+    };
+    let sharded =
+        r#"{"id":"db","kind":"sharded_database","shards":4,"strategy":{"kind":"modulo"}}"#;
+    let (warmed, _) = run(&design(sharded, true), &options).expect("sharded, warmed");
+    assert!(
+        (warmed.counters.stale_reads as f64) < 0.02 * warmed.completed as f64,
+        "stale reads {} of {}",
+        warmed.counters.stale_reads,
+        warmed.completed
+    );
+    assert!(
+        warmed.cache_hit_ratio > Some(0.95),
+        "{:?}",
+        warmed.cache_hit_ratio
+    );
+    let options = RunOptions {
+        seed: Some(3),
+        duration_s: 30.0,
+        warmup_s: 0.0,
+    };
+    let (alone, _) = run(&design("", false), &options).expect("a cache alone");
+    assert!(alone.completed > 10_000);
+    assert_eq!(alone.counters.stampede_reads, 0);
+}

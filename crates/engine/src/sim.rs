@@ -554,6 +554,8 @@ pub struct Simulation {
     /// Dollars spent on running nodes in closed windows after the warm-up, and whether any pool
     /// autoscales (then the report's hourly cost is this spend's average, not the final rate).
     total_fixed_cost_usd: f64,
+    /// The simulated seconds of those windows.
+    total_fixed_cost_s: f64,
     autoscaling: bool,
     total_counters: Counters,
     total_jobs: LatencyHistogram,
@@ -610,7 +612,10 @@ impl Simulation {
                     }
                     NodeKind::Server(spec) => {
                         let running = match spec.autoscale {
-                            Some(rule) => spec.instances.clamp(rule.min.max(1), rule.max.max(1)),
+                            Some(rule) => {
+                                let min = rule.min.max(1);
+                                spec.instances.clamp(min, rule.max.max(min))
+                            }
                             None => spec.instances.max(1),
                         };
                         let workers = spec.workers.max(1).saturating_mul(running);
@@ -760,6 +765,7 @@ impl Simulation {
             total_errors: ErrorCounts::default(),
             total_counters: Counters::default(),
             total_fixed_cost_usd: 0.0,
+            total_fixed_cost_s: 0.0,
             autoscaling: model
                 .nodes
                 .iter()
@@ -960,7 +966,7 @@ impl Simulation {
             latency: hist.summary(),
             throughput_rps: ratio(completed as f64, measured_s),
             nodes,
-            cost_per_hour_usd: self.mean_fixed_cost_per_hour(open, measured_s)
+            cost_per_hour_usd: self.mean_fixed_cost_per_hour(open)
                 + egress_usd_per_hour(&self.nodes, &counters, measured_s),
             events: self.events,
             cache_hit_ratio: counters.cache_hit_ratio(),
@@ -981,17 +987,19 @@ impl Simulation {
 
     /// The hourly cost of the running nodes averaged over the measured time: the rate itself
     /// unless an autoscaler changes it (each window counted at the rate at its end).
-    fn mean_fixed_cost_per_hour(&self, open: bool, measured_s: f64) -> f64 {
+    fn mean_fixed_cost_per_hour(&self, open: bool) -> f64 {
         let rate = self.fixed_cost_per_hour();
-        if !self.autoscaling || measured_s <= 0.0 {
-            return rate;
-        }
         let open_s = if open {
             self.now.since(self.window_start).as_secs_f64()
         } else {
             0.0
         };
-        (self.total_fixed_cost_usd + rate * open_s / 3600.0) / (measured_s / 3600.0)
+        // Over the windows counted (a warm-up that ends mid-window leaves that window out).
+        let counted_s = self.total_fixed_cost_s + open_s;
+        if !self.autoscaling || counted_s <= 0.0 {
+            return rate;
+        }
+        (self.total_fixed_cost_usd + rate * open_s / 3600.0) / (counted_s / 3600.0)
     }
 
     // ----- plumbing ------------------------------------------------------------------------
@@ -1749,7 +1757,8 @@ impl Simulation {
         let (d_busy, d_capacity) = (busy - s.eval_busy, capacity - s.eval_capacity);
         (s.eval_busy, s.eval_capacity) = (busy, capacity);
         let utilization = ratio(d_busy as f64, d_capacity as f64);
-        let (min, max) = (rule.min.max(1), rule.max.max(1));
+        let min = rule.min.max(1);
+        let max = rule.max.max(min);
         let launched = s.running + s.booting;
         if n.up && utilization > rule.scale_out_above && launched < max {
             // As many instances as bring the measured load back to the threshold, counting
@@ -1765,7 +1774,13 @@ impl Simulation {
                 self.window_counters.instances_launched += u64::from(count);
                 self.schedule_after(rule.boot, Action::Boot { node, count });
             }
-        } else if n.up && utilization < rule.scale_in_below && s.booting == 0 && s.running > min {
+        } else if n.up
+            && utilization < rule.scale_in_below
+            && s.booting == 0
+            && s.running > min
+            && n.station.busy <= s.spec.workers.max(1).saturating_mul(s.running - 1)
+        {
+            // An instance is retired once the others can hold every request in service.
             s.running -= 1;
             let workers = s.spec.workers.max(1).saturating_mul(s.running);
             n.cost_per_hour_usd = s.cost_per_hour_usd();
@@ -1948,14 +1963,18 @@ impl Simulation {
                     Lookup::Miss => {
                         n.win.misses += 1;
                         self.window_counters.cache_misses += 1;
-                        let key = f.key as usize;
-                        if c.fetching.len() <= key {
-                            c.fetching.resize(key + 1, 0);
+                        // Reads in flight per key; a cache with no database fills nothing and
+                        // never comes back through `cache_resume`.
+                        if backend.is_some() {
+                            let key = f.key as usize;
+                            if c.fetching.len() <= key {
+                                c.fetching.resize(key + 1, 0);
+                            }
+                            if c.fetching[key] > 0 {
+                                self.window_counters.stampede_reads += 1;
+                            }
+                            c.fetching[key] = c.fetching[key].saturating_add(1);
                         }
-                        if c.fetching[key] > 0 {
-                            self.window_counters.stampede_reads += 1;
-                        }
-                        c.fetching[key] = c.fetching[key].saturating_add(1);
                         self.flush_out(f.node, dirty.into_iter().collect());
                         self.frames[frame as usize].step = 1;
                         self.call_backend(frame, backend);
@@ -2597,16 +2616,48 @@ impl Simulation {
         }
     }
 
+    /// The version of `key` the cache's data tier holds (what a read through it would find).
     fn db_version_behind(&self, cache: NodeId, key: u32) -> u32 {
         let Kind::Cache(c) = &self.nodes[cache as usize].kind else {
             return 0;
         };
-        let Some(db) = c.spec.backend else { return 0 };
-        let Kind::Db(g) = &self.nodes[db as usize].kind else {
-            return 0;
+        c.spec
+            .backend
+            .map_or(0, |data| self.stored_version(data, key))
+    }
+
+    /// The version of `key` at a database group's primary, or, behind a shard router, at the
+    /// primary of the key's shard (the newest over a salted hot key's shards).
+    fn stored_version(&self, data: NodeId, key: u32) -> u32 {
+        let at_primary = |group: NodeId| match self.nodes.get(group as usize).map(|n| &n.kind) {
+            Some(Kind::Db(g)) => match &self.nodes[g.primary as usize].kind {
+                Kind::Db(p) => self.keys_tab.get(key as usize, p.col),
+                _ => 0,
+            },
+            _ => 0,
         };
-        match &self.nodes[g.primary as usize].kind {
-            Kind::Db(p) => self.keys_tab.get(key as usize, p.col),
+        match &self.nodes[data as usize].kind {
+            Kind::Db(_) => at_primary(data),
+            Kind::Router(r) => {
+                let (salt, space) = (r.spec.salt, u64::from(r.spec.key_space.max(1)));
+                let salts = if key < r.spec.hot_keys && salt > 1 {
+                    salt
+                } else {
+                    1
+                };
+                (0..salts)
+                    .filter_map(|s| {
+                        let shard_key = if salts > 1 {
+                            salted_key(u64::from(key), s) % space
+                        } else {
+                            u64::from(key)
+                        };
+                        self.shard_for(r, shard_key)
+                    })
+                    .map(at_primary)
+                    .max()
+                    .unwrap_or(0)
+            }
             _ => 0,
         }
     }
@@ -2621,6 +2672,11 @@ impl Simulation {
         }
         n.station.account(now);
         n.up = true;
+        if let Kind::Server(s) = &mut n.kind {
+            // The autoscaler measures from the restore on: downtime is not idle capacity.
+            s.eval_busy = n.life_busy_area + n.station.busy_area;
+            s.eval_capacity = n.life_capacity_area + n.station.capacity_until(now);
+        }
         // A database member that comes back resynchronises from its group's primary and
         // rejoins as a replica if someone else was promoted meanwhile.
         let primary = self.nodes.iter().find_map(|g| match &g.kind {
@@ -2766,6 +2822,7 @@ impl Simulation {
             self.total_errors.node_down += e.node_down;
             self.total_counters.add(&c);
             self.total_fixed_cost_usd += self.fixed_cost_per_hour() * len.as_secs_f64() / 3600.0;
+            self.total_fixed_cost_s += len.as_secs_f64();
         }
         self.window_index += 1;
         self.window_start = now;

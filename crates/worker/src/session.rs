@@ -72,8 +72,12 @@ pub enum WorkerOutput {
 }
 
 /// The state of the run as the UI renders it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
+    /// How many restarts (a `Load` that does not continue the timeline, or a `Reset`) the worker
+    /// had received: a snapshot sent before the UI's latest restart arrived is from the old run.
+    #[serde(default)]
+    pub run: u64,
     pub sim_time_s: f64,
     pub running: bool,
     /// Windows closed since the previous snapshot.
@@ -89,6 +93,18 @@ pub struct Snapshot {
 }
 
 impl WorkerInput {
+    /// Whether this input starts the run over (both sides count these to match snapshots to runs).
+    pub fn restarts(&self) -> bool {
+        matches!(
+            self,
+            WorkerInput::Reset
+                | WorkerInput::Load {
+                    from_next_window: false,
+                    ..
+                }
+        )
+    }
+
     pub fn to_wire(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
@@ -125,6 +141,8 @@ pub struct Session {
     time_base: SimDuration,
     window_base: u64,
     emitted: u64,
+    /// Restarts received (see [`Snapshot::run`]).
+    run: u64,
 }
 
 impl Default for Session {
@@ -148,6 +166,7 @@ impl Session {
             time_base: SimDuration::ZERO,
             window_base: 0,
             emitted: 0,
+            run: 0,
         }
     }
 
@@ -157,6 +176,14 @@ impl Session {
 
     /// Handles one input; returns what must be told to the UI at once.
     pub fn handle(&mut self, input: WorkerInput) -> Vec<WorkerOutput> {
+        if input.restarts() {
+            // Counted as received, valid design or not: the UI counts what it sends.
+            self.run += 1;
+        }
+        self.apply(input)
+    }
+
+    fn apply(&mut self, input: WorkerInput) -> Vec<WorkerOutput> {
         match input {
             WorkerInput::Load {
                 design,
@@ -214,7 +241,7 @@ impl Session {
             }
             WorkerInput::Reset => {
                 if let Some(design) = self.design.clone() {
-                    return self.handle(WorkerInput::Load {
+                    return self.apply(WorkerInput::Load {
                         design: Box::new(design),
                         from_next_window: false,
                     });
@@ -313,6 +340,7 @@ impl Session {
         carried.extend(self.rebase(fresh));
         let sim = self.sim.as_ref()?;
         Some(Snapshot {
+            run: self.run,
             sim_time_s: (self.time_base + SimDuration(sim.now().0)).as_secs_f64(),
             running: self.running,
             windows: carried,
@@ -399,6 +427,30 @@ mod tests {
             })
             .is_empty());
         s
+    }
+
+    /// Snapshots name the run they belong to: every restart the worker receives (a reset, a
+    /// load that does not continue, even of a design it refuses) counts, as the UI counts them.
+    #[test]
+    fn snapshots_carry_the_number_of_restarts_received() {
+        let mut s = loaded();
+        assert_eq!(s.tick(50.0, || 0.0).expect("load reports").run, 1);
+        s.handle(WorkerInput::Reset);
+        assert_eq!(s.tick(50.0, || 0.0).expect("reset reports").run, 2);
+        let mut broken = Design::single_server();
+        broken.nodes.clear();
+        s.handle(WorkerInput::Load {
+            design: Box::new(broken),
+            from_next_window: false,
+        });
+        s.handle(WorkerInput::Load {
+            design: Box::new(Design::single_server()),
+            from_next_window: true,
+        });
+        s.handle(WorkerInput::Play);
+        let snap = s.tick(50.0, || 0.0).expect("running");
+        assert_eq!(snap.run, 3);
+        assert!(WorkerInput::Reset.restarts() && !WorkerInput::Play.restarts());
     }
 
     #[test]
