@@ -2796,7 +2796,9 @@ impl Simulation {
             generated: self.window_generated,
             completed: self.window_completed,
             errors: self.window_errors,
-            latency: self.window_hist.summary(),
+            latency: self
+                .window_hist
+                .close(after_warmup.then_some(&mut self.total_hist)),
             throughput_rps: self.window_completed as f64 / len_s,
             in_flight: self.all.in_flight,
             nodes,
@@ -2806,13 +2808,13 @@ impl Simulation {
             replication_lag_ms: c.mean_replication_lag_ms(),
             unreplicated_writes: unreplicated,
             job_backlog: backlog,
-            job_latency: self.window_jobs.summary(),
+            job_latency: self
+                .window_jobs
+                .close(after_warmup.then_some(&mut self.total_jobs)),
             cost_per_hour_usd: self.fixed_cost_per_hour()
                 + egress_usd_per_hour(&self.nodes, &c, len_s),
         });
         if after_warmup {
-            self.window_hist.merge_into(&mut self.total_hist);
-            self.window_jobs.merge_into(&mut self.total_jobs);
             self.total_generated += self.window_generated;
             self.total_completed += self.window_completed;
             let e = self.window_errors;
@@ -2826,8 +2828,6 @@ impl Simulation {
         }
         self.window_index += 1;
         self.window_start = now;
-        self.window_hist.reset();
-        self.window_jobs.reset();
         self.window_generated = 0;
         self.window_completed = 0;
         self.window_errors = ErrorCounts::default();
