@@ -172,12 +172,23 @@ pub fn app() -> Html {
                 .map(|n| n.up)
         })
         .unwrap_or(true);
+    // A pool's capacity is its serving instances' (the autoscaler's count when running).
+    let live_instances = server_model_id.and_then(|id| {
+        state
+            .latest()
+            .and_then(|w| w.nodes.iter().find(|n| n.id == id))
+            .map(|n| n.instances.max(1))
+    });
     let capacity = server_index.and_then(|i| match &state.design.nodes[i].params {
         NodeParams::Server {
             workers,
             service_ms,
+            instances,
             ..
-        } => Some(*workers as f64 / (service_ms / 1e3)),
+        } => {
+            let serving = live_instances.unwrap_or(*instances).max(1);
+            Some(f64::from(*workers) * f64::from(serving) / (service_ms / 1e3))
+        }
         _ => None,
     });
     let status = match state.run {

@@ -1175,6 +1175,13 @@ fn theory_view(
     if let Some((servers, mean_s)) = station {
         notes.push(text(lang, Text::QueueModelNote));
         if let Some(stats) = stats {
+            // A pool's workers are those of the instances serving now (an autoscaler changes it).
+            let servers = match params {
+                NodeParams::Server { workers, .. } => {
+                    workers.saturating_mul(stats.instances.max(1))
+                }
+                _ => servers,
+            };
             let lambda = arrival_rate(stats, len_s);
             let theory = analytic::mmc(lambda, 1.0 / mean_s, servers);
             rows.push(row(

@@ -158,6 +158,12 @@ test('stage 10: the autoscaler meets the spike with more instances, on the canva
   await page.locator('.topology [data-node="web"]').click();
   await expect(page.locator('#field-autoscale-mode')).toHaveValue('utilization');
   await expect(page.locator('#inspector')).toContainText('Scale out above');
+  // Theory beside it counts the workers of the instances serving now (8 each), not the 4 it
+  // started with.
+  const theory = await page.locator('#theory-arrivals td').nth(1).textContent();
+  const c = Number(/c = (\d+)/.exec(theory ?? '')?.[1]);
+  expect(c % 8).toBe(0);
+  expect(c).toBeGreaterThan(32);
   expect(errors).toEqual([]);
 });
 
