@@ -32,6 +32,26 @@ impl<T> Entry<T> {
     }
 }
 
+/// `a < b` for keys. WebAssembly has no 128-bit compare: the generic one there is a chain of
+/// 64-bit compares and selects, while comparing the times first is a well-predicted branch (times
+/// nearly always differ).
+#[inline(always)]
+fn lt(a: u128, b: u128) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let (ta, tb) = ((a >> 64) as u64, (b >> 64) as u64);
+        if ta != tb {
+            ta < tb
+        } else {
+            (a as u64) < (b as u64)
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        a < b
+    }
+}
+
 /// No item: larger than every real key, whose sequence number never reaches `u64::MAX`.
 const NONE: u128 = u128::MAX;
 
@@ -149,7 +169,7 @@ impl<T: Copy> Agenda<T> {
         // Sift the hole up: parents later than the new entry move down one level.
         while pos > 0 {
             let parent = (pos - 1) / ARITY;
-            if entry.key >= self.heap[parent].key {
+            if !lt(entry.key, self.heap[parent].key) {
                 break;
             }
             self.heap[pos] = self.heap[parent];
@@ -231,17 +251,17 @@ impl<T: Copy> Agenda<T> {
             let best = if first + ARITY <= len {
                 // A full set of children: a tournament of selects, no unpredictable branches.
                 let c = &self.heap[first..first + ARITY];
-                let (a, ka) = if c[1].key < c[0].key {
+                let (a, ka) = if lt(c[1].key, c[0].key) {
                     (1, c[1].key)
                 } else {
                     (0, c[0].key)
                 };
-                let (b, kb) = if c[3].key < c[2].key {
+                let (b, kb) = if lt(c[3].key, c[2].key) {
                     (3, c[3].key)
                 } else {
                     (2, c[2].key)
                 };
-                if kb < ka {
+                if lt(kb, ka) {
                     b
                 } else {
                     a
@@ -251,14 +271,14 @@ impl<T: Copy> Agenda<T> {
                 let children = &self.heap[first..len];
                 let mut best = 0;
                 for (k, child) in children.iter().enumerate().skip(1) {
-                    if child.key < children[best].key {
+                    if lt(child.key, children[best].key) {
                         best = k;
                     }
                 }
                 best
             };
             let child = self.heap[first + best];
-            if child.key >= last.key {
+            if !lt(child.key, last.key) {
                 break;
             }
             self.heap[pos] = child;
