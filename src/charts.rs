@@ -941,6 +941,21 @@ fn runs(xs: &[f64], values: &[Option<f64>]) -> Vec<Vec<(f64, f64)>> {
     out
 }
 
+/// Users → one web pool autoscaled between 1 and 4 instances of 4 workers (node 1 in the engine):
+/// the fixture of the tests that read a pool's instances.
+#[cfg(test)]
+pub(crate) fn autoscaled_pool() -> Design {
+    Design::from_json(
+        r#"{"version":1,"nodes":[
+        {"id":"users","kind":"users","users":10,"rate_rps":100,"rtt_ms":10,"timeout_ms":1000},
+        {"id":"web","kind":"server","workers":4,"queue_capacity":10,"service_ms":5,
+         "autoscale":{"mode":"utilization","min_instances":1,"max_instances":4,
+         "scale_out_above":0.7,"scale_in_below":0.3,"interval_s":5,"boot_s":10}}
+        ],"edges":[{"from":"users","to":"web"}]}"#,
+    )
+    .expect("the autoscaled pool fixture parses")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1171,14 +1186,7 @@ mod tests {
     /// a single server has no such series.
     #[test]
     fn a_pools_instances_are_charted_beside_its_utilisation() {
-        let d = design(
-            r#"{"version":1,"nodes":[
-            {"id":"users","kind":"users","users":10,"rate_rps":100,"rtt_ms":10,"timeout_ms":1000},
-            {"id":"web","kind":"server","workers":4,"queue_capacity":10,"service_ms":5,
-             "autoscale":{"mode":"utilization","min_instances":1,"max_instances":4,
-             "scale_out_above":0.7,"scale_in_below":0.3,"interval_s":5,"boot_s":10}}
-            ],"edges":[{"from":"users","to":"web"}]}"#,
-        );
+        let d = autoscaled_pool();
         let nodes = model_nodes(&d);
         let grown = |index: u64, instances: u32| {
             let mut w = window(index, 10, 40.0);

@@ -139,15 +139,7 @@ mod tests {
     /// booting, or it is at its maximum; while it can still grow by itself there is no hint.
     #[test]
     fn a_saturated_autoscaled_pool_is_explained() {
-        let design = Design::from_json(
-            r#"{"version":1,"nodes":[
-            {"id":"users","kind":"users","users":10,"rate_rps":100,"rtt_ms":10,"timeout_ms":1000},
-            {"id":"web","kind":"server","workers":4,"queue_capacity":10,"service_ms":5,
-             "autoscale":{"mode":"utilization","min_instances":1,"max_instances":4,
-             "scale_out_above":0.7,"scale_in_below":0.3,"interval_s":5,"boot_s":10}}
-            ],"edges":[{"from":"users","to":"web"}]}"#,
-        )
-        .expect("the fixture parses");
+        let design = crate::charts::autoscaled_pool();
         let saturated = |instances: u32, booting: u32| {
             let mut w = window(vec![(1, 0.98, true)]);
             w.nodes[0].instances = instances;

@@ -89,7 +89,6 @@ impl LatencyHistogram {
     }
 }
 
-/// Latency of completed requests, in milliseconds. All zero when nothing completed.
 /// The per-window recorder: the same buckets as [`LatencyHistogram`] (HDR layout, 3 significant
 /// digits, microseconds from 1 to one hour), in a plain array that also remembers the range of
 /// buckets it touched.
@@ -228,10 +227,7 @@ impl WindowHistogram {
             self.reset();
             return LatencySummary::default();
         }
-        let n = self.total as f64;
-        let targets = [0.50, 0.95, 0.99].map(|q: f64| ((q * n).ceil() as u64).max(1));
-        let mut found = [0u64; 3];
-        let (mut k, mut seen, mut mean, mut top) = (0, 0u64, 0.0_f64, 0);
+        let mut acc = SummaryAcc::new(self.total);
         for w in self.lo..=self.hi {
             let word = std::mem::take(&mut self.occupied[w]);
             if word == 0 {
@@ -250,14 +246,7 @@ impl WindowHistogram {
                 if let Some(t) = total.as_deref_mut() {
                     t.staged.counts[i] += c;
                 }
-                let low = value_of(i);
-                mean += median_equivalent(low) as f64 * c as f64 / n;
-                seen += c;
-                while k < 3 && seen >= targets[k] {
-                    found[k] = highest_equivalent(low);
-                    k += 1;
-                }
-                top = i;
+                acc.add(i, c);
             }
         }
         if let Some(t) = total {
@@ -266,14 +255,7 @@ impl WindowHistogram {
         self.total = 0;
         self.lo = usize::MAX;
         self.hi = 0;
-        let ms = |us: u64| us as f64 / 1_000.0;
-        LatencySummary {
-            mean_ms: mean / 1_000.0,
-            p50_ms: ms(found[0]),
-            p95_ms: ms(found[1]),
-            p99_ms: ms(found[2]),
-            max_ms: ms(highest_equivalent(value_of(top))),
-        }
+        acc.finish()
     }
 
     /// Adds this window into the cumulative histogram (same buckets, so counts add exactly).
@@ -296,31 +278,65 @@ impl WindowHistogram {
         if self.total == 0 {
             return LatencySummary::default();
         }
-        let n = self.total as f64;
-        let targets = [0.50, 0.95, 0.99].map(|q: f64| ((q * n).ceil() as u64).max(1));
-        let mut found = [0u64; 3];
-        let (mut k, mut seen, mut mean, mut top) = (0, 0u64, 0.0_f64, 0);
-        self.for_each_recorded(|i, c| {
-            let low = value_of(i);
-            mean += median_equivalent(low) as f64 * c as f64 / n;
-            seen += c;
-            while k < 3 && seen >= targets[k] {
-                found[k] = highest_equivalent(low);
-                k += 1;
-            }
-            top = i;
-        });
+        let mut acc = SummaryAcc::new(self.total);
+        self.for_each_recorded(|i, c| acc.add(i, c));
+        acc.finish()
+    }
+}
+
+/// A summary accumulated bucket by bucket, lowest first, the way hdrhistogram computes it: the
+/// mean over bucket midpoints in bucket order, each quantile the highest value of the bucket where
+/// the cumulative count reaches ⌈q·n⌉.
+struct SummaryAcc {
+    n: f64,
+    targets: [u64; 3],
+    found: [u64; 3],
+    reached: usize,
+    seen: u64,
+    mean: f64,
+    top: usize,
+}
+
+impl SummaryAcc {
+    /// For `total` samples (at least one).
+    fn new(total: u64) -> SummaryAcc {
+        let n = total as f64;
+        SummaryAcc {
+            n,
+            targets: [0.50, 0.95, 0.99].map(|q: f64| ((q * n).ceil() as u64).max(1)),
+            found: [0; 3],
+            reached: 0,
+            seen: 0,
+            mean: 0.0,
+            top: 0,
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, index: usize, count: u64) {
+        let low = value_of(index);
+        self.mean += median_equivalent(low) as f64 * count as f64 / self.n;
+        self.seen += count;
+        while self.reached < 3 && self.seen >= self.targets[self.reached] {
+            self.found[self.reached] = highest_equivalent(low);
+            self.reached += 1;
+        }
+        self.top = index;
+    }
+
+    fn finish(&self) -> LatencySummary {
         let ms = |us: u64| us as f64 / 1_000.0;
         LatencySummary {
-            mean_ms: mean / 1_000.0,
-            p50_ms: ms(found[0]),
-            p95_ms: ms(found[1]),
-            p99_ms: ms(found[2]),
-            max_ms: ms(highest_equivalent(value_of(top))),
+            mean_ms: self.mean / 1_000.0,
+            p50_ms: ms(self.found[0]),
+            p95_ms: ms(self.found[1]),
+            p99_ms: ms(self.found[2]),
+            max_ms: ms(highest_equivalent(value_of(self.top))),
         }
     }
 }
 
+/// Latency of completed requests, in milliseconds. All zero when nothing completed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatencySummary {
     pub mean_ms: f64,
