@@ -56,7 +56,7 @@ const SWITCHES: &[(&str, &[&str])] = &[
     ("read_strategy", &["cache_aside", "read_through"]),
     (
         "write_strategy",
-        &["write_around", "write_through", "write_back"],
+        &["write_around", "invalidate", "write_through", "write_back"],
     ),
     ("replication", &["async", "sync"]),
     ("invalidation", &["ttl", "purge", "versioned"]),

@@ -207,8 +207,8 @@ pub fn field_hint(lang: Lang, kind: &str, path: &str) -> Option<&'static str> {
             "Asynchronous writes are fast, but writes not yet replicated are lost if the primary dies.",
         ),
         (_, "write_strategy") => (
-            "나중 쓰기는 빠르지만 캐시가 죽으면 반영되지 않은 쓰기를 잃습니다.",
-            "Write-back is fast, but buffered writes are lost if the cache crashes.",
+            "쓰기 우회는 캐시 사본을 TTL까지 오래된 채로 두고, 쓰기 때 삭제하면 대부분의 오래된 읽기를 막습니다. 나중 쓰기는 빠르지만 캐시가 죽으면 반영되지 않은 쓰기를 잃습니다.",
+            "Write-around leaves a cached copy stale until its TTL; deleting it on write avoids most stale reads. Write-back is fast, but buffered writes are lost if the cache crashes.",
         ),
         (_, "invalidation") => (
             "새 버전 배포 뒤 만료 전의 엣지 사본은 오래된 응답을 줍니다. 버저닝은 URL을 바꿔 즉시 반영합니다.",
@@ -260,6 +260,10 @@ pub fn option_text(lang: Lang, field: &str, value: &str) -> Option<&'static str>
         ("write_strategy", "write_around") => ("쓰기 우회 (write-around)", "Write-around"),
         ("write_strategy", "write_through") => ("연속 쓰기 (write-through)", "Write-through"),
         ("write_strategy", "write_back") => ("나중 쓰기 (write-back)", "Write-back"),
+        ("write_strategy", "invalidate") => (
+            "DB에 쓰고 캐시 항목 삭제 (cache-aside)",
+            "Write the database, delete the cached copy (cache-aside)",
+        ),
         ("replication", "async") => ("비동기 (async)", "Asynchronous"),
         ("replication", "sync") => ("동기 (sync)", "Synchronous"),
         ("invalidation", "ttl") => ("TTL 만료까지 기다림", "Wait for the TTL"),

@@ -396,6 +396,8 @@ pub enum WriteStrategyDoc {
     WriteAround,
     WriteThrough,
     WriteBack,
+    /// Write the database, then delete the cached copy (cache-aside).
+    Invalidate,
 }
 
 #[derive(

@@ -525,6 +525,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                         WriteStrategyDoc::WriteAround => WriteStrategy::WriteAround,
                         WriteStrategyDoc::WriteThrough => WriteStrategy::WriteThrough,
                         WriteStrategyDoc::WriteBack => WriteStrategy::WriteBack,
+                        WriteStrategyDoc::Invalidate => WriteStrategy::Invalidate,
                     },
                     flush_interval: SimDuration::from_secs_f64(*flush_interval_s),
                     workers: (*workers).clamp(1, MAX_WORKERS as u32),

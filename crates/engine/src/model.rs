@@ -334,6 +334,10 @@ pub enum WriteStrategy {
     WriteThrough,
     /// Writes go to the cache only and are flushed to the database later; lost if the cache dies.
     WriteBack,
+    /// Cache-aside's usual write: the database first, then the cached copy is deleted, so the
+    /// next read misses and fetches the new version (a read racing the write can still refill
+    /// the old one).
+    Invalidate,
 }
 
 /// A cache node with real keys.

@@ -1908,6 +1908,12 @@ impl Simulation {
             self.call_backend(frame, backend);
             return;
         }
+        if f.op == Op::Write && write == WriteStrategy::Invalidate {
+            // The database first; the cached copy is deleted when it has acknowledged.
+            self.frames[frame as usize].step = 3;
+            self.call_backend(frame, backend);
+            return;
+        }
         if !up && f.op == Op::Read && read == ReadStrategy::CacheAside {
             // The application falls back to the database: every read is a miss (a miss storm).
             self.window_counters.cache_misses += 1;
@@ -1993,6 +1999,13 @@ impl Simulation {
                 if let Some(k) = c.fetching.get_mut(f.key as usize) {
                     *k = k.saturating_sub(1);
                 }
+            }
+        }
+        if let (3, Ok(_)) = (f.step, outcome) {
+            // Invalidate on write: the entry goes (a dead cache has nothing to delete).
+            let n = &mut self.nodes[f.node as usize];
+            if let (true, Kind::Cache(c)) = (n.up, &mut n.kind) {
+                let _ = c.store.remove(f.key);
             }
         }
         if let (1, Ok(version)) = (f.step, outcome) {
