@@ -390,7 +390,7 @@ pub fn chart_data(
             let util = id == ChartId::Utilization;
             percent = util;
             let prefix = if util { "util" } else { "queue" };
-            let list = nodes
+            let mut list: Vec<Series> = nodes
                 .iter()
                 .enumerate()
                 .filter(|(_, n)| n.server_like)
@@ -412,7 +412,6 @@ pub fn chart_data(
                         .collect(),
                 })
                 .collect();
-            let mut list: Vec<Series> = list;
             if util {
                 // Beside a pool's utilisation, its instances: an autoscaler reacting to load.
                 let pools: Vec<Series> = nodes

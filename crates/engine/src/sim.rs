@@ -1262,7 +1262,7 @@ impl Simulation {
             Action::Replicate { slot } => {
                 let w = self.replica_writes[slot as usize];
                 self.free_replica_writes.push(slot);
-                self.on_replicate(w.replica, w.primary, w.key, w.version, w.epoch, w.sent_ms);
+                self.on_replicate(w);
             }
             Action::Flush { node } => self.on_flush(node),
             Action::Purge { node } => {
@@ -2234,15 +2234,15 @@ impl Simulation {
         Vec::new()
     }
 
-    fn on_replicate(
-        &mut self,
-        replica: NodeId,
-        primary: NodeId,
-        key: u32,
-        version: u32,
-        epoch: u32,
-        sent_ms: u32,
-    ) {
+    fn on_replicate(&mut self, write: ReplicaWrite) {
+        let ReplicaWrite {
+            replica,
+            primary,
+            key,
+            version,
+            epoch,
+            sent_ms,
+        } = write;
         if let Kind::Db(p) = &mut self.nodes[primary as usize].kind {
             p.unreplicated = p.unreplicated.saturating_sub(1);
         }
