@@ -289,7 +289,7 @@ impl<T: Copy> Agenda<T> {
     }
 
     /// Schedules `item` at `time`, after everything already scheduled at that time.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, time: SimTime, item: T) {
         let key = self.next_key(time);
         let entry = Entry { key, item };
