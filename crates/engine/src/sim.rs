@@ -65,6 +65,9 @@ struct Frame {
     epoch: u32,
     /// Kind-specific: the target a load balancer chose, a sticky slot, a shard.
     aux: u32,
+    /// The load balancer this frame passed through on its way to its node (NIL if none): it
+    /// counts the frame as outstanding on target `aux` until the frame finishes.
+    lb: NodeId,
     /// The first error seen among scatter-gather children.
     err: Option<ErrorCause>,
     born: SimTime,
@@ -86,6 +89,7 @@ impl Frame {
             version: 0,
             epoch: 0,
             aux: 0,
+            lb: NIL,
             err: None,
             born,
         }
@@ -1096,6 +1100,7 @@ impl Simulation {
             version,
             epoch: 0,
             aux: 0,
+            lb: NIL,
             err: None,
             born: self.now,
         });
@@ -1120,6 +1125,9 @@ impl Simulation {
     fn finish(&mut self, frame: FrameId, outcome: Outcome) {
         let f = self.frames[frame as usize];
         self.free_frames.push(frame);
+        if f.lb != NIL {
+            self.lb_done(f.lb, f.aux);
+        }
         if f.parent != NIL {
             let parent_node = self.frames[f.parent as usize].node;
             let net = self.lat(f.node, parent_node).unwrap_or(SimDuration::ZERO);
@@ -1837,17 +1845,38 @@ impl Simulation {
         let target = lb.spec.targets[i];
         n.win.served += 1;
         self.frames[frame as usize].aux = i as u32;
-        self.call(frame, f.req, f.node, target, f.op, f.key, SimDuration::ZERO);
+        // A balancer only forwards. When the target is in its data centre (no network time
+        // between them), the request's frame moves on to the target itself, and the balancer
+        // counts it outstanding until it finishes: the same outcome and timing as a child call
+        // and its return, without a frame of its own. A target across regions, or another
+        // balancer (which would need `aux` for its own choice), takes the call.
+        let direct = matches!(
+            self.nodes.get(target as usize),
+            Some(t) if !matches!(t.kind, Kind::Lb(_))
+        ) && self.lat(f.node, target) == Some(SimDuration::ZERO);
+        if direct {
+            let fr = &mut self.frames[frame as usize];
+            fr.lb = f.node;
+            fr.node = target;
+            self.deliver(frame);
+        } else {
+            self.call(frame, f.req, f.node, target, f.op, f.key, SimDuration::ZERO);
+        }
     }
 
     fn lb_resume(&mut self, frame: FrameId, outcome: Outcome) {
         let f = self.frames[frame as usize];
-        if let Kind::Lb(lb) = &mut self.nodes[f.node as usize].kind {
-            if let Some(o) = lb.outstanding.get_mut(f.aux as usize) {
+        self.lb_done(f.node, f.aux);
+        self.finish(frame, outcome);
+    }
+
+    /// A request the balancer `lb` sent to its target number `target` has finished.
+    fn lb_done(&mut self, lb: NodeId, target: u32) {
+        if let Kind::Lb(lb) = &mut self.nodes[lb as usize].kind {
+            if let Some(o) = lb.outstanding.get_mut(target as usize) {
                 *o = o.saturating_sub(1);
             }
         }
-        self.finish(frame, outcome);
     }
 
     fn on_health_check(&mut self, node: NodeId) {
@@ -2382,6 +2411,7 @@ impl Simulation {
         let job = self.new_frame(Frame {
             req: NIL,
             parent: NIL,
+            lb: NIL,
             op: Op::Job,
             born: self.now,
             ..f

@@ -242,6 +242,34 @@ fn a_dead_server_costs_errors_only_until_health_checks_notice() {
     assert_eq!((18..30).map(down).sum::<u64>(), 0);
 }
 
+/// Least connections and power of two choices count each server's requests in flight from the
+/// moment the balancer forwards one until it finishes: a server slowed eight times holds its
+/// requests longer, so these policies send it far fewer, while round robin sends it a third.
+#[test]
+fn connection_counting_policies_steer_around_a_slow_server() {
+    let share_of_slow_server = |policy: LbPolicy| {
+        let mut sim = Simulation::new(&stack(policy, false, WriteStrategy::WriteAround), 4);
+        sim.apply(Command::Slow {
+            node: WEB0,
+            factor: 8.0,
+        });
+        sim.run_until(SimTime::from_secs_f64(30.0));
+        let served = |id: &str| {
+            let r = sim.report();
+            r.nodes.iter().find(|n| n.key == id).map_or(0, |n| n.served)
+        };
+        let (slow, others) = (served("web0"), served("web1") + served("web2"));
+        assert!(others > 10_000, "{policy:?}: {others} served by the others");
+        slow as f64 / (slow + others) as f64
+    };
+    let rr = share_of_slow_server(LbPolicy::RoundRobin);
+    assert!((rr - 1.0 / 3.0).abs() < 0.01, "round robin: {rr}");
+    for policy in [LbPolicy::LeastConnections, LbPolicy::PowerOfTwo] {
+        let share = share_of_slow_server(policy);
+        assert!(share < 0.15, "{policy:?}: the slow server served {share}");
+    }
+}
+
 #[test]
 fn sticky_in_memory_sessions_are_lost_with_their_server() {
     let mut sim = Simulation::new(
