@@ -749,12 +749,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                             write_service: Dist::Exponential {
                                 mean_s: write_ms / 1e3,
                             },
-                            // Spare shards cost nothing until resharding brings them in.
-                            cost_per_hour_usd: if s < *shards {
-                                prices::price(instance).map_or(0.0, |p| p.usd)
-                            } else {
-                                0.0
-                            },
+                            // The engine bills a spare shard from when resharding brings it in.
+                            cost_per_hour_usd: prices::price(instance).map_or(0.0, |p| p.usd),
                             reads_on_primary: true,
                             ..DbSpec::default()
                         }),

@@ -391,7 +391,8 @@ pub struct Counters {
     pub cache_misses: u64,
     pub cdn_hits: u64,
     pub cdn_misses: u64,
-    /// Reads that returned an older version than the last acknowledged write of their key.
+    /// Reads that returned an older version than the last write of their key acknowledged
+    /// before the read started.
     pub stale_reads: u64,
     /// Static responses served from an edge copy older than the deployed asset version.
     pub stale_responses: u64,

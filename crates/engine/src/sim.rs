@@ -68,6 +68,10 @@ struct Frame {
     /// The load balancer this frame passed through on its way to its node (NIL if none): it
     /// counts the frame as outstanding on target `aux` until the frame finishes.
     lb: NodeId,
+    /// A web server's read: the last acknowledged version of its key when it asked its data
+    /// tier. The read is stale if it returns an older one (a write that completes while the
+    /// read is under way may or may not be seen, as in any real system).
+    seen: u32,
     /// The first error seen among scatter-gather children.
     err: Option<ErrorCause>,
     born: SimTime,
@@ -90,6 +94,7 @@ impl Frame {
             epoch: 0,
             aux: 0,
             lb: NIL,
+            seen: 0,
             err: None,
             born,
         }
@@ -555,12 +560,13 @@ pub struct Simulation {
     total_generated: u64,
     total_completed: u64,
     total_errors: ErrorCounts,
-    /// Dollars spent on running nodes in closed windows after the warm-up, and whether any pool
-    /// autoscales (then the report's hourly cost is this spend's average, not the final rate).
+    /// Dollars spent on running nodes in closed windows after the warm-up, and whether the rate
+    /// can change during the run (a pool autoscales, or a resharding brings in a spare shard):
+    /// then the report's hourly cost is this spend's average, not the final rate.
     total_fixed_cost_usd: f64,
     /// The simulated seconds of those windows.
     total_fixed_cost_s: f64,
-    autoscaling: bool,
+    cost_varies: bool,
     total_counters: Counters,
     total_jobs: LatencyHistogram,
     all: Conservation,
@@ -770,14 +776,31 @@ impl Simulation {
             total_counters: Counters::default(),
             total_fixed_cost_usd: 0.0,
             total_fixed_cost_s: 0.0,
-            autoscaling: model
-                .nodes
-                .iter()
-                .any(|n| matches!(&n.kind, NodeKind::Server(s) if s.autoscale.is_some())),
+            cost_varies: model.nodes.iter().any(|n| match &n.kind {
+                NodeKind::Server(s) => s.autoscale.is_some(),
+                NodeKind::ShardRouter(r) => r.shards.len() > r.active as usize,
+                _ => false,
+            }),
             total_jobs: LatencyHistogram::new(),
             all: Conservation::default(),
             outbox: Vec::new(),
         };
+        // Spare shards are priced but cost nothing until a resharding brings them in.
+        let spares: Vec<NodeId> = sim
+            .nodes
+            .iter()
+            .filter_map(|n| match &n.kind {
+                Kind::Router(r) => Some(r.spec.shards.iter().skip(r.spec.active.max(1) as usize)),
+                _ => None,
+            })
+            .flatten()
+            .copied()
+            .collect();
+        for spare in spares {
+            if let Some(n) = sim.nodes.get_mut(spare as usize) {
+                n.cost_per_hour_usd = 0.0;
+            }
+        }
         for id in 0..sim.nodes.len() as NodeId {
             sim.schedule_next_arrival(id);
             match &sim.nodes[id as usize].kind {
@@ -1000,7 +1023,7 @@ impl Simulation {
         };
         // Over the windows counted (a warm-up that ends mid-window leaves that window out).
         let counted_s = self.total_fixed_cost_s + open_s;
-        if !self.autoscaling || counted_s <= 0.0 {
+        if !self.cost_varies || counted_s <= 0.0 {
             return rate;
         }
         (self.total_fixed_cost_usd + rate * open_s / 3600.0) / (counted_s / 3600.0)
@@ -1101,6 +1124,7 @@ impl Simulation {
             epoch: 0,
             aux: 0,
             lb: NIL,
+            seen: 0,
             err: None,
             born: self.now,
         });
@@ -1655,7 +1679,11 @@ impl Simulation {
                 1 => {
                     step = 2;
                     if let (Some(data), Op::Read | Op::Write) = (data, f.op) {
-                        self.frames[frame as usize].step = step;
+                        let fr = &mut self.frames[frame as usize];
+                        fr.step = step;
+                        if f.op == Op::Read {
+                            fr.seen = self.keys_tab.get(f.key as usize, TRUTH);
+                        }
                         self.call(frame, f.req, f.node, data, f.op, f.key, SimDuration::ZERO);
                         return;
                     }
@@ -1697,9 +1725,9 @@ impl Simulation {
         match outcome {
             Ok(version) => {
                 if f.step == 2 && f.op == Op::Read {
-                    // The read came back from the data tier: is it older than the last
-                    // acknowledged write?
-                    if version < self.keys_tab.get(f.key as usize, TRUTH) {
+                    // The read came back from the data tier: is it older than the last write
+                    // acknowledged before it started?
+                    if version < f.seen {
                         self.window_counters.stale_reads += 1;
                     }
                 }
@@ -2184,12 +2212,13 @@ impl Simulation {
                     (d.spec.replicas.clone(), d.spec.replication, d.spec.lag);
                 let epoch = self.nodes[node as usize].epoch;
                 let mut slowest = SimDuration::ZERO;
-                // Replicas of this member (it may be a promoted replica: then its group's
-                // replica list lives at the group address, which routes through `primary`).
-                let replicas = if replicas.is_empty() {
-                    self.group_replicas(node)
+                // Replicas of this member. It may be a promoted replica: then its group's
+                // members, replication mode and lag are the group address's.
+                let (replicas, mode, lag) = if replicas.is_empty() {
+                    self.group_replication(node)
+                        .unwrap_or((replicas, mode, lag))
                 } else {
-                    replicas
+                    (replicas, mode, lag)
                 };
                 for r in replicas {
                     if r == node || !self.nodes[r as usize].up {
@@ -2249,18 +2278,20 @@ impl Simulation {
         }
     }
 
-    /// Every member of the database group `member` belongs to (the group's address lists them).
-    fn group_replicas(&self, member: NodeId) -> Vec<NodeId> {
-        for (i, n) in self.nodes.iter().enumerate() {
-            if let Kind::Db(d) = &n.kind {
-                if d.spec.replicas.contains(&member) {
+    /// For a replica: every member of its group (the group's address lists them) and the
+    /// group's replication mode and lag, which a promoted replica applies as primary.
+    fn group_replication(&self, member: NodeId) -> Option<(Vec<NodeId>, Replication, SimDuration)> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .find_map(|(i, n)| match &n.kind {
+                Kind::Db(d) if d.spec.replicas.contains(&member) => {
                     let mut all = vec![i as NodeId];
                     all.extend(d.spec.replicas.iter().copied());
-                    return all;
+                    Some((all, d.spec.replication, d.spec.lag))
                 }
-            }
-        }
-        Vec::new()
+                _ => None,
+            })
     }
 
     fn on_replicate(&mut self, write: ReplicaWrite) {
@@ -2535,8 +2566,15 @@ impl Simulation {
             }
         }
         let moved = r.to_move.len() as u64;
+        let joining = r.spec.shards.get(map.shards() as usize).copied();
         r.old = Some(map);
         r.map = Some(next);
+        // The shard joining is billed from now on.
+        if let Some(n) = joining.and_then(|j| self.nodes.get_mut(j as usize)) {
+            if let Kind::Db(d) = &n.kind {
+                n.cost_per_hour_usd = d.spec.cost_per_hour_usd;
+            }
+        }
         self.window_counters.keys_moved += moved;
         self.schedule(self.now, Action::Migrate { node });
     }
@@ -2722,10 +2760,19 @@ impl Simulation {
         }
         // A database member that comes back resynchronises from its group's primary and
         // rejoins as a replica if someone else was promoted meanwhile.
-        let primary = self.nodes.iter().find_map(|g| match &g.kind {
-            Kind::Db(d) if d.spec.replicas.contains(&node) || d.primary == node => Some(d.primary),
-            _ => None,
-        });
+        // A replica's group lists it; the group's address node (the original primary) is a
+        // member too, and after a failover its group's acting primary is someone else.
+        let primary = self
+            .nodes
+            .iter()
+            .find_map(|g| match &g.kind {
+                Kind::Db(d) if d.spec.replicas.contains(&node) => Some(d.primary),
+                _ => None,
+            })
+            .or_else(|| match &self.nodes[node as usize].kind {
+                Kind::Db(d) => Some(d.primary),
+                _ => None,
+            });
         if let Some(p) = primary.filter(|&p| p != node) {
             if let (Kind::Db(pd), Kind::Db(d)) = (
                 &self.nodes[p as usize].kind,

@@ -1,0 +1,279 @@
+//! What a read returns after failovers, restores, write-back refills and resharding: a read is
+//! stale only if it misses a write acknowledged before it started, and every fixed bug of the
+//! database, cache and shard mechanisms has its regression here.
+
+use scalelab_engine::dist::Dist;
+use scalelab_engine::hashing::ShardingStrategy;
+use scalelab_engine::model::{
+    CacheSpec, DbSpec, Replication, ServerSpec, ShardRouterSpec, UsersSpec, WriteStrategy,
+};
+use scalelab_engine::{
+    Command, Counters, Model, NodeKind, NodeSpec, SimDuration, SimTime, Simulation, WindowStats,
+};
+
+fn users(rate_rps: f64, read_fraction: f64, keys: u32) -> NodeSpec {
+    NodeSpec::new(
+        "users",
+        NodeKind::Users(UsersSpec {
+            users: 1000,
+            rate_rps,
+            entry: 1,
+            timeout: SimDuration::from_secs(10),
+            read_fraction,
+            keys,
+            zipf_alpha: 0.0,
+            ..UsersSpec::default()
+        }),
+    )
+}
+
+fn web(data: u32) -> NodeSpec {
+    NodeSpec::new(
+        "web",
+        NodeKind::Server(ServerSpec {
+            workers: 256,
+            service: Dist::Exponential { mean_s: 0.001 },
+            data: Some(data),
+            ..ServerSpec::default()
+        }),
+    )
+}
+
+fn model(nodes: Vec<NodeSpec>) -> Model {
+    Model {
+        nodes,
+        window: SimDuration::from_secs(1),
+        ..Model::default()
+    }
+}
+
+fn run(sim: &mut Simulation, until_s: f64) -> Vec<WindowStats> {
+    sim.run_until(SimTime::from_secs_f64(until_s));
+    sim.drain_windows()
+}
+
+fn sum(windows: &[WindowStats], f: impl Fn(&Counters) -> u64) -> u64 {
+    windows.iter().map(|w| f(&w.counters)).sum()
+}
+
+/// users → web → a database group with two replicas. The replicas' own specs are the defaults
+/// (asynchronous, 100 ms), as the design loader writes them: the group's spec is what counts.
+fn group(replication: Replication) -> Model {
+    let replica = |i: u32| NodeSpec::new(format!("db/r{i}"), NodeKind::Database(DbSpec::default()));
+    model(vec![
+        users(500.0, 0.7, 20_000),
+        web(2),
+        NodeSpec::new(
+            "db",
+            NodeKind::Database(DbSpec {
+                workers: 32,
+                replicas: vec![3, 4],
+                replication,
+                lag: SimDuration::from_millis(20),
+                failover_delay: SimDuration::from_secs(2),
+                ..DbSpec::default()
+            }),
+        ),
+        replica(1),
+        replica(2),
+    ])
+}
+
+#[test]
+fn synchronous_replication_never_serves_a_stale_read() {
+    let mut sim = Simulation::new(&group(Replication::Sync), 1);
+    let w = run(&mut sim, 20.0);
+    assert!(sum(&w, |c| c.replicated) > 5_000);
+    assert_eq!(sum(&w, |c| c.stale_reads), 0);
+}
+
+/// A promoted replica replicates the way its group does: a synchronous group stays synchronous
+/// after a failover (its replica's own spec says asynchronous, 100 ms).
+#[test]
+fn a_promoted_replica_keeps_its_groups_replication() {
+    let mut sim = Simulation::new(&group(Replication::Sync), 2);
+    run(&mut sim, 10.0);
+    sim.apply(Command::Kill { node: 2 });
+    let after = run(&mut sim, 40.0);
+    assert!(
+        sum(&after, |c| c.replicated) > 3_000,
+        "the new primary replicates"
+    );
+    assert_eq!(sum(&after, |c| c.lost_writes), 0, "sync: nothing to lose");
+    assert_eq!(sum(&after, |c| c.stale_reads), 0);
+}
+
+/// The original primary (the group's address node) comes back after a failover: it catches up
+/// from the acting primary and serves reads as a replica, not its pre-crash data.
+#[test]
+fn a_restored_old_primary_resynchronises_before_serving_reads() {
+    let mut sim = Simulation::new(&group(Replication::Sync), 3);
+    run(&mut sim, 10.0);
+    sim.apply(Command::Kill { node: 2 });
+    run(&mut sim, 20.0);
+    sim.apply(Command::Restore { node: 2 });
+    let after = run(&mut sim, 40.0);
+    let served = sim
+        .report()
+        .nodes
+        .iter()
+        .find(|n| n.key == "db")
+        .map_or(0, |n| n.served);
+    assert!(served > 1_000, "the old primary serves reads again");
+    assert_eq!(sum(&after, |c| c.stale_reads), 0);
+}
+
+/// A read that overlaps a write may return either version; only a write acknowledged before
+/// the read started makes it stale. A synchronous replica 40 ms away serves no stale read.
+#[test]
+fn a_read_overlapping_a_write_is_not_stale() {
+    let mut m = group(Replication::Sync);
+    m.regions = vec!["a".into(), "b".into()];
+    m.latency = vec![
+        SimDuration::ZERO,
+        SimDuration::from_millis(40),
+        SimDuration::from_millis(40),
+        SimDuration::ZERO,
+    ];
+    m.nodes[3].region = 1;
+    m.nodes[4].region = 1;
+    // Few keys, so that many reads overlap a write of their key.
+    if let NodeKind::Users(u) = &mut m.nodes[0].kind {
+        u.keys = 200;
+    }
+    let mut sim = Simulation::new(&m, 4);
+    let w = run(&mut sim, 20.0);
+    assert!(sum(&w, |c| c.db_queries) > 9_000);
+    assert_eq!(sum(&w, |c| c.stale_reads), 0);
+}
+
+/// Write-back with a TTL: a read miss's database read can be overtaken by a write that the
+/// cache buffers; the miss's fill must not put the older version back over it, or the flush
+/// writes the old version and the acknowledged write is lost without being counted.
+#[test]
+fn a_write_back_fill_never_overwrites_a_buffered_write() {
+    let mut m = model(vec![
+        users(2000.0, 0.8, 100),
+        web(2),
+        NodeSpec::new(
+            "cache",
+            NodeKind::Cache(CacheSpec {
+                capacity: 10_000,
+                ttl: SimDuration::from_millis(500),
+                write: WriteStrategy::WriteBack,
+                backend: Some(3),
+                ..CacheSpec::default()
+            }),
+        ),
+        NodeSpec::new(
+            "db",
+            NodeKind::Database(DbSpec {
+                workers: 64,
+                read_service: Dist::Exponential { mean_s: 0.05 },
+                ..DbSpec::default()
+            }),
+        ),
+    ]);
+    // Readers that start once the writers have stopped and the cache has flushed.
+    m.nodes.push(NodeSpec::new(
+        "readers",
+        NodeKind::Users(UsersSpec {
+            users: 10,
+            rate_rps: 0.0,
+            entry: 1,
+            read_fraction: 1.0,
+            keys: 100,
+            ..UsersSpec::default()
+        }),
+    ));
+    let mut sim = Simulation::new(&m, 2);
+    let mixed = run(&mut sim, 20.0);
+    sim.apply(Command::SetRate { node: 0, rps: 0.0 });
+    run(&mut sim, 25.0);
+    // The cache holds nothing unflushed now: crashing it loses nothing, and the database must
+    // hold every acknowledged write.
+    sim.apply(Command::Kill { node: 2 });
+    sim.apply(Command::SetRate {
+        node: 4,
+        rps: 1000.0,
+    });
+    let reads = run(&mut sim, 30.0);
+    assert!(
+        sum(&mixed, |c| c.cache_misses) > 1_000,
+        "refills raced writes"
+    );
+    assert!(sum(&reads, |c| c.db_queries) > 4_000);
+    assert_eq!(sum(&reads, |c| c.lost_writes), 0);
+    assert_eq!(sum(&reads, |c| c.stale_reads), 0);
+}
+
+/// Four active shards and a spare, each priced.
+fn sharded() -> Model {
+    let shard = |i: u32| {
+        NodeSpec::new(
+            format!("shards/s{i}"),
+            NodeKind::Database(DbSpec {
+                workers: 16,
+                queue_capacity: 10_000,
+                reads_on_primary: true,
+                cost_per_hour_usd: 0.5,
+                ..DbSpec::default()
+            }),
+        )
+    };
+    let mut nodes = vec![
+        users(2000.0, 0.8, 10_000),
+        web(2),
+        NodeSpec::new(
+            "shards",
+            NodeKind::ShardRouter(ShardRouterSpec {
+                strategy: ShardingStrategy::Modulo,
+                active: 4,
+                shards: vec![3, 4, 5, 6, 7],
+                key_space: 10_000,
+                migration_rps: 1000.0,
+                ..ShardRouterSpec::default()
+            }),
+        ),
+    ];
+    nodes.extend((0..5).map(shard));
+    model(nodes)
+}
+
+/// The spare shard costs nothing until a resharding brings it in, then it is billed, and the
+/// report's hourly cost is the average over the run.
+#[test]
+fn a_spare_shard_is_billed_from_the_resharding_on() {
+    let mut sim = Simulation::new(&sharded(), 5);
+    run(&mut sim, 10.0);
+    assert_eq!(sim.cost_per_hour_usd(), 2.0);
+    sim.apply(Command::Reshard { node: 2 });
+    run(&mut sim, 30.0);
+    assert_eq!(sim.cost_per_hour_usd(), 2.5);
+    let report = sim.report();
+    let spare = report.nodes.iter().find(|n| n.key == "shards/s4");
+    assert_eq!(spare.map(|n| n.cost_per_hour_usd), Some(0.5));
+    // A third of the run at $2/h and two thirds at $2.5/h.
+    assert!(
+        (report.cost_per_hour_usd - 2.333).abs() < 0.01,
+        "{report:?}"
+    );
+}
+
+/// Salted reads gather from several shards and wait for the slowest; without replicas every
+/// write is on its shard before it is acknowledged, so no read is stale.
+#[test]
+fn scatter_gather_reads_of_an_unreplicated_store_are_never_stale() {
+    let mut m = sharded();
+    if let NodeKind::ShardRouter(r) = &mut m.nodes[2].kind {
+        r.hot_keys = 5;
+        r.salt = 4;
+    }
+    if let NodeKind::Users(u) = &mut m.nodes[0].kind {
+        u.zipf_alpha = 1.2;
+    }
+    let mut sim = Simulation::new(&m, 6);
+    let w = run(&mut sim, 20.0);
+    assert!(sum(&w, |c| c.db_queries) > 20_000);
+    assert_eq!(sum(&w, |c| c.stale_reads), 0);
+}
