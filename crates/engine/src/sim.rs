@@ -414,6 +414,9 @@ struct NodeRt {
     cost_per_hour_usd: f64,
 }
 
+/// How often a primary retries sending a write to a replica it cannot reach.
+const REPLICATION_RETRY: SimDuration = SimDuration::from_millis(500);
+
 /// The key table's column of the last acknowledged version per key.
 const TRUTH: usize = 0;
 
@@ -1291,11 +1294,7 @@ impl Simulation {
             }
             Action::HealthCheck { node } => self.on_health_check(node),
             Action::Failover { node, epoch } => self.on_failover(node, epoch),
-            Action::Replicate { slot } => {
-                let w = self.replica_writes[slot as usize];
-                self.free_replica_writes.push(slot);
-                self.on_replicate(w);
-            }
+            Action::Replicate { slot } => self.on_replicate(slot),
             Action::Flush { node } => self.on_flush(node),
             Action::Purge { node } => {
                 if let Some(Kind::Cdn(cdn)) = self.kind_mut(node) {
@@ -2224,14 +2223,14 @@ impl Simulation {
                     if r == node || !self.nodes[r as usize].up {
                         continue;
                     }
-                    let Some(net) = self.lat(node, r) else {
-                        continue;
-                    };
+                    // A replica cut off by a partition gets the write when the link heals
+                    // (asynchronously, whatever the mode: the primary does not wait forever).
+                    let net = self.lat(node, r);
                     let draw = SimDuration::from_secs_f64(
                         self.nodes[node as usize].rng.exp(lag.as_secs_f64()),
-                    ) + net;
-                    match mode {
-                        Replication::Async => {
+                    ) + net.unwrap_or(SimDuration::ZERO);
+                    match (mode, net) {
+                        (Replication::Async, _) | (Replication::Sync, None) => {
                             if let Kind::Db(d) = &mut self.nodes[node as usize].kind {
                                 d.unreplicated += 1;
                             }
@@ -2256,7 +2255,7 @@ impl Simulation {
                             };
                             self.schedule(self.now + draw, Action::Replicate { slot });
                         }
-                        Replication::Sync => {
+                        (Replication::Sync, Some(_)) => {
                             slowest = slowest.max(draw);
                             if let Kind::Db(rd) = &mut self.nodes[r as usize].kind {
                                 if let Some(s) = self.keys_tab.get_mut(key, rd.col) {
@@ -2294,7 +2293,7 @@ impl Simulation {
             })
     }
 
-    fn on_replicate(&mut self, write: ReplicaWrite) {
+    fn on_replicate(&mut self, slot: u32) {
         let ReplicaWrite {
             replica,
             primary,
@@ -2302,7 +2301,16 @@ impl Simulation {
             version,
             epoch,
             sent_ms,
-        } = write;
+        } = self.replica_writes[slot as usize];
+        if self.nodes[primary as usize].epoch == epoch
+            && self.nodes[replica as usize].up
+            && self.lat(primary, replica).is_none()
+        {
+            // Partitioned: the write waits in the primary's outbox and is sent again.
+            self.schedule_after(REPLICATION_RETRY, Action::Replicate { slot });
+            return;
+        }
+        self.free_replica_writes.push(slot);
         if let Kind::Db(p) = &mut self.nodes[primary as usize].kind {
             p.unreplicated = p.unreplicated.saturating_sub(1);
         }
