@@ -1135,6 +1135,17 @@ impl Simulation {
             self.finish(frame, Err(ErrorCause::NoRoute));
             return;
         }
+        // A database group is an address: the call goes straight to the member serving it,
+        // across whatever network lies between the caller and that member.
+        let target = if matches!(self.nodes[target as usize].kind, Kind::Db(_)) {
+            let member = self.db_member(target, op);
+            let fr = &mut self.frames[frame as usize];
+            fr.node = member;
+            fr.step = 1;
+            member
+        } else {
+            target
+        };
         let Some(net) = self.lat(from, target) else {
             self.finish(frame, Err(ErrorCause::NoRoute));
             return;
@@ -2086,10 +2097,23 @@ impl Simulation {
         let Kind::Cache(c) = &self.nodes[node as usize].kind else {
             return;
         };
-        let Some(db) = c.spec.backend else { return };
+        let Some(backend) = c.spec.backend else {
+            return;
+        };
         for d in dirty {
+            // Straight to the member that takes writes (its step 1), as a call would go.
+            let group = matches!(
+                self.nodes.get(backend as usize).map(|n| &n.kind),
+                Some(Kind::Db(_))
+            );
+            let (db, step) = if group {
+                (self.db_member(backend, Op::Flush), 1)
+            } else {
+                (backend, 0)
+            };
             let frame = self.new_frame(Frame {
                 version: d.version,
+                step,
                 ..Frame::root(NIL, db, Op::Flush, d.key, self.now)
             });
             match self.lat(node, db) {
@@ -2119,40 +2143,43 @@ impl Simulation {
 
     // ----- database ------------------------------------------------------------------------
 
+    /// The member of database group `group` that serves `op`: writes go to the acting primary,
+    /// reads rotate over the healthy replicas (and the primary if allowed or alone).
+    fn db_member(&mut self, group: NodeId, op: Op) -> NodeId {
+        let nodes = &self.nodes;
+        let Kind::Db(g) = &nodes[group as usize].kind else {
+            return group;
+        };
+        let (primary, on_primary) = (g.primary, g.spec.reads_on_primary);
+        if op != Op::Read {
+            return primary;
+        }
+        // Counted and picked in place: no candidate list per query.
+        let candidates = || {
+            std::iter::once(group)
+                .chain(g.spec.replicas.iter().copied())
+                .filter(|&m| (m != primary || on_primary) && nodes[m as usize].up)
+        };
+        let count = candidates().count();
+        if count == 0 {
+            return primary;
+        }
+        let next = g.next_reader.wrapping_add(1);
+        let pick = candidates().nth(next % count).unwrap_or(primary);
+        if let Kind::Db(g) = &mut self.nodes[group as usize].kind {
+            g.next_reader = next;
+        }
+        pick
+    }
+
+    /// Steps of a database frame: 0 addressed to the group (a background write sent to it),
+    /// 1 at the member that serves it. Calls pick the member when they are sent ([`Self::call`]),
+    /// so that the network time is the caller's to that member.
     fn db_deliver(&mut self, frame: FrameId) {
         let f = self.frames[frame as usize];
         if f.step == 0 {
             self.frames[frame as usize].step = 1;
-            let Kind::Db(group) = &self.nodes[f.node as usize].kind else {
-                return;
-            };
-            let (primary, on_primary) = (group.primary, group.spec.reads_on_primary);
-            let member = if f.op == Op::Read {
-                // Reads rotate over the healthy replicas (and the primary if allowed or alone).
-                // Counted and picked in place: no candidate list per query.
-                let nodes = &self.nodes;
-                let Kind::Db(group) = &nodes[f.node as usize].kind else {
-                    return;
-                };
-                let candidates = || {
-                    std::iter::once(f.node)
-                        .chain(group.spec.replicas.iter().copied())
-                        .filter(|&m| (m != primary || on_primary) && nodes[m as usize].up)
-                };
-                let count = candidates().count();
-                if count == 0 {
-                    primary
-                } else {
-                    let next = group.next_reader.wrapping_add(1);
-                    let pick = candidates().nth(next % count).unwrap_or(primary);
-                    if let Kind::Db(group) = &mut self.nodes[f.node as usize].kind {
-                        group.next_reader = next;
-                    }
-                    pick
-                }
-            } else {
-                primary
-            };
+            let member = self.db_member(f.node, f.op);
             self.frames[frame as usize].node = member;
             if member != f.node {
                 match self.lat(f.node, member) {
