@@ -374,6 +374,9 @@ struct RouterRt {
     migrated: Vec<u64>,
     to_move: Vec<u32>,
     next_move: usize,
+    /// Copies sent and not yet landed, and keys whose copy failed, to send again.
+    copying: usize,
+    retry: Vec<u32>,
 }
 
 enum Kind {
@@ -710,6 +713,8 @@ impl Simulation {
                         migrated: Vec::new(),
                         to_move: Vec::new(),
                         next_move: 0,
+                        copying: 0,
+                        retry: Vec::new(),
                     })),
                 };
                 NodeRt {
@@ -1180,6 +1185,8 @@ impl Simulation {
                     },
                 );
             }
+        } else if f.op == Op::Migrate {
+            self.on_copied(f.aux, f.key, outcome.is_ok());
         } else if f.req != NIL {
             match outcome {
                 Ok(_) => {
@@ -2553,6 +2560,9 @@ impl Simulation {
     }
 
     fn router_resume(&mut self, frame: FrameId, outcome: Outcome) {
+        if let (Ok(v), Op::Write) = (outcome, self.frames[frame as usize].op) {
+            self.forward_late_write(frame, v);
+        }
         let f = &mut self.frames[frame as usize];
         match outcome {
             Ok(v) => f.version = f.version.max(v),
@@ -2614,33 +2624,28 @@ impl Simulation {
         self.schedule(self.now, Action::Migrate { node });
     }
 
+    /// Sends the next batch of copies (failed ones first). A key switches to its new shard when
+    /// its copy lands ([`Self::on_copied`]); the resharding ends when every copy has.
     fn on_migrate(&mut self, node: NodeId) {
         const TICK_S: f64 = 0.1;
         let Kind::Router(r) = &mut self.nodes[node as usize].kind else {
             return;
         };
         let batch = (r.spec.migration_rps * TICK_S).ceil().max(1.0) as usize;
-        let end = (r.next_move + batch).min(r.to_move.len());
-        let keys: Vec<u32> = r.to_move[r.next_move..end].to_vec();
+        let mut keys: Vec<u32> = r.retry.drain(..r.retry.len().min(batch)).collect();
+        let end = (r.next_move + batch - keys.len()).min(r.to_move.len());
+        keys.extend_from_slice(&r.to_move[r.next_move..end]);
         r.next_move = end;
-        let finished = end >= r.to_move.len();
         let mut copies = Vec::with_capacity(keys.len());
         for &k in &keys {
-            r.migrated[k as usize / 64] |= 1 << (k % 64);
-            let from = r
-                .old
-                .as_ref()
-                .map(|m| m.shard_of(k as u64))
-                .and_then(|s| r.spec.shards.get(s as usize).copied());
-            let to = r
-                .map
-                .as_ref()
-                .map(|m| m.shard_of(k as u64))
-                .and_then(|s| r.spec.shards.get(s as usize).copied());
-            if let (Some(from), Some(to)) = (from, to) {
-                copies.push((k, from, to));
+            match Self::move_of(r, k) {
+                Some((from, to)) => copies.push((k, from, to)),
+                // Nowhere to copy from or to: the key simply follows the new map.
+                None => r.migrated[k as usize / 64] |= 1 << (k % 64),
             }
         }
+        r.copying += copies.len();
+        let finished = r.next_move >= r.to_move.len() && r.copying == 0 && r.retry.is_empty();
         if finished {
             r.old = None;
             r.to_move = Vec::new();
@@ -2654,10 +2659,10 @@ impl Simulation {
             let frame = self.new_frame(Frame {
                 step: 1,
                 version,
+                aux: node,
                 ..Frame::root(NIL, to, Op::Migrate, k, self.now)
             });
             self.enter(frame);
-            self.window_counters.keys_migrated += 1;
         }
         if !finished {
             self.schedule(
@@ -2665,6 +2670,79 @@ impl Simulation {
                 Action::Migrate { node },
             );
         }
+    }
+
+    /// A write that reached a key's old shard while its copy was landing: the key has switched
+    /// to its new shard meanwhile, so the router applies the write there too (salted hot keys
+    /// excepted: their shard key is not the key).
+    fn forward_late_write(&mut self, frame: FrameId, version: u32) {
+        let f = self.frames[frame as usize];
+        let Kind::Router(r) = &self.nodes[f.node as usize].kind else {
+            return;
+        };
+        let k = f.key as usize;
+        let switched = r
+            .migrated
+            .get(k / 64)
+            .is_some_and(|w| w & (1 << (k % 64)) != 0);
+        if r.old.is_none() || !switched || (f.key < r.spec.hot_keys && r.spec.salt > 1) {
+            return;
+        }
+        let Some((_, to)) = Self::move_of(r, f.key) else {
+            return;
+        };
+        if let Kind::Db(d) = &self.nodes[to as usize].kind {
+            let col = d.col;
+            if let Some(v) = self.keys_tab.get_mut(k, col) {
+                *v = (*v).max(version);
+            }
+        }
+    }
+
+    /// The old and the new shard of key `k` during a resharding.
+    fn move_of(r: &RouterRt, k: u32) -> Option<(NodeId, NodeId)> {
+        let shard = |m: &Option<ShardMap>| {
+            m.as_ref()
+                .map(|m| m.shard_of(k as u64))
+                .and_then(|s| r.spec.shards.get(s as usize).copied())
+        };
+        Some((shard(&r.old)?, shard(&r.map)?))
+    }
+
+    /// A copy sent by resharding router `router` has landed (or failed: it is sent again). The
+    /// key switches to its new shard now, taking along any write its old shard got since the
+    /// copy left, so no read of it is ever served an older version.
+    fn on_copied(&mut self, router: NodeId, key: u32, landed: bool) {
+        let Some(Kind::Router(r)) = self.nodes.get_mut(router as usize).map(|n| &mut n.kind) else {
+            return;
+        };
+        r.copying = r.copying.saturating_sub(1);
+        if r.old.is_none() {
+            return;
+        }
+        if !landed {
+            r.retry.push(key);
+            return;
+        }
+        r.migrated[key as usize / 64] |= 1 << (key % 64);
+        let Some((from, to)) = Self::move_of(r, key) else {
+            return;
+        };
+        let col = |n: &NodeRt| match &n.kind {
+            Kind::Db(d) => Some(d.col),
+            _ => None,
+        };
+        let (Some(from), Some(to)) = (
+            col(&self.nodes[from as usize]),
+            col(&self.nodes[to as usize]),
+        ) else {
+            return;
+        };
+        let current = self.keys_tab.get(key as usize, from);
+        if let Some(v) = self.keys_tab.get_mut(key as usize, to) {
+            *v = (*v).max(current);
+        }
+        self.window_counters.keys_migrated += 1;
     }
 
     // ----- faults --------------------------------------------------------------------------
