@@ -167,12 +167,7 @@ impl KeyCache {
         let s = self.slot(key);
         if s != NIL {
             let slot = &mut self.slots[s as usize];
-            // A buffered write (write-back) is newer than anything in the database: a read
-            // miss's fill that it overtook must not put the older version back, or the flush
-            // would write that and lose the write.
-            if dirty || !slot.dirty {
-                slot.version = version;
-            }
+            slot.version = version;
             slot.expires = expires;
             if dirty && !slot.dirty {
                 slot.dirty = true;

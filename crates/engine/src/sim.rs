@@ -2088,6 +2088,12 @@ impl Simulation {
             let n = &mut self.nodes[f.node as usize];
             if n.up && n.epoch == f.epoch {
                 if let Kind::Cache(c) = &mut n.kind {
+                    // A write-back cache holds the newest version: a fill that a write (since
+                    // flushed or not) overtook must not put an older one back.
+                    let version = match (c.spec.write, c.store.peek(f.key)) {
+                        (WriteStrategy::WriteBack, Some(cached)) => cached.max(version),
+                        _ => version,
+                    };
                     let evicted = c.store.put(f.key, version, now, false);
                     self.flush_out(f.node, evicted.into_iter().collect());
                 }
@@ -2644,6 +2650,15 @@ impl Simulation {
                 None => r.migrated[k as usize / 64] |= 1 << (k % 64),
             }
         }
+        // Copies for a shard that is down wait for it, instead of being refused every tick.
+        let nodes = &self.nodes;
+        let (copies, waiting): (Vec<_>, Vec<_>) = copies
+            .into_iter()
+            .partition(|&(_, _, to)| nodes.get(to as usize).is_some_and(|n| n.up));
+        let Kind::Router(r) = &mut self.nodes[node as usize].kind else {
+            return;
+        };
+        r.retry.extend(waiting.into_iter().map(|(k, _, _)| k));
         r.copying += copies.len();
         let finished = r.next_move >= r.to_move.len() && r.copying == 0 && r.retry.is_empty();
         if finished {
@@ -2672,28 +2687,24 @@ impl Simulation {
         }
     }
 
-    /// A write that reached a key's old shard while its copy was landing: the key has switched
-    /// to its new shard meanwhile, so the router applies the write there too (salted hot keys
-    /// excepted: their shard key is not the key).
+    /// A write that reached a key's old shard while its copy was landing (or queued there
+    /// until after the resharding ended): the key belongs to its new shard by the time the
+    /// write is acknowledged, so the router applies it there too. Salted hot keys excepted:
+    /// their shard key is not the key.
     fn forward_late_write(&mut self, frame: FrameId, version: u32) {
         let f = self.frames[frame as usize];
         let Kind::Router(r) = &self.nodes[f.node as usize].kind else {
             return;
         };
-        let k = f.key as usize;
-        let switched = r
-            .migrated
-            .get(k / 64)
-            .is_some_and(|w| w & (1 << (k % 64)) != 0);
-        if r.old.is_none() || !switched || (f.key < r.spec.hot_keys && r.spec.salt > 1) {
+        if f.key < r.spec.hot_keys && r.spec.salt > 1 {
             return;
         }
-        let Some((_, to)) = Self::move_of(r, f.key) else {
+        let Some(owner) = self.shard_for(r, u64::from(f.key)) else {
             return;
         };
-        if let Kind::Db(d) = &self.nodes[to as usize].kind {
+        if let Kind::Db(d) = &self.nodes[owner as usize].kind {
             let col = d.col;
-            if let Some(v) = self.keys_tab.get_mut(k, col) {
+            if let Some(v) = self.keys_tab.get_mut(f.key as usize, col) {
                 *v = (*v).max(version);
             }
         }

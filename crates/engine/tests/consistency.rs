@@ -367,3 +367,140 @@ fn resharding_switches_a_key_only_when_its_copy_has_landed() {
     assert_eq!(sum(&during, |c| c.keys_migrated), moved);
     assert_eq!(sum(&during, |c| c.stale_reads), 0);
 }
+
+/// One shard growing to two; the old shard has 4 workers, so writes can queue there. Node 5
+/// reads every key once the writers stop.
+fn one_to_two() -> Model {
+    let shard = |i: u32, workers: u32| {
+        NodeSpec::new(
+            format!("shards/s{i}"),
+            NodeKind::Database(DbSpec {
+                workers,
+                queue_capacity: 100_000,
+                read_service: Dist::Exponential { mean_s: 0.005 },
+                write_service: Dist::Exponential { mean_s: 0.005 },
+                reads_on_primary: true,
+                ..DbSpec::default()
+            }),
+        )
+    };
+    let mut m = model(vec![
+        users(300.0, 0.5, 200),
+        web(2),
+        NodeSpec::new(
+            "shards",
+            NodeKind::ShardRouter(ShardRouterSpec {
+                strategy: ShardingStrategy::Modulo,
+                active: 1,
+                shards: vec![3, 4],
+                key_space: 200,
+                migration_rps: 100.0,
+                ..ShardRouterSpec::default()
+            }),
+        ),
+        shard(0, 4),
+        shard(1, 64),
+    ]);
+    m.nodes.push(NodeSpec::new(
+        "readers",
+        NodeKind::Users(UsersSpec {
+            users: 10,
+            rate_rps: 0.0,
+            entry: 1,
+            read_fraction: 1.0,
+            keys: 200,
+            ..UsersSpec::default()
+        }),
+    ));
+    m
+}
+
+/// A write queued at a key's old shard can be acknowledged after the resharding has ended:
+/// the router still applies it on the key's new shard, so no later read misses it.
+#[test]
+fn a_write_acknowledged_after_resharding_ends_reaches_the_new_shard() {
+    let mut sim = Simulation::new(&one_to_two(), 1);
+    run(&mut sim, 10.0);
+    // The old shard slows down: writes queue there for a second or more.
+    sim.apply(Command::Slow {
+        node: 3,
+        factor: 4.0,
+    });
+    run(&mut sim, 11.0);
+    sim.apply(Command::Reshard { node: 2 });
+    let during = run(&mut sim, 13.0);
+    assert_eq!(
+        sum(&during, |c| c.keys_migrated),
+        sum(&during, |c| c.keys_moved),
+        "the resharding has ended"
+    );
+    sim.apply(Command::SetRate { node: 0, rps: 0.0 });
+    sim.apply(Command::Slow {
+        node: 3,
+        factor: 1.0,
+    });
+    run(&mut sim, 30.0);
+    sim.apply(Command::SetRate {
+        node: 5,
+        rps: 500.0,
+    });
+    let reads = run(&mut sim, 40.0);
+    assert!(sum(&reads, |c| c.db_queries) > 4_000);
+    assert_eq!(sum(&reads, |c| c.stale_reads), 0);
+}
+
+/// Copies for a new shard that is down wait for it rather than being refused (and counted as
+/// its errors) every tick; the resharding completes once it is back.
+#[test]
+fn copies_wait_for_a_new_shard_that_is_down() {
+    let mut sim = Simulation::new(&one_to_two(), 2);
+    run(&mut sim, 5.0);
+    sim.apply(Command::Kill { node: 4 });
+    sim.apply(Command::Reshard { node: 2 });
+    let down = run(&mut sim, 8.0);
+    let errors_on_new_shard: u64 = down
+        .iter()
+        .flat_map(|w| w.nodes.iter())
+        .filter(|n| n.id == 4)
+        .map(|n| n.errors)
+        .sum();
+    assert_eq!(errors_on_new_shard, 0, "no request and no copy reached it");
+    assert_eq!(sum(&down, |c| c.keys_migrated), 0);
+    sim.apply(Command::Restore { node: 4 });
+    let up = run(&mut sim, 15.0);
+    let moved = sum(&down, |c| c.keys_moved);
+    assert!(moved > 50);
+    assert_eq!(sum(&up, |c| c.keys_migrated), moved);
+}
+
+/// Write-back, no TTL: the cache holds the newest version. A miss's fill that comes back after
+/// a write overtook it, even one already flushed, must not put the older version back.
+#[test]
+fn a_write_back_fill_never_lowers_the_cached_version() {
+    let m = model(vec![
+        users(2000.0, 0.8, 2000),
+        web(2),
+        NodeSpec::new(
+            "cache",
+            NodeKind::Cache(CacheSpec {
+                capacity: 100_000,
+                write: WriteStrategy::WriteBack,
+                flush_interval: SimDuration::from_millis(100),
+                backend: Some(3),
+                ..CacheSpec::default()
+            }),
+        ),
+        NodeSpec::new(
+            "db",
+            NodeKind::Database(DbSpec {
+                workers: 64,
+                read_service: Dist::Exponential { mean_s: 0.05 },
+                ..DbSpec::default()
+            }),
+        ),
+    ]);
+    let mut sim = Simulation::new(&m, 2);
+    let w = run(&mut sim, 20.0);
+    assert!(sum(&w, |c| c.cache_misses) > 100);
+    assert_eq!(sum(&w, |c| c.stale_reads), 0);
+}

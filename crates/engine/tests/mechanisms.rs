@@ -270,6 +270,115 @@ fn connection_counting_policies_steer_around_a_slow_server() {
     }
 }
 
+/// users → balancer → two web servers → database, in one data centre (the balancer forwards
+/// each request's frame to its target).
+fn balanced_pair(policy: LbPolicy) -> Model {
+    let web = |name: &str| {
+        NodeSpec::new(
+            name,
+            NodeKind::Server(ServerSpec {
+                workers: 256,
+                service: Dist::Exponential { mean_s: 0.001 },
+                data: Some(4),
+                ..ServerSpec::default()
+            }),
+        )
+    };
+    Model {
+        nodes: vec![
+            NodeSpec::new(
+                "users",
+                NodeKind::Users(UsersSpec {
+                    users: 1000,
+                    rate_rps: 800.0,
+                    entry: 1,
+                    timeout: SimDuration::from_secs(10),
+                    read_fraction: 0.8,
+                    keys: 1000,
+                    ..UsersSpec::default()
+                }),
+            ),
+            NodeSpec::new(
+                "lb",
+                NodeKind::LoadBalancer(LbSpec {
+                    policy,
+                    targets: vec![2, 3],
+                    health_interval: SimDuration::from_secs(1),
+                    health_threshold: 2,
+                    ..LbSpec::default()
+                }),
+            ),
+            web("web0"),
+            web("web1"),
+            NodeSpec::new(
+                "db",
+                NodeKind::Database(DbSpec {
+                    workers: 16,
+                    ..DbSpec::default()
+                }),
+            ),
+        ],
+        window: SimDuration::from_secs(1),
+        ..Model::default()
+    }
+}
+
+/// Killing, slowing and restoring the balancer's targets, the balancer itself and the
+/// database: once traffic stops every request has ended, and the balancer counts nothing
+/// outstanding.
+#[test]
+fn a_balancer_counts_nothing_outstanding_once_traffic_drains_after_faults() {
+    for policy in [
+        LbPolicy::LeastConnections,
+        LbPolicy::RoundRobin,
+        LbPolicy::PowerOfTwo,
+    ] {
+        let mut sim = Simulation::new(&balanced_pair(policy), 3);
+        let at = |sim: &mut Simulation, t: f64, commands: &[Command]| {
+            sim.run_until(SimTime::from_secs_f64(t));
+            commands.iter().for_each(|&c| sim.apply(c));
+        };
+        at(&mut sim, 3.0, &[Command::Kill { node: 2 }]);
+        at(&mut sim, 4.0, &[Command::Kill { node: 4 }]);
+        at(
+            &mut sim,
+            5.0,
+            &[Command::Restore { node: 2 }, Command::Kill { node: 1 }],
+        );
+        at(
+            &mut sim,
+            6.0,
+            &[
+                Command::Restore { node: 1 },
+                Command::Restore { node: 4 },
+                Command::Slow {
+                    node: 3,
+                    factor: 50.0,
+                },
+            ],
+        );
+        at(&mut sim, 9.0, &[Command::Kill { node: 3 }]);
+        at(
+            &mut sim,
+            10.0,
+            &[
+                Command::Restore { node: 3 },
+                Command::SetRate { node: 0, rps: 0.0 },
+            ],
+        );
+        sim.run_until(SimTime::from_secs_f64(40.0));
+        let c = sim.conservation();
+        assert_eq!(c.in_flight, 0, "{policy:?}: {c:?}");
+        assert_eq!(c.generated, c.completed + c.failed);
+        let windows = sim.drain_windows();
+        let lb = windows
+            .last()
+            .and_then(|w| w.nodes.iter().find(|n| n.id == 1))
+            .map(|n| n.outstanding);
+        assert_eq!(lb, Some(0), "{policy:?}");
+    }
+}
+
 #[test]
 fn sticky_in_memory_sessions_are_lost_with_their_server() {
     let mut sim = Simulation::new(
