@@ -148,22 +148,19 @@ fn a_read_overlapping_a_write_is_not_stale() {
     assert_eq!(sum(&w, |c| c.stale_reads), 0);
 }
 
-/// Write-back with a TTL: a read miss's database read can be overtaken by a write that the
-/// cache buffers; the miss's fill must not put the older version back over it, or the flush
-/// writes the old version and the acknowledged write is lost without being counted.
-#[test]
-fn a_write_back_fill_never_overwrites_a_buffered_write() {
-    let mut m = model(vec![
-        users(2000.0, 0.8, 100),
+/// users → web → a write-back cache (`cache`'s other settings) holding every one of `keys`
+/// keys → a database whose reads take 50 ms, so that writes often overtake a miss's read.
+fn write_back(keys: u32, cache: CacheSpec) -> Model {
+    model(vec![
+        users(2000.0, 0.8, keys),
         web(2),
         NodeSpec::new(
             "cache",
             NodeKind::Cache(CacheSpec {
-                capacity: 10_000,
-                ttl: SimDuration::from_millis(500),
+                capacity: 100_000,
                 write: WriteStrategy::WriteBack,
                 backend: Some(3),
-                ..CacheSpec::default()
+                ..cache
             }),
         ),
         NodeSpec::new(
@@ -174,7 +171,21 @@ fn a_write_back_fill_never_overwrites_a_buffered_write() {
                 ..DbSpec::default()
             }),
         ),
-    ]);
+    ])
+}
+
+/// Write-back with a TTL: a read miss's database read can be overtaken by a write that the
+/// cache buffers; the miss's fill must not put the older version back over it, or the flush
+/// writes the old version and the acknowledged write is lost without being counted.
+#[test]
+fn a_write_back_fill_never_overwrites_a_buffered_write() {
+    let mut m = write_back(
+        100,
+        CacheSpec {
+            ttl: SimDuration::from_millis(500),
+            ..CacheSpec::default()
+        },
+    );
     // Readers that start once the writers have stopped and the cache has flushed.
     m.nodes.push(NodeSpec::new(
         "readers",
@@ -477,28 +488,13 @@ fn copies_wait_for_a_new_shard_that_is_down() {
 /// a write overtook it, even one already flushed, must not put the older version back.
 #[test]
 fn a_write_back_fill_never_lowers_the_cached_version() {
-    let m = model(vec![
-        users(2000.0, 0.8, 2000),
-        web(2),
-        NodeSpec::new(
-            "cache",
-            NodeKind::Cache(CacheSpec {
-                capacity: 100_000,
-                write: WriteStrategy::WriteBack,
-                flush_interval: SimDuration::from_millis(100),
-                backend: Some(3),
-                ..CacheSpec::default()
-            }),
-        ),
-        NodeSpec::new(
-            "db",
-            NodeKind::Database(DbSpec {
-                workers: 64,
-                read_service: Dist::Exponential { mean_s: 0.05 },
-                ..DbSpec::default()
-            }),
-        ),
-    ]);
+    let m = write_back(
+        2000,
+        CacheSpec {
+            flush_interval: SimDuration::from_millis(100),
+            ..CacheSpec::default()
+        },
+    );
     let mut sim = Simulation::new(&m, 2);
     let w = run(&mut sim, 20.0);
     assert!(sum(&w, |c| c.cache_misses) > 100);
