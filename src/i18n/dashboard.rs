@@ -143,8 +143,8 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
         TallyTitle => ("실행 시작 이후 누적", "Since the run started"),
         StaleReads => ("오래된 데이터 읽기", "Stale reads"),
         StaleReadsHelp => (
-            "마지막으로 확인된 쓰기보다 오래된 값을 돌려준 읽기: 복제 지연이나 캐시와 데이터베이스의 불일치 때문입니다.",
-            "Reads that returned a value older than the last acknowledged write: replication lag, or a cache that disagrees with the database.",
+            "읽기를 시작하기 전에 확인된 쓰기보다 오래된 값을 돌려준 읽기: 복제 지연이나 캐시와 데이터베이스의 불일치 때문입니다.",
+            "Reads that returned a value older than a write acknowledged before the read started: replication lag, or a cache that disagrees with the database.",
         ),
         LostWrites => ("유실된 쓰기", "Lost writes"),
         LostWritesHelp => (
