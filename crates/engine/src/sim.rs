@@ -63,7 +63,8 @@ struct Frame {
     version: u32,
     /// The node's epoch when this frame took a worker: a crash since then fails it.
     epoch: u32,
-    /// Kind-specific: the target a load balancer chose, a sticky slot, a shard.
+    /// Kind-specific: the target a load balancer chose (on its own frame, or on a frame it
+    /// forwarded: see `lb`), or the resharding router a migration copy reports back to.
     aux: u32,
     /// The load balancer this frame passed through on its way to its node (NIL if none): it
     /// counts the frame as outstanding on target `aux` until the frame finishes.
