@@ -1141,17 +1141,10 @@ impl Simulation {
             self.finish(frame, Err(ErrorCause::NoRoute));
             return;
         }
-        // A database group is an address: the call goes straight to the member serving it,
-        // across whatever network lies between the caller and that member.
-        let target = if matches!(self.nodes[target as usize].kind, Kind::Db(_)) {
-            let member = self.db_member(target, op);
-            let fr = &mut self.frames[frame as usize];
-            fr.node = member;
-            fr.step = 1;
-            member
-        } else {
-            target
-        };
+        let (target, step) = self.addressee(target, op);
+        let fr = &mut self.frames[frame as usize];
+        fr.node = target;
+        fr.step = step;
         let Some(net) = self.lat(from, target) else {
             self.finish(frame, Err(ErrorCause::NoRoute));
             return;
@@ -2115,16 +2108,7 @@ impl Simulation {
             return;
         };
         for d in dirty {
-            // Straight to the member that takes writes (its step 1), as a call would go.
-            let group = matches!(
-                self.nodes.get(backend as usize).map(|n| &n.kind),
-                Some(Kind::Db(_))
-            );
-            let (db, step) = if group {
-                (self.db_member(backend, Op::Flush), 1)
-            } else {
-                (backend, 0)
-            };
+            let (db, step) = self.addressee(backend, Op::Flush);
             let frame = self.new_frame(Frame {
                 version: d.version,
                 step,
@@ -2156,6 +2140,16 @@ impl Simulation {
     }
 
     // ----- database ------------------------------------------------------------------------
+
+    /// Where a frame sent to `target` for `op` goes, and the step it starts at. A database
+    /// group is an address: the frame goes straight to the member serving it (its step 1),
+    /// across whatever network lies between the sender and that member.
+    fn addressee(&mut self, target: NodeId, op: Op) -> (NodeId, u8) {
+        match self.nodes.get(target as usize).map(|n| &n.kind) {
+            Some(Kind::Db(_)) => (self.db_member(target, op), 1),
+            _ => (target, 0),
+        }
+    }
 
     /// The member of database group `group` that serves `op`: writes go to the acting primary,
     /// reads rotate over the healthy replicas (and the primary if allowed or alone).
@@ -2298,11 +2292,7 @@ impl Simulation {
                         }
                         (Replication::Sync, Some(_)) => {
                             slowest = slowest.max(draw);
-                            if let Kind::Db(rd) = &mut self.nodes[r as usize].kind {
-                                if let Some(s) = self.keys_tab.get_mut(key, rd.col) {
-                                    *s = (*s).max(v);
-                                }
-                            }
+                            self.raise_stored(r, f.key, v);
                             self.window_counters.replicated += 1;
                             self.window_counters.replication_lag_ns += draw.0;
                         }
@@ -2360,11 +2350,7 @@ impl Simulation {
             return;
         }
         let now_ms = (self.now.0 / 1_000_000) as u32;
-        if let Kind::Db(r) = &mut self.nodes[replica as usize].kind {
-            if let Some(s) = self.keys_tab.get_mut(key as usize, r.col) {
-                *s = (*s).max(version);
-            }
-        }
+        self.raise_stored(replica, key, version);
         self.window_counters.replicated += 1;
         self.window_counters.replication_lag_ns +=
             u64::from(now_ms.saturating_sub(sent_ms)) * 1_000_000;
@@ -2700,12 +2686,17 @@ impl Simulation {
         if f.key < r.spec.hot_keys && r.spec.salt > 1 {
             return;
         }
-        let Some(owner) = self.shard_for(r, u64::from(f.key)) else {
-            return;
-        };
-        if let Kind::Db(d) = &self.nodes[owner as usize].kind {
+        if let Some(owner) = self.shard_for(r, u64::from(f.key)) {
+            self.raise_stored(owner, f.key, version);
+        }
+    }
+
+    /// Raises database member `db`'s stored version of `key` to at least `version` (versions
+    /// only move forward: replication, copies and forwarded writes may arrive out of order).
+    fn raise_stored(&mut self, db: NodeId, key: u32, version: u32) {
+        if let Some(Kind::Db(d)) = self.nodes.get(db as usize).map(|n| &n.kind) {
             let col = d.col;
-            if let Some(v) = self.keys_tab.get_mut(f.key as usize, col) {
+            if let Some(v) = self.keys_tab.get_mut(key as usize, col) {
                 *v = (*v).max(version);
             }
         }
@@ -2740,20 +2731,8 @@ impl Simulation {
         let Some((from, to)) = Self::move_of(r, key) else {
             return;
         };
-        let col = |n: &NodeRt| match &n.kind {
-            Kind::Db(d) => Some(d.col),
-            _ => None,
-        };
-        let (Some(from), Some(to)) = (
-            col(&self.nodes[from as usize]),
-            col(&self.nodes[to as usize]),
-        ) else {
-            return;
-        };
-        let current = self.keys_tab.get(key as usize, from);
-        if let Some(v) = self.keys_tab.get_mut(key as usize, to) {
-            *v = (*v).max(current);
-        }
+        let current = self.stored_version(from, key);
+        self.raise_stored(to, key, current);
         self.window_counters.keys_migrated += 1;
     }
 
