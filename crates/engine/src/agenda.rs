@@ -67,10 +67,16 @@ const MAX_LANES: usize = 16;
 
 /// The agenda switches its far slots on when its heap holds more than this many items.
 const FAR_FROM: usize = 64;
-/// About how many items the far slots leave in the heap.
-const NEAR_TARGET: usize = 16;
+/// About how many items a far slot holds: the heap then holds a slot's items or so, and a pop
+/// costs a level or two of it.
+const PER_SLOT: usize = 1;
+/// How many of the earliest items measure the load when the slots open: enough that one short
+/// gap between two of them does not make the slots far too narrow.
+const SAMPLE: usize = 32;
 /// Slots in the ring; items further ahead wait in the overflow.
-const SLOTS: u64 = 256;
+const SLOTS: u64 = 1024;
+/// Words of the ring's occupancy bitmap.
+const WORDS: usize = (SLOTS / 64) as usize;
 /// Items due after this (146 years of simulated time: "never") always wait in the heap, which
 /// keeps slot numbers and slot start times far from overflowing.
 const FAR_LIMIT: u64 = 1 << 62;
@@ -78,10 +84,9 @@ const FAR_LIMIT: u64 = 1 << 62;
 /// Randomly timed items that fall due beyond the near horizon: a ring of time slots, each an
 /// unsorted list (a calendar queue), plus an overflow heap for items beyond the ring.
 ///
-/// A heap's pop costs a level per factor of four in its size, and most of a busy design's
-/// randomly timed items are far off (a replication lag of 100 ms beside service times of 5 ms).
-/// Those wait in their slot for O(1) and join the heap only when the clock reaches their slot,
-/// so the heap stays small. The heap still orders everything it pops exactly, and an item
+/// A heap's pop costs a level per factor of four in its size. Items instead wait in their slot
+/// for O(1) and join the heap only when the clock reaches their slot, so the heap holds about
+/// one slot's items; a bitmap of occupied slots lets the clock skip empty ones a word at a time. The heap still orders everything it pops exactly, and an item
 /// leaves its slot before anything later than the slot's start is popped, so the order is
 /// exactly one heap's.
 #[derive(Debug, Clone)]
@@ -95,6 +100,8 @@ struct Far<T: Copy> {
     /// The absolute number of the next slot to move into the heap.
     cursor: u64,
     ring: Vec<Vec<Entry<T>>>,
+    /// Bit `i` is set when ring slot `i` holds items.
+    occupied: [u64; WORDS],
     /// Items in the ring, and in the ring and overflow together.
     in_ring: usize,
     len: usize,
@@ -132,6 +139,7 @@ impl<T: Copy> Far<T> {
             shift: 0,
             cursor: 0,
             ring: Vec::new(),
+            occupied: [0; WORDS],
             in_ring: 0,
             len: 0,
             overflow: BinaryHeap::new(),
@@ -155,6 +163,7 @@ impl<T: Copy> Far<T> {
         for slot in &mut self.ring {
             all.append(slot);
         }
+        self.occupied = [0; WORDS];
         self.in_ring = 0;
         self.len = 0;
         all
@@ -171,42 +180,73 @@ impl<T: Copy> Far<T> {
     fn push(&mut self, entry: Entry<T>) {
         let slot = entry.time().0 >> self.shift;
         if slot < self.cursor.saturating_add(SLOTS) {
-            self.ring[(slot % SLOTS) as usize].push(entry);
-            self.in_ring += 1;
+            self.put(slot, entry);
         } else {
             self.overflow.push(Overflow(entry));
         }
         self.len += 1;
     }
 
-    /// Takes the items of slot `cursor` and moves the boundary past it. When the ring is empty
-    /// the cursor jumps to the earliest overflow item's slot instead of stepping through empty
-    /// ones, and overflow items join the ring as it comes within reach.
-    fn take_next_slot(&mut self) -> Vec<Entry<T>> {
-        if self.in_ring == 0 {
-            let first = self.overflow.peek().map(|o| o.0.time().0 >> self.shift);
-            self.cursor = first.unwrap_or(self.cursor);
-            self.boundary = self.slot_start(self.cursor);
+    /// Puts an item into the ring slot of absolute slot number `slot` (within reach).
+    #[inline(always)]
+    fn put(&mut self, slot: u64, entry: Entry<T>) {
+        let index = (slot % SLOTS) as usize;
+        self.ring[index].push(entry);
+        self.occupied[index / 64] |= 1 << (index % 64);
+        self.in_ring += 1;
+    }
+
+    /// The first occupied ring index at or after `index` in this lap of the ring.
+    #[inline]
+    fn occupied_from(&self, index: usize) -> Option<usize> {
+        let mut word = index / 64;
+        let mut bits = self.occupied[word] & (u64::MAX << (index % 64));
+        loop {
+            if bits != 0 {
+                return Some(word * 64 + bits.trailing_zeros() as usize);
+            }
+            word += 1;
+            if word == WORDS {
+                return None;
+            }
+            bits = self.occupied[word];
+        }
+    }
+
+    /// Moves the cursor to the next slot that holds items and returns its ring index; the caller
+    /// takes them out with [`Far::emptied`]. Needs `len > 0`. Empty slots are skipped by the
+    /// bitmap; when the ring is empty the cursor jumps to the earliest overflow item's slot, and
+    /// overflow items join the ring as each lap of it comes within reach.
+    #[inline]
+    fn next_occupied(&mut self) -> usize {
+        loop {
+            if self.in_ring == 0 {
+                let first = self.overflow.peek().map(|o| o.0.time().0 >> self.shift);
+                self.cursor = first.unwrap_or(self.cursor);
+                self.refill_from_overflow();
+            }
+            let index = (self.cursor % SLOTS) as usize;
+            if let Some(found) = self.occupied_from(index) {
+                self.cursor += (found - index) as u64;
+                return found;
+            }
+            // Nothing more in this lap: the next one starts at ring index 0.
+            self.cursor += SLOTS - index as u64;
             self.refill_from_overflow();
         }
-        let index = (self.cursor % SLOTS) as usize;
-        let slot = std::mem::take(&mut self.ring[index]);
-        self.in_ring -= slot.len();
-        self.len -= slot.len();
+    }
+
+    /// Records that slot `index` (the cursor's) was emptied of `count` items, and moves the
+    /// boundary past it.
+    #[inline]
+    fn emptied(&mut self, index: usize, count: usize) {
+        self.occupied[index / 64] &= !(1 << (index % 64));
+        self.in_ring -= count;
+        self.len -= count;
         self.cursor += 1;
         self.boundary = self.slot_start(self.cursor);
         if self.cursor.is_multiple_of(SLOTS) {
             self.refill_from_overflow();
-        }
-        slot
-    }
-
-    /// Returns an emptied slot's allocation to the ring.
-    fn give_back(&mut self, mut slot: Vec<Entry<T>>) {
-        slot.clear();
-        let index = ((self.cursor + SLOTS - 1) % SLOTS) as usize;
-        if self.ring[index].capacity() == 0 {
-            self.ring[index] = slot;
         }
     }
 
@@ -219,8 +259,7 @@ impl<T: Copy> Far<T> {
                 break;
             }
             self.overflow.pop();
-            self.ring[(slot % SLOTS) as usize].push(e);
-            self.in_ring += 1;
+            self.put(slot, e);
         }
     }
 }
@@ -253,6 +292,23 @@ impl<T: Copy> Default for Agenda<T> {
 }
 
 const ARITY: usize = 4;
+
+/// Adds `entry` to the 4-ary min-heap `heap`.
+#[inline]
+fn sift_in<T: Copy>(heap: &mut Vec<Entry<T>>, entry: Entry<T>) {
+    let mut pos = heap.len();
+    heap.push(entry);
+    // Sift the hole up: parents later than the new entry move down one level.
+    while pos > 0 {
+        let parent = (pos - 1) / ARITY;
+        if !lt(entry.key, heap[parent].key) {
+            break;
+        }
+        heap[pos] = heap[parent];
+        pos = parent;
+    }
+    heap[pos] = entry;
+}
 
 impl<T: Copy> Agenda<T> {
     pub fn new() -> Agenda<T> {
@@ -343,18 +399,7 @@ impl<T: Copy> Agenda<T> {
 
     #[inline]
     fn push_heap(&mut self, entry: Entry<T>) {
-        let mut pos = self.heap.len();
-        self.heap.push(entry);
-        // Sift the hole up: parents later than the new entry move down one level.
-        while pos > 0 {
-            let parent = (pos - 1) / ARITY;
-            if !lt(entry.key, self.heap[parent].key) {
-                break;
-            }
-            self.heap[pos] = self.heap[parent];
-            pos = parent;
-        }
-        self.heap[pos] = entry;
+        sift_in(&mut self.heap, entry);
     }
 
     /// The smallest key among the randomly timed items. The heap's top is that as long as it
@@ -379,11 +424,15 @@ impl<T: Copy> Agenda<T> {
             if top < self.far.boundary || self.far.len == 0 {
                 return;
             }
-            let slot = self.far.take_next_slot();
-            for &e in &slot {
-                self.push_heap(e);
+            let Agenda { heap, far, .. } = self;
+            let index = far.next_occupied();
+            let slot = &mut far.ring[index];
+            for &e in slot.iter() {
+                sift_in(heap, e);
             }
-            self.far.give_back(slot);
+            let count = slot.len();
+            slot.clear();
+            far.emptied(index, count);
             if self.heap.len() > self.far.reopen_at {
                 // The slots have become too wide for the load: narrow them.
                 self.open_far();
@@ -392,8 +441,9 @@ impl<T: Copy> Agenda<T> {
     }
 
     /// Switches the far slots on once the heap has grown, or resizes them when it grows again
-    /// (the design got busier): the slots become about as wide as the span in which
-    /// [`NEAR_TARGET`] items fall due, so the heap keeps about that many.
+    /// (the design got busier): the slots become about as wide as the time in which
+    /// [`PER_SLOT`] items fall due (measured over the earliest [`SAMPLE`]), so the heap keeps
+    /// about that many.
     #[cold]
     #[inline(never)]
     fn open_far(&mut self) {
@@ -401,8 +451,9 @@ impl<T: Copy> Agenda<T> {
         all.extend(self.far.drain());
         let mut times: Vec<u64> = all.iter().map(|e| e.time().0).collect();
         times.sort_unstable();
-        let span = times[NEAR_TARGET.min(times.len() - 1)] - times[0];
-        self.far.open(times[0], 64 - span.max(1).leading_zeros());
+        let last = SAMPLE.min(times.len() - 1);
+        let width = (times[last] - times[0]) / (last / PER_SLOT).max(1) as u64;
+        self.far.open(times[0], 64 - width.max(1).leading_zeros());
         for e in all {
             let t = e.time().0;
             if t < self.far.boundary || t >= FAR_LIMIT {
