@@ -2017,7 +2017,7 @@ impl Simulation {
                         *t = v;
                     }
                     let evicted = c.store.put(f.key, v, now, true);
-                    self.flush_out(f.node, evicted.into_iter().collect());
+                    self.flush_out(f.node, evicted);
                     self.finish(frame, Ok(v));
                 }
                 _ => {
@@ -2031,7 +2031,7 @@ impl Simulation {
                     Lookup::Hit { version } => {
                         n.win.hits += 1;
                         self.window_counters.cache_hits += 1;
-                        self.flush_out(f.node, dirty.into_iter().collect());
+                        self.flush_out(f.node, dirty);
                         self.finish(frame, Ok(version));
                     }
                     Lookup::Miss => {
@@ -2049,7 +2049,7 @@ impl Simulation {
                             }
                             c.fetching[key] = c.fetching[key].saturating_add(1);
                         }
-                        self.flush_out(f.node, dirty.into_iter().collect());
+                        self.flush_out(f.node, dirty);
                         self.frames[frame as usize].step = 1;
                         self.call_backend(frame, backend);
                     }
@@ -2089,7 +2089,7 @@ impl Simulation {
                         _ => version,
                     };
                     let evicted = c.store.put(f.key, version, now, false);
-                    self.flush_out(f.node, evicted.into_iter().collect());
+                    self.flush_out(f.node, evicted);
                 }
             }
         }
@@ -2097,17 +2097,16 @@ impl Simulation {
     }
 
     /// Sends dirty write-back entries to the database as background writes.
-    fn flush_out(&mut self, node: NodeId, dirty: Vec<Dirty>) {
-        if dirty.is_empty() {
-            return;
-        }
-        let Kind::Cache(c) = &self.nodes[node as usize].kind else {
-            return;
-        };
-        let Some(backend) = c.spec.backend else {
-            return;
-        };
+    /// Takes an `Option` from a lookup or a fill (nearly always `None`: nothing to do) or the
+    /// `Vec` of a periodic flush.
+    fn flush_out(&mut self, node: NodeId, dirty: impl IntoIterator<Item = Dirty>) {
         for d in dirty {
+            let Kind::Cache(c) = &self.nodes[node as usize].kind else {
+                return;
+            };
+            let Some(backend) = c.spec.backend else {
+                return;
+            };
             let (db, step) = self.addressee(backend, Op::Flush);
             let frame = self.new_frame(Frame {
                 version: d.version,
