@@ -230,11 +230,22 @@ pub enum Command {
 /// of at most 64 significant bits between them cannot overflow.
 #[inline(always)]
 fn area(dt: u64, level: u64) -> u128 {
-    if dt.leading_zeros() + level.leading_zeros() >= 64 {
-        u128::from(dt * level)
-    } else {
-        u128::from(dt) * u128::from(level)
+    // Natively the multiply's own overflow flag is the cheapest test.
+    #[cfg(not(target_arch = "wasm32"))]
+    let small = dt.checked_mul(level);
+    #[cfg(target_arch = "wasm32")]
+    let small = product_by_bits(dt, level);
+    match small {
+        Some(product) => u128::from(product),
+        None => u128::from(dt) * u128::from(level),
     }
+}
+
+/// `dt · level` when operands of at most 64 significant bits between them show it fits.
+#[inline(always)]
+#[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
+fn product_by_bits(dt: u64, level: u64) -> Option<u64> {
+    (dt.leading_zeros() + level.leading_zeros() >= 64).then(|| dt * level)
 }
 
 /// Workers, a FIFO queue and the time integrals that give utilisation and queue length.
@@ -3126,5 +3137,27 @@ fn ratio(a: f64, b: f64) -> f64 {
         a / b
     } else {
         0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{area, product_by_bits};
+
+    /// A time integral's step is the exact product whether or not it fits in 64 bits, by the
+    /// overflow flag natively and by counting bits in WebAssembly.
+    #[test]
+    fn area_is_the_exact_product() {
+        let edges = [0, 1, 3, u64::from(u32::MAX), 1 << 32, 1 << 63, u64::MAX];
+        for dt in edges {
+            for level in edges {
+                let exact = u128::from(dt) * u128::from(level);
+                assert_eq!(area(dt, level), exact, "{dt} × {level}");
+                // WebAssembly's test: when it vouches for a product, the product is exact.
+                if let Some(p) = product_by_bits(dt, level) {
+                    assert_eq!(u128::from(p), exact, "{dt} × {level}");
+                }
+            }
+        }
     }
 }
