@@ -54,25 +54,36 @@ impl SimRng {
     /// draws; only the rest pay for an `exp` (the wedge test) or a `log` (the tail). Inversion,
     /// `-ln(U)`, spends a `libm::log` on every draw, and every arrival and service of an M/M/c
     /// run draws one.
+    ///
+    /// The common case is a leaf small enough to inline: the rest, which calls `libm`, is a
+    /// separate cold function, so the hot path saves and restores no registers.
     #[inline]
     pub fn exp(&mut self, mean: f64) -> f64 {
         let zig = ziggurat();
+        let (i, x) = zig.layer(self.next_u64());
+        if x < zig.x[i + 1] {
+            return x * mean;
+        }
+        self.exp_beyond_rectangle(zig, i, x) * mean
+    }
+
+    /// The rest of [`SimRng::exp`] (mean 1) for a draw of layer `i` at `x` outside the layer's
+    /// rectangle; further draws start over, exactly as the loop of the plain algorithm.
+    #[cold]
+    #[inline(never)]
+    fn exp_beyond_rectangle(&mut self, zig: &ZigguratTables, mut i: usize, mut x: f64) -> f64 {
         loop {
-            let bits = self.next_u64();
-            let i = (bits & 0xff) as usize;
-            // The top 52 bits as a uniform in [0, 1): disjoint from the layer index's low 8.
-            let u = (bits >> 12) as f64 * (1.0 / (1u64 << 52) as f64);
-            let x = u * zig.x[i];
-            if x < zig.x[i + 1] {
-                return x * mean;
-            }
             if i == 0 {
                 // The base layer's part beyond R: the exponential's tail is memoryless.
-                return (ZIG_EXP_R - libm::log(self.open01())) * mean;
+                return ZIG_EXP_R - libm::log(self.open01());
             }
             let f = zig.f[i + 1] + (zig.f[i] - zig.f[i + 1]) * self.open01();
             if f < libm::exp(-x) {
-                return x * mean;
+                return x;
+            }
+            (i, x) = zig.layer(self.next_u64());
+            if x < zig.x[i + 1] {
+                return x;
             }
         }
     }
@@ -95,6 +106,19 @@ const ZIG_EXP_V: f64 = 0.003_949_659_822_581_557;
 struct ZigguratTables {
     x: [f64; 257],
     f: [f64; 257],
+}
+
+impl ZigguratTables {
+    /// The layer a draw's low 8 bits pick, and the point in its rectangle (plus, for the base
+    /// layer, its tail) that its top 52 bits pick: a uniform in [0, 1), disjoint from the index,
+    /// converted as a signed integer (below 2^52, so exactly; one instruction, where an unsigned
+    /// 64-bit conversion takes several on x86_64).
+    #[inline(always)]
+    fn layer(&self, bits: u64) -> (usize, f64) {
+        let i = (bits & 0xff) as usize;
+        let u = ((bits >> 12) as i64) as f64 * (1.0 / (1u64 << 52) as f64);
+        (i, u * self.x[i])
+    }
 }
 
 /// The tables, built once from `libm` so that they are bit-identical on every platform.
@@ -121,7 +145,8 @@ fn ziggurat() -> &'static ZigguratTables {
 /// Non-decreasing in `m`, which lets a comparison `open01() < p` be precomputed as `m < T`.
 #[inline(always)]
 pub fn unit53(m: u64) -> f64 {
-    (m as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+    // `m < 2^53` converts exactly as a signed integer: one instruction on x86_64.
+    ((m as i64) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
 }
 
 /// The high 64 bits of the 128-bit product `x · n`.
