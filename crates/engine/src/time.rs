@@ -41,12 +41,17 @@ impl SimDuration {
     }
     /// Converts seconds to nanoseconds, rounding to the nearest nanosecond and clamping negative
     /// or non-finite input to zero or the maximum, so an absurd parameter cannot wrap around.
+    #[inline]
     pub fn from_secs_f64(secs: f64) -> SimDuration {
         if secs.is_nan() || secs <= 0.0 {
             return SimDuration(0);
         }
         let ns = secs * 1e9 + 0.5;
-        if ns >= u64::MAX as f64 {
+        if ns < 9_223_372_036_854_775_808.0 {
+            // Below 2^63 (every real duration): the signed conversion is one instruction on
+            // x86_64, the unsigned one several.
+            SimDuration((ns as i64) as u64)
+        } else if ns >= u64::MAX as f64 {
             SimDuration(u64::MAX)
         } else {
             SimDuration(ns as u64)
@@ -98,6 +103,15 @@ mod tests {
         assert_eq!(SimDuration::from_secs_f64(-3.0).0, 0);
         assert_eq!(SimDuration::from_secs_f64(f64::NAN).0, 0);
         assert_eq!(SimDuration::from_secs_f64(1e300).0, u64::MAX);
+        // Either side of 2^63 ns, where the conversion changes from signed to unsigned.
+        assert_eq!(
+            SimDuration::from_secs_f64(9.2e9).0,
+            9_200_000_000_000_000_000
+        );
+        assert_eq!(
+            SimDuration::from_secs_f64(1e10).0,
+            10_000_000_000_000_000_000
+        );
         assert_eq!((SimTime::MAX + SimDuration(5)), SimTime::MAX);
     }
 }
