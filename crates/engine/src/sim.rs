@@ -3062,7 +3062,8 @@ fn lb_pick(lb: &mut LbRt, rng: &mut SimRng, user: u32) -> Option<usize> {
         LbPolicy::RoundRobin => {
             let mut i = lb.next;
             loop {
-                i = (i + 1) % n;
+                // `lb.next < n`: a compare, not a division.
+                i = if i + 1 >= n { 0 } else { i + 1 };
                 if healthy(i) {
                     break;
                 }
