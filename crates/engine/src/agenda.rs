@@ -189,9 +189,28 @@ impl<T: Copy> Far<T> {
         slot << self.shift
     }
 
+    /// The common case (a slot within reach with room) is a leaf that saves no registers; a
+    /// slot that must grow, or an item beyond the ring, takes the cold path.
     #[inline]
     fn push(&mut self, entry: Entry<T>) {
         let slot = entry.time().0 >> self.shift;
+        if slot < self.cursor.saturating_add(SLOTS) {
+            let index = (slot % SLOTS) as usize;
+            let items = &mut self.ring[index];
+            if items.len() < items.capacity() {
+                items.push(entry);
+                self.occupied[index / 64] |= 1 << (index % 64);
+                self.in_ring += 1;
+                self.len += 1;
+                return;
+            }
+        }
+        self.push_cold(slot, entry);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn push_cold(&mut self, slot: u64, entry: Entry<T>) {
         if slot < self.cursor.saturating_add(SLOTS) {
             self.put(slot, entry);
         } else {
@@ -403,10 +422,33 @@ impl<T: Copy> Agenda<T> {
     /// Schedules `item` a fixed `delay` after `now`, after everything already scheduled at that
     /// time. For delays that recur (network latencies, intervals) with `now` never decreasing
     /// between calls: such items are due in the order they are pushed, and wait in a lane.
+    ///
+    /// The common case (a lane for the delay exists, holds items and has room) is a leaf that
+    /// saves no registers; the rest takes the cold path.
     #[inline]
     pub fn push_after(&mut self, now: SimTime, delay: SimDuration, item: T) {
         let key = self.next_key(now + delay);
         let entry = Entry { key, item };
+        let lane = if self.lane_delays.get(self.lane_hint) == Some(&delay.0) {
+            Some(self.lane_hint)
+        } else {
+            self.lane_delays.iter().position(|&d| d == delay.0)
+        };
+        if let Some(lane) = lane {
+            self.lane_hint = lane;
+            let queue = &mut self.lanes[lane];
+            if queue.back().is_some_and(|back| back.key < key) && queue.len() < queue.capacity() {
+                queue.push_back(entry);
+                return;
+            }
+        }
+        self.push_after_cold(delay, entry);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn push_after_cold(&mut self, delay: SimDuration, entry: Entry<T>) {
+        let key = entry.key;
         let lane = if self.lane_delays.get(self.lane_hint) == Some(&delay.0) {
             self.lane_hint
         } else {
