@@ -1255,13 +1255,20 @@ impl Simulation {
 
     /// Returns a worker to the node and starts the next waiting frame; frames whose user has
     /// already given up are dropped as timeouts instead of wasting the worker.
+    #[inline]
     fn free_worker(&mut self, node: NodeId) {
         let now = self.now;
-        {
-            let st = &mut self.nodes[node as usize].station;
-            st.account(now);
-            st.busy = st.busy.saturating_sub(1);
+        let st = &mut self.nodes[node as usize].station;
+        st.account(now);
+        st.busy = st.busy.saturating_sub(1);
+        if !st.queue.is_empty() {
+            self.start_waiting(node);
         }
+    }
+
+    /// Starts the next waiting frame on the worker just freed, if the node may.
+    #[inline(never)]
+    fn start_waiting(&mut self, node: NodeId) {
         loop {
             let n = &mut self.nodes[node as usize];
             if !n.up || n.station.busy >= n.station.workers {
@@ -2110,25 +2117,31 @@ impl Simulation {
     /// Sends dirty write-back entries to the database as background writes.
     /// Takes an `Option` from a lookup or a fill (nearly always `None`: nothing to do) or the
     /// `Vec` of a periodic flush.
+    #[inline]
     fn flush_out(&mut self, node: NodeId, dirty: impl IntoIterator<Item = Dirty>) {
         for d in dirty {
-            let Kind::Cache(c) = &self.nodes[node as usize].kind else {
-                return;
-            };
-            let Some(backend) = c.spec.backend else {
-                return;
-            };
-            let (db, step) = self.addressee(backend, Op::Flush);
-            let frame = self.new_frame(Frame {
-                version: d.version,
-                step,
-                ..Frame::root(NIL, db, Op::Flush, d.key, self.now)
-            });
-            match self.lat(node, db) {
-                Some(l) if l.0 > 0 => self.schedule_after(l, Action::Deliver { frame }),
-                Some(_) => self.deliver(frame),
-                None => self.free_frames.push(frame),
-            }
+            self.flush_one(node, d);
+        }
+    }
+
+    #[inline(never)]
+    fn flush_one(&mut self, node: NodeId, d: Dirty) {
+        let Kind::Cache(c) = &self.nodes[node as usize].kind else {
+            return;
+        };
+        let Some(backend) = c.spec.backend else {
+            return;
+        };
+        let (db, step) = self.addressee(backend, Op::Flush);
+        let frame = self.new_frame(Frame {
+            version: d.version,
+            step,
+            ..Frame::root(NIL, db, Op::Flush, d.key, self.now)
+        });
+        match self.lat(node, db) {
+            Some(l) if l.0 > 0 => self.schedule_after(l, Action::Deliver { frame }),
+            Some(_) => self.deliver(frame),
+            None => self.free_frames.push(frame),
         }
     }
 
