@@ -224,6 +224,12 @@ pub enum Command {
     Reshard { node: NodeId },
 }
 
+/// The mean gap between arrivals drawn at the profile's peak rate (thinning accepts a share of
+/// them); infinite for no traffic, which never reaches a draw.
+fn mean_gap_s(rate_rps: f64, profile: crate::model::RateProfile) -> f64 {
+    1.0 / (rate_rps * profile.max_factor())
+}
+
 /// `dt · level` for a time integral. The product nearly always fits in 64 bits (an hour times
 /// a million workers does), and a 128-bit multiply, like `checked_mul`'s overflow test, is a
 /// software routine in WebAssembly (`__multi3`, 5 % of a stage-5 run in V8's profile). Operands
@@ -311,6 +317,9 @@ impl Station {
 struct UsersRt {
     spec: UsersSpec,
     rate_rps: f64,
+    /// The mean gap between draws of the arrival stream, `1 / (rate · the profile's peak)`:
+    /// kept with the rate, so that an arrival pays no division.
+    mean_gap_s: f64,
     generation: u32,
     zipf: Zipf,
     static_zipf: Zipf,
@@ -624,6 +633,7 @@ impl Simulation {
                         Kind::Users(Box::new(UsersRt {
                             spec: spec.clone(),
                             rate_rps: spec.rate_rps,
+                            mean_gap_s: mean_gap_s(spec.rate_rps, spec.profile),
                             generation: 0,
                             zipf: Zipf::new(spec.keys.max(1), spec.zipf_alpha),
                             static_zipf: Zipf::new(spec.static_objects.max(1), spec.zipf_alpha),
@@ -890,6 +900,7 @@ impl Simulation {
             Command::SetRate { node, rps } => {
                 if let Some(Kind::Users(users)) = self.kind_mut(node) {
                     users.rate_rps = if rps.is_finite() { rps.max(0.0) } else { 0.0 };
+                    users.mean_gap_s = mean_gap_s(users.rate_rps, users.spec.profile);
                     users.generation = users.generation.wrapping_add(1);
                     // Poisson arrivals are memoryless, so restarting the clock of the next
                     // arrival at the new rate is exact.
@@ -1443,8 +1454,7 @@ impl Simulation {
                 ..
             }) if users.rate_rps > 0.0 => {
                 // Thinning: draw at the profile's peak rate, accept in on_arrival.
-                let peak = users.rate_rps * users.spec.profile.max_factor();
-                let gap = SimDuration::from_secs_f64(rng.exp(1.0 / peak));
+                let gap = SimDuration::from_secs_f64(rng.exp(users.mean_gap_s));
                 Some((now + gap, users.generation))
             }
             _ => None,
