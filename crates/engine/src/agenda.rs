@@ -87,9 +87,9 @@ const FAR_LIMIT: u64 = 1 << 62;
 ///
 /// A heap's pop costs a level per factor of four in its size. Items instead wait in their slot
 /// for O(1) and join the heap only when the clock reaches their slot, so the heap holds about
-/// one slot's items; a bitmap of occupied slots lets the clock skip empty ones a word at a time. The heap still orders everything it pops exactly, and an item
-/// leaves its slot before anything later than the slot's start is popped, so the order is
-/// exactly one heap's.
+/// one slot's items; a bitmap of occupied slots lets the clock skip empty ones a word at a time.
+/// The heap still orders everything it pops exactly, and an item leaves its slot before anything
+/// later than the slot's start is popped, so the order is exactly one heap's.
 #[derive(Debug, Clone)]
 struct Far<T: Copy> {
     /// The heap size at which the agenda (re)opens the slots.
@@ -272,10 +272,10 @@ impl<T: Copy> Far<T> {
     /// boundary past it.
     ///
     /// After each lap of the ring, [`Far::lap_done`] asks for narrower slots if they held more
-    /// than three times [`PER_SLOT`] items on average (the heap grows a level deeper), or wider ones
-    /// if under an eighth of that (the ring then reaches too little time ahead and items wait in
-    /// the overflow): the load has changed since the slots were sized. The new width brings the
-    /// average back within those bounds, so a steady load does not resize again.
+    /// than three times [`PER_SLOT`] items on average (the heap grows a level deeper), or wider
+    /// ones if under an eighth of that (the ring then reaches too little time ahead and items
+    /// wait in the overflow): the load has changed since the slots were sized. The new width
+    /// brings the average back within those bounds, so a steady load does not resize again.
     #[inline]
     fn emptied(&mut self, index: usize, count: usize) {
         self.occupied[index / 64] &= !(1 << (index % 64));
