@@ -255,6 +255,9 @@ impl<T: Copy> Far<T> {
             if self.in_ring == 0 {
                 let first = self.overflow.peek().map(|o| o.0.time().0 >> self.shift);
                 self.cursor = first.unwrap_or(self.cursor);
+                // An idle stretch says nothing about the load: the next lap is measured afresh.
+                self.passed = 0;
+                self.lap_start = self.cursor;
                 self.refill_from_overflow();
             }
             let index = (self.cursor % SLOTS) as usize;
@@ -297,14 +300,18 @@ impl<T: Copy> Far<T> {
         self.refill_from_overflow();
         let slots = self.cursor - self.lap_start;
         if slots >= SLOTS {
-            let (passed, wanted) = (self.passed as u64, slots * PER_SLOT as u64);
-            if passed > 3 * wanted {
+            let (passed, wanted) = (self.passed as u64, slots.saturating_mul(PER_SLOT as u64));
+            let shift = if passed > wanted.saturating_mul(3) {
                 let narrower = 63 - (passed / wanted).leading_zeros();
-                self.retune = Some(self.shift.saturating_sub(narrower));
-            } else if 8 * passed < wanted {
+                self.shift.saturating_sub(narrower)
+            } else if passed.saturating_mul(8) < wanted {
                 let wider = 63 - (wanted / passed.max(1)).leading_zeros();
-                self.retune = Some((self.shift + wider).min(61));
-            }
+                (self.shift + wider).min(61)
+            } else {
+                self.shift
+            };
+            // At the narrowest or widest width already, resizing would only rebuild the slots.
+            self.retune = (shift != self.shift).then_some(shift);
             self.passed = 0;
             self.lap_start = self.cursor;
         }
@@ -343,6 +350,9 @@ pub struct Agenda<T: Copy> {
     lane_min: u128,
     lane_min_index: usize,
     seq: u64,
+    /// How often the slots were (re)built, for the tests.
+    #[cfg(test)]
+    reopens: u32,
 }
 
 impl<T: Copy> Default for Agenda<T> {
@@ -382,6 +392,8 @@ impl<T: Copy> Agenda<T> {
             lane_min: NONE,
             lane_min_index: 0,
             seq: 0,
+            #[cfg(test)]
+            reopens: 0,
         }
     }
 
@@ -532,6 +544,10 @@ impl<T: Copy> Agenda<T> {
     #[cold]
     #[inline(never)]
     fn open_far(&mut self, shift: Option<u32>) {
+        #[cfg(test)]
+        {
+            self.reopens += 1;
+        }
         let mut all: Vec<Entry<T>> = self.heap.drain(..).collect();
         all.extend(self.far.drain());
         let Some(start) = all.iter().map(|e| e.time().0).min() else {
@@ -826,6 +842,49 @@ mod tests {
             }
         }
         assert!(deepest.iter().all(|&d| d <= 8 * PER_SLOT), "{deepest:?}");
+    }
+
+    /// Regression: eight items due every nanosecond narrow the slots to 1 ns, and laps still
+    /// find them too dense; the slots were rebuilt (every waiting item moved) on every lap.
+    #[test]
+    fn slots_at_their_narrowest_are_not_rebuilt_every_lap() {
+        let n = 100_000u64;
+        let mut agenda = Agenda::new();
+        for i in 0..n {
+            agenda.push(SimTime(1 + i / 8), i);
+        }
+        for _ in 0..400_000 {
+            let (t, item) = agenda.pop().expect("items wait");
+            agenda.push(SimTime(t.0 + n / 8), item);
+        }
+        assert_eq!(agenda.far.shift, 0);
+        assert!(agenda.reopens <= 4, "{} rebuilds", agenda.reopens);
+    }
+
+    /// Regression: after 1 ns slots, an item 2^62 ns ahead made the next lap's count of slots
+    /// passed overflow a multiplication (a panic where overflow is checked).
+    #[test]
+    fn a_far_future_item_after_narrow_slots_does_not_overflow() {
+        let mut agenda = Agenda::new();
+        for t in 0..65u64 {
+            agenda.push(SimTime(t), 0u32);
+        }
+        for k in 1..5000u64 {
+            for _ in 0..10 {
+                agenda.push(SimTime(4 * k + 100), 1);
+            }
+        }
+        let mut pushed = false;
+        let mut last = 0;
+        while let Some((t, _)) = agenda.pop() {
+            assert!(t.0 >= last);
+            last = t.0;
+            if !pushed && agenda.far.shift == 0 {
+                agenda.push(SimTime(FAR_LIMIT - 1), 2);
+                pushed = true;
+            }
+        }
+        assert!(pushed && last == FAR_LIMIT - 1);
     }
 
     /// Delays from nanoseconds to hours (and some at the end of time), so that items land in
