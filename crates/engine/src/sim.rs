@@ -360,6 +360,8 @@ impl ServerRt {
 struct LbRt {
     spec: LbSpec,
     healthy: Vec<bool>,
+    /// How many of `healthy` are true: counted when a health check changes them, not per pick.
+    healthy_count: usize,
     fails: Vec<u32>,
     passes: Vec<u32>,
     outstanding: Vec<u32>,
@@ -691,6 +693,7 @@ impl Simulation {
                         Kind::Lb(Box::new(LbRt {
                             spec: spec.clone(),
                             healthy: vec![true; n],
+                            healthy_count: n,
                             fails: vec![0; n],
                             passes: vec![0; n],
                             outstanding: vec![0; n],
@@ -2024,6 +2027,7 @@ impl Simulation {
                 }
             }
         }
+        lb.healthy_count = lb.healthy.iter().filter(|&&h| h).count();
         let interval = lb.spec.health_interval;
         self.schedule_after(interval, Action::HealthCheck { node });
     }
@@ -3111,7 +3115,8 @@ impl Simulation {
 fn lb_pick(lb: &mut LbRt, rng: &mut SimRng, user: u32) -> Option<usize> {
     let n = lb.spec.targets.len();
     let healthy = |i: usize| lb.healthy[i];
-    let count = (0..n).filter(|&i| healthy(i)).count();
+    let count = lb.healthy_count;
+    debug_assert_eq!(count, lb.healthy.iter().filter(|&&h| h).count());
     if count == 0 {
         return None;
     }
