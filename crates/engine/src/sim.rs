@@ -1729,76 +1729,62 @@ impl Simulation {
 
     /// Steps of a web server frame after its CPU work: 0 session, 1 data, 2 publish, 3 done.
     fn server_step(&mut self, frame: FrameId) {
-        // The frame and the spec are read once; the step advances locally and is stored only
-        // when the frame parks on a call (server_resume reads it).
+        // The frame and the spec are read once. Steps only move forward, so each is a plain
+        // test in turn (no state-machine loop); the step is stored only when the frame parks on
+        // a call (server_resume reads it).
         let f = self.frames[frame as usize];
         let Kind::Server(s) = &self.nodes[f.node as usize].kind else {
             return;
         };
         let (sessions, data, publish) = (s.spec.sessions, s.spec.data, s.spec.publish);
-        let mut step = f.step;
-        loop {
-            match step {
-                0 => {
-                    step = 1;
-                    if f.op == Op::Static || f.req == NIL {
-                        continue;
-                    }
-                    match sessions {
-                        Sessions::None => {}
-                        Sessions::InServer => self.check_session(frame),
-                        Sessions::Store(store) => {
-                            self.frames[frame as usize].step = step;
-                            let user = self.global_user(f.req);
-                            self.call(
-                                frame,
-                                f.req,
-                                f.node,
-                                store,
-                                Op::Session,
-                                user,
-                                SimDuration::ZERO,
-                            );
-                            return;
-                        }
-                    }
-                }
-                1 => {
-                    step = 2;
-                    if let (Some(data), Op::Read | Op::Write) = (data, f.op) {
-                        let fr = &mut self.frames[frame as usize];
-                        fr.step = step;
-                        if f.op == Op::Read {
-                            fr.seen = self.keys_tab.get(f.key as usize, TRUTH);
-                        }
-                        self.call(frame, f.req, f.node, data, f.op, f.key, SimDuration::ZERO);
-                        return;
-                    }
-                }
-                2 => {
-                    step = 3;
-                    if let (Some(queue), Op::Write) = (publish, f.op) {
-                        self.frames[frame as usize].step = step;
-                        self.call(
-                            frame,
-                            f.req,
-                            f.node,
-                            queue,
-                            Op::Job,
-                            f.key,
-                            SimDuration::ZERO,
-                        );
-                        return;
-                    }
-                }
-                _ => {
-                    self.frames[frame as usize].step = step;
-                    self.free_worker(f.node);
-                    self.finish(frame, Ok(f.version));
+        if f.step == 0 && f.op != Op::Static && f.req != NIL {
+            match sessions {
+                Sessions::None => {}
+                Sessions::InServer => self.check_session(frame),
+                Sessions::Store(store) => {
+                    self.frames[frame as usize].step = 1;
+                    let user = self.global_user(f.req);
+                    self.call(
+                        frame,
+                        f.req,
+                        f.node,
+                        store,
+                        Op::Session,
+                        user,
+                        SimDuration::ZERO,
+                    );
                     return;
                 }
             }
         }
+        if f.step <= 1 {
+            if let (Some(data), Op::Read | Op::Write) = (data, f.op) {
+                let fr = &mut self.frames[frame as usize];
+                fr.step = 2;
+                if f.op == Op::Read {
+                    fr.seen = self.keys_tab.get(f.key as usize, TRUTH);
+                }
+                self.call(frame, f.req, f.node, data, f.op, f.key, SimDuration::ZERO);
+                return;
+            }
+        }
+        if f.step <= 2 {
+            if let (Some(queue), Op::Write) = (publish, f.op) {
+                self.frames[frame as usize].step = 3;
+                self.call(
+                    frame,
+                    f.req,
+                    f.node,
+                    queue,
+                    Op::Job,
+                    f.key,
+                    SimDuration::ZERO,
+                );
+                return;
+            }
+        }
+        self.free_worker(f.node);
+        self.finish(frame, Ok(f.version));
     }
 
     fn server_resume(&mut self, frame: FrameId, outcome: Outcome) {
