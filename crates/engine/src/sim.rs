@@ -1992,7 +1992,13 @@ impl Simulation {
 
     fn lb_deliver(&mut self, frame: FrameId) {
         let f = self.frames[frame as usize];
-        let user = if f.req == NIL {
+        // Only sticky sessions and IP hashing look at the user: the others spare the request's
+        // record, written at its arrival and long out of the nearer caches, a read.
+        let needs_user = match &self.nodes[f.node as usize].kind {
+            Kind::Lb(lb) => lb.spec.sticky || lb.spec.policy == LbPolicy::IpHash,
+            _ => false,
+        };
+        let user = if f.req == NIL || !needs_user {
             0
         } else {
             self.global_user(f.req)
