@@ -1297,39 +1297,24 @@ impl Simulation {
     fn start_service(&mut self, frame: FrameId) {
         let f = self.frames[frame as usize];
         let n = &mut self.nodes[f.node as usize];
-        type Done = fn(FrameId, u32) -> Action;
-        let (dist, done): (Dist, Done) = match (&n.kind, f.op) {
-            (Kind::Server(s), _) => (s.spec.service, |frame, epoch| Action::ServerDone {
-                frame,
-                epoch,
-            }),
-            (Kind::Cache(c), _) => (c.spec.service, |frame, epoch| Action::CacheDone {
-                frame,
-                epoch,
-            }),
-            (Kind::Db(d), Op::Read) => (d.spec.read_service, |frame, epoch| Action::DbDone {
-                frame,
-                epoch,
-            }),
-            (Kind::Db(d), _) => (d.spec.write_service, |frame, epoch| Action::DbDone {
-                frame,
-                epoch,
-            }),
-            (Kind::Queue(q), _) => (q.spec.job_service, |frame, epoch| Action::ServiceDone {
-                frame,
-                epoch,
-            }),
-            _ => (Dist::Constant { mean_s: 0.0 }, |frame, epoch| {
-                Action::ServiceDone { frame, epoch }
-            }),
+        let epoch = n.epoch;
+        let (dist, done) = match (&n.kind, f.op) {
+            (Kind::Server(s), _) => (s.spec.service, Action::ServerDone { frame, epoch }),
+            (Kind::Cache(c), _) => (c.spec.service, Action::CacheDone { frame, epoch }),
+            (Kind::Db(d), Op::Read) => (d.spec.read_service, Action::DbDone { frame, epoch }),
+            (Kind::Db(d), _) => (d.spec.write_service, Action::DbDone { frame, epoch }),
+            (Kind::Queue(q), _) => (q.spec.job_service, Action::ServiceDone { frame, epoch }),
+            _ => (
+                Dist::Constant { mean_s: 0.0 },
+                Action::ServiceDone { frame, epoch },
+            ),
         };
         let mut d = dist.sample(&mut n.rng);
         if n.station.slow != 1.0 {
             d = SimDuration::from_secs_f64(d.as_secs_f64() * n.station.slow);
         }
-        let epoch = n.epoch;
         self.frames[frame as usize].epoch = epoch;
-        self.schedule(self.now + d, done(frame, epoch));
+        self.schedule(self.now + d, done);
     }
 
     /// Returns a worker to the node and starts the next waiting frame; frames whose user has
