@@ -1737,9 +1737,10 @@ impl Simulation {
     /// The response to `req` reaches its user at `at`.
     fn on_reply(&mut self, req: ReqId, at: SimTime) {
         // A reply handled early (not at its event's instant) lands within this run, and every
-        // reply lands in the open window.
+        // reply lands in the open window, or at its very end (an event queued before the
+        // window's end, such as a service a boot started, runs before it).
         debug_assert!(at == self.now || at <= self.horizon);
-        debug_assert!(at < self.window_start + self.window_len);
+        debug_assert!(at <= self.window_start + self.window_len);
         let Request { born, source, .. } = self.requests[req as usize];
         let latency = at.since(born);
         let timeout = match &self.nodes[source as usize].kind {
@@ -3263,7 +3264,7 @@ fn ratio(a: f64, b: f64) -> f64 {
 mod tests {
     use super::{area, product_by_bits, Simulation};
     use crate::dist::Dist;
-    use crate::model::{CacheSpec, DbSpec, LbSpec, ServerSpec, UsersSpec};
+    use crate::model::{AutoscaleSpec, CacheSpec, DbSpec, LbSpec, ServerSpec, UsersSpec};
     use crate::{Model, NodeKind, NodeSpec, SimDuration, SimTime};
 
     /// Users 40 ms away → a balancer → two web servers → a cache → a database, in windows of
@@ -3321,23 +3322,70 @@ mod tests {
         }
     }
 
+    /// Users → one autoscaled server with constant 100 ms service, windows of 100 ms and
+    /// instances that boot on a window's edge: services a boot starts end exactly at the next
+    /// window's end, before it closes, and their replies land there (`rtt_ms` each way).
+    fn replies_on_window_edges(rtt_ms: f64) -> Model {
+        Model {
+            nodes: vec![
+                NodeSpec::new(
+                    "users",
+                    NodeKind::Users(UsersSpec {
+                        users: 10,
+                        rate_rps: 50.0,
+                        entry: 1,
+                        rtt: SimDuration::from_millis_f64(rtt_ms),
+                        timeout: SimDuration::from_secs(60),
+                        ..UsersSpec::default()
+                    }),
+                ),
+                NodeSpec::new(
+                    "web",
+                    NodeKind::Server(ServerSpec {
+                        service: Dist::Constant { mean_s: 0.1 },
+                        autoscale: Some(AutoscaleSpec {
+                            min: 1,
+                            max: 3,
+                            scale_out_above: 0.5,
+                            scale_in_below: 0.0,
+                            interval: SimDuration::from_secs(1),
+                            boot: SimDuration::from_secs(1),
+                        }),
+                        ..ServerSpec::default()
+                    }),
+                ),
+            ],
+            window: SimDuration::from_millis_f64(100.0),
+            warmup: SimDuration::from_secs(1),
+            ..Model::default()
+        }
+    }
+
     /// A reply handled as soon as its response leaves is counted in the window it lands in and
     /// only if it lands within the run: the windows and the report are those of a run that
-    /// waits for every reply's event (a horizon of zero lets no reply through early).
+    /// waits for every reply's event (a horizon of zero lets no reply through early). In debug
+    /// builds the replies' own assertions run too, on window edges included (a regression: one
+    /// refused a reply landing exactly at a window's end).
     #[test]
     fn replies_handled_early_count_where_their_events_would() {
-        let model = round_trips();
-        let until = SimTime::from_secs_f64(4.05);
-        let mut early = Simulation::new(&model, 3);
-        early.run_until(until);
-        let mut waiting = Simulation::new(&model, 3);
-        waiting.process_until(until);
-        // Debug prints every number exactly (shortest round-trip form).
-        let seen = |sim: &mut Simulation| (sim.drain_windows(), format!("{:?}", sim.report()));
-        let (early, waiting) = (seen(&mut early), seen(&mut waiting));
-        assert!(early.0.len() > 30, "{} windows", early.0.len());
-        assert!(early.0 == waiting.0, "the windows differ");
-        assert!(early.1 == waiting.1, "the reports differ");
+        let cases = [
+            (round_trips(), 4.05),
+            (replies_on_window_edges(0.0), 5.0),
+            (replies_on_window_edges(200.0), 5.0),
+        ];
+        for (i, (model, until_s)) in cases.iter().enumerate() {
+            let until = SimTime::from_secs_f64(*until_s);
+            let mut early = Simulation::new(model, 3);
+            early.run_until(until);
+            let mut waiting = Simulation::new(model, 3);
+            waiting.process_until(until);
+            // Debug prints every number exactly (shortest round-trip form).
+            let seen = |sim: &mut Simulation| (sim.drain_windows(), format!("{:?}", sim.report()));
+            let (early, waiting) = (seen(&mut early), seen(&mut waiting));
+            assert!(early.0.len() > 30, "case {i}: {} windows", early.0.len());
+            assert!(early.0 == waiting.0, "case {i}: the windows differ");
+            assert!(early.1 == waiting.1, "case {i}: the reports differ");
+        }
     }
 
     /// A time integral's step is the exact product whether or not it fits in 64 bits, by the
