@@ -161,13 +161,12 @@ impl Zipf {
         let m = rng.next_u64() >> 11;
         let e = u64::from(self.packed[column]);
         let (top, stored) = (m >> self.draw_shift, e >> self.alias_bits);
-        if top < stored {
-            column as u32
-        } else if top > stored {
-            (e & ((1u64 << self.alias_bits) - 1)) as u32
-        } else {
-            self.sample_tie(column, m)
+        if top == stored {
+            return self.sample_tie(column, m);
         }
+        // Keep the column or take its alias: a coin toss for the branch predictor, so a select.
+        let alias = (e & ((1u64 << self.alias_bits) - 1)) as u32;
+        std::hint::select_unpredictable(top < stored, column as u32, alias)
     }
 
     /// Draws the column the next [`Zipf::sample`] on this stream would read and asks the CPU to
