@@ -449,7 +449,8 @@ impl<T: Copy> Agenda<T> {
         if let Some(lane) = lane {
             self.lane_hint = lane;
             let queue = &mut self.lanes[lane];
-            if queue.back().is_some_and(|back| back.key < key) && queue.len() < queue.capacity() {
+            if queue.back().is_some_and(|back| lt(back.key, key)) && queue.len() < queue.capacity()
+            {
                 queue.push_back(entry);
                 return;
             }
@@ -588,11 +589,12 @@ impl<T: Copy> Agenda<T> {
     #[inline]
     pub fn pop_until(&mut self, until: SimTime) -> Option<(SimTime, T)> {
         let heap_min = self.heap_min();
-        let key = heap_min.min(self.lane_min);
-        if key == NONE || (key >> 64) as u64 > until.0 {
+        let from_lane = lt(self.lane_min, heap_min);
+        let key = if from_lane { self.lane_min } else { heap_min };
+        if (key >> 64) as u64 > until.0 || key == NONE {
             return None;
         }
-        if self.lane_min < heap_min {
+        if from_lane {
             self.pop_lane()
         } else {
             self.pop_heap()
@@ -618,7 +620,7 @@ impl<T: Copy> Agenda<T> {
         self.lane_heads[self.lane_min_index] = lane.front().map_or(NONE, |e| e.key);
         let (mut min, mut index) = (NONE, 0);
         for (i, &head) in self.lane_heads.iter().enumerate() {
-            if head < min {
+            if lt(head, min) {
                 (min, index) = (head, i);
             }
         }
