@@ -1451,15 +1451,14 @@ impl Simulation {
         }
     }
 
+    /// A queue's worker (or any other station's but a web server's, a cache's and a
+    /// database's, which finish with actions of their own) has finished `frame`.
     fn on_service_done(&mut self, frame: FrameId, epoch: u32) {
         if !self.served(frame, epoch) {
             return;
         }
         let f = self.frames[frame as usize];
         match &self.nodes[f.node as usize].kind {
-            Kind::Server(_) => self.server_step(frame),
-            Kind::Cache(_) => self.cache_after_lookup(frame),
-            Kind::Db(_) => self.db_after_service(frame),
             Kind::Queue(_) => {
                 let born = f.born;
                 self.free_worker(f.node);
