@@ -1651,6 +1651,9 @@ impl Simulation {
     /// its Zipf column, and prefetches that column: the table is read at random, so this is the
     /// arrival's likeliest cache miss. Only a hint: the stream itself is untouched.
     fn prefetch_next_arrival(&self, node: NodeId) {
+        if !crate::hint::PREFETCHES {
+            return;
+        }
         let n = &self.nodes[node as usize];
         let Kind::Users(users) = &n.kind else {
             return;
