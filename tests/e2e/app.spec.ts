@@ -134,7 +134,10 @@ test('the spike button triples the traffic for a while and leaves the design alo
   await page.locator('#start').click();
   await expect.poll(() => windows(page)).toBeGreaterThanOrEqual(2);
   await page.locator('#spike').click();
-  await expect.poll(async () => (await rows(page))[0].throughput, { timeout: 20_000 }).toBeGreaterThan(90);
+  // Any row of the table: a page whose main thread stalls (other tests share the machine) may
+  // render several windows at once, the spike's already under a newer one.
+  await expect.poll(async () => Math.max(...(await rows(page)).map((r) => r.throughput)), { timeout: 20_000 })
+    .toBeGreaterThan(90);
   await expect(page.locator('#rate-value')).toHaveText('50');
   await expect.poll(async () => (await rows(page)).slice(0, 2).every((r) => r.throughput < 75), { timeout: 30_000 })
     .toBe(true);
