@@ -9,7 +9,7 @@ native=$(cargo bench -q -p scalelab-design --bench engine_speed 2>/dev/null | gr
 # would only look for Criterion-style `wasm_bindgen_bench` functions.
 module=$(cargo bench -p scalelab-design --bench engine_speed --target wasm32-unknown-unknown --no-run 2>&1 \
   | grep -o 'target/wasm32-unknown-unknown/[^ )]*engine_speed[^ )]*\.wasm' | tail -1)
-wasm=$(cd crates/design && CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
+wasm=$(cd crates/design && WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
   wasm-bindgen-test-runner "../../$module" --nocapture 2>&1 | grep -o 'ENGINE_SPEED wasm .*' | cut -d' ' -f3-)
 echo "native   $native"
 echo "chromium $wasm"

@@ -4,7 +4,7 @@
 //! tiering the wasm up to its optimising compiler.
 //!
 //!   cargo bench -p scalelab-design --bench engine_speed
-//!   CHROMEDRIVER=/usr/bin/chromedriver \
+//!   WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
 //!     cargo bench -p scalelab-design --bench engine_speed --target wasm32-unknown-unknown
 //!
 //! `scripts/bench-wasm.sh` runs both and prints the ratio. A benchmark, not a test: it asserts
@@ -64,10 +64,9 @@ fn main() {
 #[cfg(target_arch = "wasm32")]
 fn main() {}
 
-#[cfg(target_arch = "wasm32")]
-wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
-
-/// Runs in the page's main thread of headless Chromium through wasm-bindgen-test-runner.
+/// Runs in the page's main thread of headless Chromium through wasm-bindgen-test-runner when
+/// `WASM_BINDGEN_USE_BROWSER=1` is set (`scripts/bench-wasm.sh`), and in Node otherwise
+/// (`scripts/wasm-instructions.sh` counts V8's instructions there).
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen_test::wasm_bindgen_test]
 fn engine_speed_in_chromium() {
