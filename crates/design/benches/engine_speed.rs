@@ -69,7 +69,7 @@ fn main() {}
 /// (`scripts/wasm-instructions.sh` counts V8's instructions there).
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen_test::wasm_bindgen_test]
-fn engine_speed_in_chromium() {
+fn engine_speed_in_v8() {
     let report = measure(js_sys::Date::now);
     wasm_bindgen_test::console_log!("ENGINE_SPEED wasm {report}");
 }
