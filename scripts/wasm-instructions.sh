@@ -2,7 +2,7 @@
 # Instructions the engine executes natively and as V8's WebAssembly code, per function, on the
 # workloads of crates/design/benches/engine_speed.rs (stage 5's minute and M/M/1, five runs each).
 # Unlike wall-clock time on a shared machine these counts repeat, so a change aimed at V8's code
-# can be judged by them. Runs under valgrind's callgrind: about five minutes. Node runs with
+# can be judged by them. Runs under valgrind's callgrind: about three and a half minutes. Node runs with
 # `--no-liftoff` (every function compiled by TurboFan, as after tiering up) and
 # `--single-threaded`; its V8 is older than Chromium's, so the counts are a guide, not Chromium's.
 #

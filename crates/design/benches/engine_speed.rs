@@ -7,8 +7,9 @@
 //!   WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
 //!     cargo bench -p scalelab-design --bench engine_speed --target wasm32-unknown-unknown
 //!
-//! `scripts/bench-wasm.sh` runs both and prints the ratio. A benchmark, not a test: it asserts
-//! nothing about time.
+//! `scripts/bench-wasm.sh` runs both and prints the ratio; without `WASM_BINDGEN_USE_BROWSER` the
+//! wasm build runs in Node instead (`scripts/wasm-instructions.sh`). A benchmark, not a test: it
+//! asserts nothing about time.
 
 use scalelab_design::{lower, Design};
 use scalelab_engine::{SimDuration, SimTime, Simulation};
