@@ -117,6 +117,11 @@ impl KeyCache {
     /// Looks `key` up at simulated time `now` (ns), updating recency or frequency on a hit.
     /// An expired entry is dropped and reported as a miss; if it was dirty it is returned so that
     /// the caller can flush it.
+    ///
+    /// This and the other lookups returning a pair or an option are always inlined: in
+    /// WebAssembly such a result comes back through linear memory, which would give every
+    /// caller (the station handlers) a shadow-stack frame.
+    #[inline(always)]
     pub fn get(&mut self, key: u32, now: u64) -> (Lookup, Option<Dirty>) {
         if self.policy == Eviction::Lfu {
             if self.freq.len() <= key as usize {
@@ -152,6 +157,7 @@ impl KeyCache {
     }
 
     /// The version cached for `key`, without touching recency (for invalidation checks).
+    #[inline(always)]
     pub fn peek(&self, key: u32) -> Option<u32> {
         let s = self.slot(key);
         (s != NIL).then(|| self.slots[s as usize].version)
@@ -159,6 +165,7 @@ impl KeyCache {
 
     /// Inserts or updates `key`. Returns the dirty entry evicted to make room, if any. Under LFU a
     /// new key less frequent than every resident one is not admitted.
+    #[inline(always)]
     pub fn put(&mut self, key: u32, version: u32, now: u64, dirty: bool) -> Option<Dirty> {
         if self.capacity == 0 {
             return None;
@@ -231,6 +238,7 @@ impl KeyCache {
     }
 
     /// Drops `key` if present (an invalidation); returns it if it was dirty.
+    #[inline(always)]
     pub fn remove(&mut self, key: u32) -> Option<Dirty> {
         let s = self.slot(key);
         if s == NIL {
@@ -278,6 +286,7 @@ impl KeyCache {
         self.freq.get(key as usize).copied().unwrap_or(0)
     }
 
+    #[inline(always)]
     fn remove_slot(&mut self, s: u32) -> Option<Dirty> {
         let slot = self.slots[s as usize];
         match self.policy {

@@ -58,15 +58,21 @@ impl Dist {
         let secs = match *self {
             Dist::Constant { mean_s } => mean_s,
             Dist::Exponential { mean_s } => rng.exp(mean_s),
-            Dist::LogNormal { mean_s, cv } => {
-                // For log-normal X = e^(m + sN): E[X] = e^(m + s²/2), CV² = e^(s²) − 1.
-                let s2 = libm::log1p(cv * cv);
-                let m = libm::log(mean_s) - s2 / 2.0;
-                libm::exp(m + libm::sqrt(s2) * rng.normal())
-            }
+            Dist::LogNormal { mean_s, cv } => log_normal(mean_s, cv, rng),
         };
         SimDuration::from_secs_f64(secs)
     }
+}
+
+/// A log-normal draw in seconds. Out of line: inlined into a station's hot path, `libm::cos`'s
+/// argument reduction (which works in linear memory in WebAssembly) would give that path a
+/// shadow-stack frame for every distribution.
+#[inline(never)]
+fn log_normal(mean_s: f64, cv: f64, rng: &mut SimRng) -> f64 {
+    // For log-normal X = e^(m + sN): E[X] = e^(m + s²/2), CV² = e^(s²) − 1.
+    let s2 = libm::log1p(cv * cv);
+    let m = libm::log(mean_s) - s2 / 2.0;
+    libm::exp(m + libm::sqrt(s2) * rng.normal())
 }
 
 /// Zipf(α) popularity over keys `0..n` (key 0 the most popular), sampled in O(1) by Walker's

@@ -349,6 +349,10 @@ pub struct LatencySummary {
 /// Why a request failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+// As wide as a version: `Result<u32, ErrorCause>`, the outcome every frame hands its parent, is
+// then a pair of scalars, which WebAssembly passes in registers; with a one-byte cause it is an
+// aggregate passed through linear memory (natively both fit one register).
+#[repr(u32)]
 pub enum ErrorCause {
     /// The client gave up waiting: the response came after the client's timeout.
     Timeout,
