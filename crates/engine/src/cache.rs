@@ -302,6 +302,8 @@ impl KeyCache {
         })
     }
 
+    // This and `push_front`, on every hit and fill of an LRU cache, stayed calls in WebAssembly.
+    #[inline(always)]
     fn unlink(&mut self, s: u32) {
         let Slot { prev, next, .. } = self.slots[s as usize];
         if prev != NIL {
@@ -316,6 +318,7 @@ impl KeyCache {
         }
     }
 
+    #[inline(always)]
     fn push_front(&mut self, s: u32) {
         self.slots[s as usize].prev = NIL;
         self.slots[s as usize].next = self.head;
