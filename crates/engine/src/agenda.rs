@@ -363,21 +363,30 @@ impl<T: Copy> Default for Agenda<T> {
 
 const ARITY: usize = 4;
 
-/// Adds `entry` to the 4-ary min-heap `heap`.
-#[inline]
+/// Adds `entry` to the 4-ary min-heap `heap`. Parents later than the entry move down a level,
+/// the first into a new last slot, and the entry is written once, where it belongs: most
+/// entries (due later than their parent) are a plain push.
+#[inline(always)]
 fn sift_in<T: Copy>(heap: &mut Vec<Entry<T>>, entry: Entry<T>) {
     let mut pos = heap.len();
-    heap.push(entry);
-    // Sift the hole up: parents later than the new entry move down one level.
-    while pos > 0 {
+    if pos > 0 {
         let parent = (pos - 1) / ARITY;
-        if !lt(entry.key, heap[parent].key) {
-            break;
+        if lt(entry.key, heap[parent].key) {
+            heap.push(heap[parent]);
+            pos = parent;
+            while pos > 0 {
+                let parent = (pos - 1) / ARITY;
+                if !lt(entry.key, heap[parent].key) {
+                    break;
+                }
+                heap[pos] = heap[parent];
+                pos = parent;
+            }
+            heap[pos] = entry;
+            return;
         }
-        heap[pos] = heap[parent];
-        pos = parent;
     }
-    heap[pos] = entry;
+    heap.push(entry);
 }
 
 impl<T: Copy> Agenda<T> {
@@ -632,12 +641,15 @@ impl<T: Copy> Agenda<T> {
     /// Removes and returns the heap's earliest item.
     #[inline]
     fn pop_heap(&mut self) -> Option<(SimTime, T)> {
-        let last = self.heap.pop()?;
-        let len = self.heap.len();
-        if len == 0 {
-            return Some((last.time(), last.item));
-        }
+        // The last entry fills the root's hole; it stays in its slot (past the new length)
+        // while the hole sifts down, and moves once, at the end: only its key is carried.
+        let len = self.heap.len().checked_sub(1)?;
         let top = self.heap[0];
+        if len == 0 {
+            self.heap.clear();
+            return Some((top.time(), top.item));
+        }
+        let last = self.heap[len].key;
         // Sift the hole from the root down, moving the earliest child up, until `last` fits.
         let mut pos = 0;
         loop {
@@ -675,13 +687,14 @@ impl<T: Copy> Agenda<T> {
                 best
             };
             let child = self.heap[first + best];
-            if !lt(child.key, last.key) {
+            if !lt(child.key, last) {
                 break;
             }
             self.heap[pos] = child;
             pos = first + best;
         }
-        self.heap[pos] = last;
+        self.heap[pos] = self.heap[len];
+        self.heap.truncate(len);
         Some((top.time(), top.item))
     }
 }

@@ -1524,7 +1524,7 @@ impl Simulation {
 
     /// Returns a worker to the node and starts the next waiting frame; frames whose user has
     /// already given up are dropped as timeouts instead of wasting the worker.
-    #[inline]
+    #[inline(always)]
     fn free_worker(&mut self, node: NodeId) {
         let now = self.now;
         let st = &mut self.nodes[node as usize].station;
