@@ -389,6 +389,38 @@ fn sift_in<T: Copy>(heap: &mut Vec<Entry<T>>, entry: Entry<T>) {
     heap.push(entry);
 }
 
+/// Orders `heap` into a 4-ary min-heap in place (Floyd's: each parent sifts down, the last
+/// first).
+fn heapify<T: Copy>(heap: &mut [Entry<T>]) {
+    let n = heap.len();
+    if n < 2 {
+        return;
+    }
+    for start in (0..=(n - 2) / ARITY).rev() {
+        let entry = heap[start];
+        let mut pos = start;
+        loop {
+            let first = pos * ARITY + 1;
+            if first >= n {
+                break;
+            }
+            let children = &heap[first..(first + ARITY).min(n)];
+            let mut best = 0;
+            for (k, child) in children.iter().enumerate().skip(1) {
+                if lt(child.key, children[best].key) {
+                    best = k;
+                }
+            }
+            if !lt(children[best].key, entry.key) {
+                break;
+            }
+            heap[pos] = children[best];
+            pos = first + best;
+        }
+        heap[pos] = entry;
+    }
+}
+
 impl<T: Copy> Agenda<T> {
     pub fn new() -> Agenda<T> {
         Agenda {
@@ -532,11 +564,20 @@ impl<T: Copy> Agenda<T> {
             let Agenda { heap, far, .. } = self;
             let index = far.next_occupied();
             let slot = &mut far.ring[index];
-            for &e in slot.iter() {
-                sift_in(heap, e);
-            }
             let count = slot.len();
-            slot.clear();
+            if heap.is_empty() {
+                // Every heap item is due before the boundary when it is pushed, and the boundary
+                // only moves on, so the heap is empty here (but for items beyond FAR_LIMIT): the
+                // slot's list becomes the heap, ordered in place, and the heap's emptied list
+                // takes the slot's place. No item is copied.
+                std::mem::swap(heap, slot);
+                heapify(heap);
+            } else {
+                for &e in slot.iter() {
+                    sift_in(heap, e);
+                }
+                slot.clear();
+            }
             far.emptied(index, count);
             if let Some(shift) = self.far.retune.take() {
                 self.open_far(Some(shift));
@@ -705,6 +746,25 @@ mod tests {
     use crate::rng::SimRng;
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
+
+    /// Heapify leaves every parent no later than its children, for lists of every small size
+    /// and some large ones.
+    #[test]
+    fn heapify_orders_any_list_into_a_heap() {
+        let mut rng = SimRng::new(5);
+        for n in (0..40).chain([100, 1000, 4097]) {
+            let mut heap: Vec<Entry<u32>> = (0..n)
+                .map(|i| Entry {
+                    key: (u128::from(rng.below(8)) << 64) | i as u128,
+                    item: i,
+                })
+                .collect();
+            heapify(&mut heap);
+            for child in 1..heap.len() {
+                assert!(heap[(child - 1) / ARITY].key < heap[child].key, "n = {n}");
+            }
+        }
+    }
 
     /// Pops in exactly the order of a binary heap keyed by (time, sequence), ties included,
     /// under interleaved pushes and pops.
