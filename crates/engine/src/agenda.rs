@@ -770,13 +770,28 @@ mod tests {
     /// under interleaved pushes and pops.
     #[test]
     fn pops_in_time_then_sequence_order_like_a_binary_heap() {
+        // Without, and with, items beyond FAR_LIMIT: those wait in the heap, so far slots then
+        // join a heap that is not empty.
+        for never in [0u64, 3] {
+            pops_like_a_binary_heap(never);
+        }
+    }
+
+    fn pops_like_a_binary_heap(never: u64) {
         let mut rng = SimRng::new(9);
         let mut agenda = Agenda::new();
         let mut reference = BinaryHeap::new();
         let mut seq = 0u64;
         let mut now = 0u64;
+        for k in 0..never {
+            let t = u64::MAX - k;
+            seq += 1;
+            agenda.push(SimTime(t), u64::MAX - k);
+            reference.push(Reverse((t, seq, u64::MAX - k)));
+        }
         for step in 0..200_000u64 {
-            if rng.below(3) > 0 || reference.is_empty() {
+            // The items beyond FAR_LIMIT come out last, after the loop.
+            if rng.below(3) > 0 || reference.len() as u64 <= never {
                 // Coarse times so that many items tie.
                 let t = now + rng.below(50) * 10;
                 seq += 1;
