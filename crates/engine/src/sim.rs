@@ -443,7 +443,8 @@ impl Area {
         // In WebAssembly a 128-bit product is a call to `__multi3`, which returns through
         // linear memory: inline, it would give every station's hot path a shadow-stack frame.
         // Factors under 2^32 (a step shorter than 4.3 s) multiply plainly; the rest go out of
-        // line. Natively the multiply's own overflow flag is the cheapest test.
+        // line (with `area`'s bit count before that, V8 ran 0.9 % more instructions). Natively
+        // the multiply's own overflow flag is the cheapest test.
         #[cfg(target_arch = "wasm32")]
         let small = ((dt | level) >> 32 == 0).then(|| dt * level);
         #[cfg(not(target_arch = "wasm32"))]
