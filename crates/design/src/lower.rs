@@ -881,9 +881,16 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
     }
     // Scheduled faults.
     let mut schedule = Vec::new();
+    // A fault may name any engine node: a design node, or a replica or shard it expands into
+    // (`db/r1`, `shards/s4`).
+    let model_keys: BTreeMap<String, NodeId> = model_nodes(design)
+        .into_iter()
+        .enumerate()
+        .map(|(id, node)| (node.key, id as NodeId))
+        .collect();
     for fault in &design.faults {
-        let node_of = |name: &str, diags: &mut Vec<Diagnostic>| match index.get(name) {
-            Some(&i) => Some(model_id[i]),
+        let node_of = |name: &str, diags: &mut Vec<Diagnostic>| match model_keys.get(name) {
+            Some(&id) => Some(id),
             None => {
                 diags.push(Diagnostic {
                     node: Some(name.to_string()),
@@ -928,12 +935,14 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 node_of(node, &mut diags).map(|node| Command::Restore { node })
             }
             FaultAction::Slow { node, factor } => {
+                fault_range(&mut diags, node, "faults.factor", *factor, 0.001, 1_000.0);
                 node_of(node, &mut diags).map(|node| Command::Slow {
                     node,
                     factor: *factor,
                 })
             }
             FaultAction::SetRate { node, rps } => {
+                fault_range(&mut diags, node, "faults.rps", *rps, 0.0, MAX_RATE_RPS);
                 node_of(node, &mut diags).map(|node| Command::SetRate { node, rps: *rps })
             }
             FaultAction::KillRegion { region: r } => {
@@ -975,6 +984,24 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
         })
     } else {
         Err(diags)
+    }
+}
+
+/// A fault's number outside its bounds (a rate of 1e308 would make arrivals 0 ns apart).
+fn fault_range(
+    diags: &mut Vec<Diagnostic>,
+    node: &str,
+    field: &'static str,
+    value: f64,
+    min: f64,
+    max: f64,
+) {
+    if !(value.is_finite() && (min..=max).contains(&value)) {
+        diags.push(Diagnostic {
+            node: Some(node.to_string()),
+            field: Some(field),
+            problem: Problem::OutOfRange { value, min, max },
+        });
     }
 }
 

@@ -242,3 +242,77 @@ fn model_nodes_match_the_lowered_model_for_every_stage() {
         }
     }
 }
+
+/// Regression: `kill db/r1` was refused ("no node named") although reports and the format name
+/// replicas and shards that way; and a fault's rate or factor was never range-checked.
+#[test]
+fn faults_name_replicas_and_shards_and_refuse_absurd_numbers() {
+    let stage = |file: &str| {
+        let path = format!("{}/../../designs/{file}", env!("CARGO_MANIFEST_DIR"));
+        Design::from_json(&std::fs::read_to_string(path).expect("read")).expect("parse")
+    };
+    // (design, fault JSON, accepted?)
+    let cases = [
+        (
+            "stage04-replication.json",
+            r#"{"at_s":5,"action":"kill","node":"db/r1"}"#,
+            true,
+        ),
+        (
+            "stage04-replication.json",
+            r#"{"at_s":5,"action":"slow","node":"db/r2","factor":4}"#,
+            true,
+        ),
+        (
+            "stage04-replication.json",
+            r#"{"at_s":5,"action":"kill","node":"db/r3"}"#,
+            false,
+        ),
+        (
+            "stage11-sharding.json",
+            r#"{"at_s":5,"action":"kill","node":"shards/s4"}"#,
+            true,
+        ),
+        (
+            "stage11-sharding.json",
+            r#"{"at_s":5,"action":"restore","node":"shards/s0"}"#,
+            true,
+        ),
+        (
+            "stage01-single-server.json",
+            r#"{"at_s":5,"action":"set_rate","node":"users","rps":1e308}"#,
+            false,
+        ),
+        (
+            "stage01-single-server.json",
+            r#"{"at_s":5,"action":"set_rate","node":"users","rps":-1}"#,
+            false,
+        ),
+        (
+            "stage01-single-server.json",
+            r#"{"at_s":5,"action":"slow","node":"server","factor":0}"#,
+            false,
+        ),
+        (
+            "stage01-single-server.json",
+            r#"{"at_s":5,"action":"slow","node":"server","factor":1e9}"#,
+            false,
+        ),
+    ];
+    for (file, fault, accepted) in cases {
+        let mut design = stage(file);
+        design.faults = vec![serde_json::from_str(fault).expect("fault JSON")];
+        let lowered = lower(&design, SimDuration::ZERO);
+        assert_eq!(
+            lowered.is_ok(),
+            accepted,
+            "{file} {fault}: {:?}",
+            lowered.err()
+        );
+        if let Err(diags) = lowered {
+            assert!(diags
+                .iter()
+                .all(|d| d.field.is_some_and(|f| f.starts_with("faults"))));
+        }
+    }
+}

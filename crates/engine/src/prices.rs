@@ -140,6 +140,26 @@ pub const PRICE_TABLE: &[PriceItem] = &[
         0.17,
         PriceUnit::PerHour,
     ),
+    // Larger m5 sizes: the family's price is linear in its size (0.096 $/h per 2 vCPU), and the
+    // largest is the ceiling of scaling up.
+    item(
+        "ec2_m5_2xlarge",
+        "≈ EC2 m5.2xlarge (8 vCPU, 32 GiB)",
+        0.384,
+        PriceUnit::PerHour,
+    ),
+    item(
+        "ec2_m5_4xlarge",
+        "≈ EC2 m5.4xlarge (16 vCPU, 64 GiB)",
+        0.768,
+        PriceUnit::PerHour,
+    ),
+    item(
+        "ec2_m5_24xlarge",
+        "≈ EC2 m5.24xlarge (96 vCPU, 384 GiB)",
+        4.608,
+        PriceUnit::PerHour,
+    ),
     // Load balancing: an hourly fee plus LCU-hours (see `alb_lcu`).
     item(
         "alb_hour",
@@ -345,6 +365,63 @@ pub fn alb_lcu(
     .fold(0.0, f64::max)
 }
 
+/// What an instance type gives: its vCPUs and memory. Capacity comes with the price: a bigger
+/// type computes more requests at once and holds more cached items.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InstanceShape {
+    pub vcpus: u32,
+    pub memory_gib: f64,
+}
+
+/// The shape of every instance row of [`PRICE_TABLE`] (the sizes in their descriptions; for
+/// ElastiCache the memory a node offers to Redis).
+const INSTANCE_SHAPES: &[(&str, u32, f64)] = &[
+    ("ec2_t3_micro", 2, 1.0),
+    ("ec2_t3_medium", 2, 4.0),
+    ("ec2_m5_large", 2, 8.0),
+    ("ec2_m5_xlarge", 4, 16.0),
+    ("ec2_m5_2xlarge", 8, 32.0),
+    ("ec2_m5_4xlarge", 16, 64.0),
+    ("ec2_m5_24xlarge", 96, 384.0),
+    ("ec2_c5_large", 2, 4.0),
+    ("ec2_c5_xlarge", 4, 8.0),
+    ("elasticache_redis_t3_medium", 2, 3.09),
+    ("elasticache_redis_m5_large", 2, 6.38),
+    ("elasticache_redis_r5_large", 2, 13.07),
+    ("rds_mysql_t3_medium", 2, 4.0),
+    ("rds_mysql_m5_large", 2, 8.0),
+    ("rds_mysql_r5_large", 2, 16.0),
+    ("msk_kafka_t3_small", 2, 2.0),
+];
+
+/// The vCPUs and memory of instance type `id`; `None` for rows that are not instances.
+pub fn instance_shape(id: &str) -> Option<InstanceShape> {
+    INSTANCE_SHAPES
+        .iter()
+        .find(|(row, _, _)| *row == id)
+        .map(|&(_, vcpus, memory_gib)| InstanceShape { vcpus, memory_gib })
+}
+
+/// The instance types of the same family as `id` (same prefix before the size), smallest first:
+/// the path of scaling up, whose last entry is its ceiling.
+pub fn family_of(id: &str) -> Vec<&'static str> {
+    let family = |row: &str| row.rsplit_once('_').map(|(f, _)| f.to_string());
+    let Some(want) = family(id) else {
+        return Vec::new();
+    };
+    let mut rows: Vec<(&'static str, u32, f64)> = INSTANCE_SHAPES
+        .iter()
+        .copied()
+        .filter(|(row, _, _)| family(row).as_deref() == Some(want.as_str()))
+        .collect();
+    rows.sort_by(|a, b| {
+        (a.1, a.2)
+            .partial_cmp(&(b.1, b.2))
+            .unwrap_or(core::cmp::Ordering::Equal)
+    });
+    rows.into_iter().map(|(row, _, _)| row).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -423,7 +500,8 @@ mod tests {
         }
         assert_eq!(price("no_such_row"), None);
         // The brief's table has 23 lines; rows with "a / b" prices become separate items.
-        assert_eq!(PRICE_TABLE.len(), 33);
+        // Three larger m5 sizes are added for scaling up.
+        assert_eq!(PRICE_TABLE.len(), 36);
     }
 
     #[test]
@@ -464,5 +542,30 @@ mod tests {
                 "alb_lcu({new}, {active}, {gb}, {rules}) = {got}, expected {lcu}"
             );
         }
+    }
+    #[test]
+    fn every_instance_row_has_a_shape_matching_its_description() {
+        for row in PRICE_TABLE.iter().filter(|r| r.unit == PriceUnit::PerHour) {
+            let is_instance = ["ec2_", "elasticache_", "rds_", "msk_"]
+                .iter()
+                .any(|p| row.id.starts_with(p));
+            let shape = instance_shape(row.id);
+            assert_eq!(shape.is_some(), is_instance, "{}", row.id);
+            if let (Some(shape), true) = (shape, row.id.starts_with("ec2_")) {
+                let said = format!("({} vCPU, {} GiB)", shape.vcpus, shape.memory_gib);
+                assert!(row.description.contains(&said), "{}: {said}", row.id);
+            }
+        }
+        assert_eq!(
+            family_of("ec2_m5_large"),
+            [
+                "ec2_m5_large",
+                "ec2_m5_xlarge",
+                "ec2_m5_2xlarge",
+                "ec2_m5_4xlarge",
+                "ec2_m5_24xlarge"
+            ]
+        );
+        assert_eq!(instance_shape("alb_hour"), None);
     }
 }
