@@ -2,7 +2,7 @@
 //! saturated tier, or a dead node nothing takes over from. Derived from the latest window only.
 
 use crate::i18n::{t, Key, Lang};
-use scalelab_design::document::AutoscaleDoc;
+use scalelab_design::document::{AutoscaleDoc, LbPolicyDoc};
 use scalelab_design::lower::model_ids;
 use scalelab_design::{Design, NodeParams};
 use scalelab_engine::WindowStats;
@@ -30,6 +30,28 @@ pub fn hints(design: &Design, latest: Option<&WindowStats>, lang: Lang) -> Vec<S
                 .replace("{util}", &format!("{:.0}", stats.utilization * 100.0))
         };
         if !stats.up {
+            // A dead server the balancer still sends to: its requests fail fast until health
+            // checks take it out, and least connections even favours it.
+            if stats.errors > 0 && behind_balancer(design, &node.id).is_some() {
+                let key = match behind_balancer(design, &node.id) {
+                    Some(LbPolicyDoc::LeastConnections) => Key::HintFailFastLeastConnections,
+                    _ => Key::HintFailFast,
+                };
+                out.push(fill(key));
+                continue;
+            }
+            // A primary with replicas is taken over by one of them after the failover delay.
+            if let NodeParams::Database {
+                replicas,
+                failover_s,
+                ..
+            } = node.params
+            {
+                if replicas > 0 {
+                    out.push(fill(Key::HintFailover).replace("{s}", &format!("{failover_s}")));
+                    continue;
+                }
+            }
             // A node with a sibling of the same kind behind the same balancer can be taken over.
             let same_kind = design
                 .nodes
@@ -44,12 +66,7 @@ pub fn hints(design: &Design, latest: Option<&WindowStats>, lang: Lang) -> Vec<S
         if stats.utilization < SATURATED {
             continue;
         }
-        let behind_balancer = design.edges.iter().any(|e| {
-            e.to == node.id
-                && design
-                    .node(&e.from)
-                    .is_some_and(|n| matches!(n.params, NodeParams::LoadBalancer { .. }))
-        });
+        let behind_balancer = behind_balancer(design, &node.id).is_some();
         let key = match node.params {
             // An autoscaled pool grows by itself: say why it has not caught up yet, if it can.
             NodeParams::Server {
@@ -74,6 +91,12 @@ pub fn hints(design: &Design, latest: Option<&WindowStats>, lang: Lang) -> Vec<S
         };
         out.push(fill(key));
     }
+    // A resharding under way: its copies are load the shards serve.
+    if window.counters.keys_migrated > 0 {
+        out.push(
+            t(lang, Key::HintMigration).replace("{n}", &window.counters.keys_migrated.to_string()),
+        );
+    }
     // Shards are engine nodes of their own: a hot shard is the celebrity problem.
     let layout = scalelab_design::lower::model_nodes(design);
     for stats in &window.nodes {
@@ -89,6 +112,19 @@ pub fn hints(design: &Design, latest: Option<&WindowStats>, lang: Lang) -> Vec<S
         }
     }
     out
+}
+
+/// The policy of the load balancer in front of node `id`, if one is.
+fn behind_balancer(design: &Design, id: &str) -> Option<LbPolicyDoc> {
+    design.edges.iter().find_map(|e| {
+        if e.to != id {
+            return None;
+        }
+        match design.node(&e.from).map(|n| &n.params) {
+            Some(NodeParams::LoadBalancer { policy, .. }) => Some(*policy),
+            _ => None,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -133,6 +169,48 @@ mod tests {
             }
         }
         assert!(hints(&design, None, Lang::En).is_empty());
+    }
+
+    /// A dead server the balancer still sends to is explained (least connections favours it:
+    /// it fails fast), and a resharding under way names its copies.
+    #[test]
+    fn fail_fast_servers_and_migrations_are_explained() {
+        let stage3 = crate::stages::STAGES[2].design().expect("stage 3");
+        let web1 = model_ids(&stage3)[stage3
+            .nodes
+            .iter()
+            .position(|n| n.id == "web1")
+            .expect("web1")];
+        let mut w = window(vec![(web1, 0.0, false)]);
+        w.nodes[0].errors = 40;
+        let got = hints(&stage3, Some(&w), Lang::En);
+        assert!(
+            got[0].contains("web1") && got[0].contains("least connections"),
+            "{got:?}"
+        );
+        let ko = hints(&stage3, Some(&w), Lang::Ko);
+        assert!(ko[0].contains("web1") && !ko[0].contains('{'), "{ko:?}");
+        // Once health checks have taken it out nothing is sent to it: no hint about it.
+        w.nodes[0].errors = 0;
+        assert!(hints(&stage3, Some(&w), Lang::En).is_empty());
+        let mut w = window(vec![]);
+        w.counters.keys_migrated = 120;
+        let got = hints(&stage3, Some(&w), Lang::En);
+        assert!(got[0].contains("120"), "{got:?}");
+    }
+
+    /// Regression: stage 4 said "'db' is down and nothing takes over" although a replica is
+    /// promoted after the failover delay.
+    #[test]
+    fn a_dead_primary_with_replicas_is_taken_over() {
+        let stage4 = crate::stages::STAGES[3].design().expect("stage 4");
+        let db = model_ids(&stage4)[stage4.nodes.iter().position(|n| n.id == "db").expect("db")];
+        let got = hints(&stage4, Some(&window(vec![(db, 0.0, false)])), Lang::En);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].contains("promoted") && !got[0].contains("single point"),
+            "{got:?}"
+        );
     }
 
     /// A saturated autoscaled pool is explained, not told to scale out: its new instances are

@@ -748,6 +748,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 <legend>{ text(lang, Text::Parameters) }</legend>
                 { for ordered(&object).into_iter().map(|(name, value)| field_view(&ctx, vec![name.clone()], value)) }
             </fieldset>
+            { notes_view(lang, &node.params) }
             if !others.is_empty() {
                 <div class="inspector-problems" role="alert">
                     <strong>{ text(lang, Text::ProblemsElsewhere) }</strong>
@@ -759,6 +760,21 @@ pub fn inspector(props: &InspectorProps) -> Html {
             { faults_view(lang, &props.design, node, model_id, stats, props.on_command.clone()) }
             { theory_view(lang, &props.design, &node.params, stats, len_s, cache, *capacity_hit, *ttl_hit) }
         </section>
+    }
+}
+
+/// The explanations of what this node's settings do that a learner may not expect.
+fn notes_view(lang: Lang, params: &NodeParams) -> Html {
+    let notes = crate::notes::notes(params);
+    if notes.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <aside class="inspector-notes" aria-label={text(lang, Text::Notes)}>
+            { for notes.into_iter().map(|note| html! {
+                <p class="inspector-note">{ crate::i18n::notes::note_text(lang, note) }</p>
+            }) }
+        </aside>
     }
 }
 

@@ -9,6 +9,7 @@ mod fields;
 mod hints;
 mod i18n;
 mod inspector;
+mod notes;
 mod palette;
 mod stages;
 mod state;

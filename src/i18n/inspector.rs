@@ -334,6 +334,7 @@ pub enum Text {
     CacheModelNote,
     TtlOnly,
     Computing,
+    Notes,
 }
 
 pub fn text(lang: Lang, key: Text) -> &'static str {
@@ -356,6 +357,7 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
         KillRegion => ("데이터 센터 전체 장애", "Fail the whole data centre"),
         RestoreRegion => ("데이터 센터 복구", "Restore the data centre"),
         Theory => ("이론과 시뮬레이션", "Theory beside simulation"),
+        Notes => ("알아 둘 점", "Worth knowing"),
         Measured => ("측정값", "Measured"),
         Expected => ("이론값", "Theory"),
         Utilization => ("사용률", "Utilisation"),

@@ -3,6 +3,7 @@
 
 pub mod dashboard;
 pub mod inspector;
+pub mod notes;
 
 use scalelab_design::DecodeError;
 
@@ -138,6 +139,10 @@ pub enum Key {
     HintStore,
     HintQueue,
     HintHotShard,
+    HintFailFast,
+    HintFailFastLeastConnections,
+    HintMigration,
+    HintFailover,
     Hints,
     EditMode,
     EditModeHint,
@@ -320,6 +325,22 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         HintHotShard => (
             "샤드 '{node}'가 포화 상태입니다: 유명인사 키라면 salting으로 분산하거나 재샤딩하세요.",
             "Shard '{node}' is saturated: salt a celebrity key to spread it, or reshard.",
+        ),
+        HintFailFast => (
+            "'{node}'이(가) 죽었지만 헬스 체크가 빼기 전까지 로드밸런서가 계속 요청을 보내 실패합니다: 검사 간격 × 임계값만큼 걸립니다.",
+            "'{node}' is down, but the load balancer keeps sending it requests, which fail, until health checks take it out (interval × threshold).",
+        ),
+        HintFailFastLeastConnections => (
+            "'{node}'이(가) 죽었지만 헬스 체크가 빼기 전까지 요청을 받습니다. 최소 연결(least connections)은 바로 실패해 연결이 늘 비어 있는 이 서버에 오히려 더 많이 보냅니다.",
+            "'{node}' is down but gets requests until health checks take it out, and least connections sends it more than the others: it fails fast, so it always has the fewest open connections.",
+        ),
+        HintMigration => (
+            "재샤딩 중: 이번 구간에 키 {n}개를 새 샤드로 복사했습니다. 복사본도 샤드가 처리하는 쓰기 부하입니다.",
+            "Resharding: {n} keys were copied to their new shard in this window; the copies are writes the shards must serve.",
+        ),
+        HintFailover => (
+            "주 데이터베이스 '{node}'이(가) 죽었습니다: 장애 조치 지연({s}초) 뒤 부 서버 하나가 주 서버로 승격되어 쓰기를 받습니다.",
+            "Primary database '{node}' is down: after the failover delay ({s} s) a replica is promoted and takes the writes.",
         ),
         Hints => ("힌트", "Hints"),
         EditMode => ("실행 중 편집", "Edits while running"),
