@@ -20,7 +20,11 @@ pub fn write_url(design: &Design) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let url = format!("#{}", encode_fragment(design));
+    // A design that cannot be written to a link leaves the last good link in place.
+    let Ok(fragment) = encode_fragment(design) else {
+        return;
+    };
+    let url = format!("#{fragment}");
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }

@@ -67,6 +67,7 @@ pub enum Key {
     LinkBroken,
     LinkTooNew,
     LinkDamaged,
+    LinkTooLarge,
     LinkInvalid,
     DefaultLoaded,
     RestoreSaved,
@@ -195,6 +196,10 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             "The link was made by a newer version of ScaleLab.",
         ),
         LinkDamaged => ("링크가 잘렸거나 손상되었습니다.", "The link is truncated or damaged."),
+        LinkTooLarge => (
+            "링크에 담긴 설계가 너무 큽니다 (링크 하나에 1 MiB까지). 파일로 주고받으세요.",
+            "The link holds too large a design (a link carries up to 1 MiB); share it as a file.",
+        ),
         LinkInvalid => ("링크의 설계가 올바르지 않습니다.", "The link holds an invalid design."),
         DefaultLoaded => ("기본 설계(단일 서버)를 불러왔습니다.", "The default design (single server) is loaded."),
         RestoreSaved => ("마지막 설계 복원", "Restore my last design"),
@@ -419,7 +424,10 @@ pub fn decode_error(lang: Lang, err: &DecodeError) -> &'static str {
     match err {
         DecodeError::UnknownPrefix => t(lang, Key::LinkBroken),
         DecodeError::TooNew { .. } => t(lang, Key::LinkTooNew),
-        DecodeError::Base64 | DecodeError::Inflate => t(lang, Key::LinkDamaged),
+        DecodeError::Base64 | DecodeError::Inflate | DecodeError::Checksum => {
+            t(lang, Key::LinkDamaged)
+        }
+        DecodeError::TooLarge { .. } => t(lang, Key::LinkTooLarge),
         DecodeError::Document(_) => t(lang, Key::LinkInvalid),
     }
 }

@@ -1,9 +1,12 @@
 // Shared helpers of the browser tests: reading the app's data attributes and its URL.
 import { Page } from '@playwright/test';
-import { inflateRawSync } from 'zlib';
+import { inflateRawSync, inflateSync } from 'zlib';
 
-/** The design in a page's URL fragment, decoded the way the app encodes it. */
+/** The design in a page's URL fragment, decoded the way the app encodes it: `c` is zlib (with
+ * its checksum), `z` the older raw deflate. */
 export function designInUrl(url: string): any {
+  const checked = url.split('#v1.c.')[1];
+  if (checked) return JSON.parse(inflateSync(Buffer.from(checked, 'base64url')).toString());
   const payload = url.split('#v1.z.')[1];
   if (!payload) return null;
   return JSON.parse(inflateRawSync(Buffer.from(payload, 'base64url')).toString());

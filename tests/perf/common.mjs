@@ -2,17 +2,17 @@
 // dist/, and the stage-5 design at a given rate.
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { deflateRawSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The URL fragment the app reads: `v1.z.` + base64url without padding of raw-deflated JSON
- *  (crates/design/src/codec.rs). */
+/** The URL fragment the app writes: `v1.c.` + base64url without padding of zlib-compressed
+ *  JSON, whose Adler-32 checksum the app verifies (crates/design/src/codec.rs). */
 export function fragment(design) {
-  const deflated = deflateRawSync(Buffer.from(JSON.stringify(design), 'utf8'), { level: 9 });
-  return `v1.z.${deflated.toString('base64url')}`;
+  const compressed = deflateSync(Buffer.from(JSON.stringify(design), 'utf8'), { level: 9 });
+  return `v1.c.${compressed.toString('base64url')}`;
 }
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',

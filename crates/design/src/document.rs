@@ -542,7 +542,10 @@ impl std::fmt::Display for ParseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ParseError::Syntax(msg) => write!(f, "not a valid design: {msg}"),
-            ParseError::MissingVersion => write!(f, "the design has no version number"),
+            ParseError::MissingVersion => write!(
+                f,
+                "the design has no version number (a whole number from 1)"
+            ),
             ParseError::TooNew { found, supported } => {
                 write!(
                     f,
@@ -564,9 +567,17 @@ impl Design {
     }
 
     pub fn from_value(value: Value) -> Result<Design, ParseError> {
+        // A whole number from 1 on; `1.0` is the same number written as a float.
         let version = value
             .get("version")
-            .and_then(Value::as_u64)
+            .and_then(|v| {
+                v.as_u64().or_else(|| {
+                    v.as_f64()
+                        .filter(|f| f.fract() == 0.0 && *f >= 1.0 && *f <= u32::MAX as f64)
+                        .map(|f| f as u64)
+                })
+            })
+            .filter(|&v| v >= 1)
             .ok_or(ParseError::MissingVersion)?;
         if version > CURRENT_VERSION as u64 {
             return Err(ParseError::TooNew {
@@ -574,6 +585,8 @@ impl Design {
                 supported: CURRENT_VERSION,
             });
         }
+        let mut value = value;
+        value["version"] = Value::from(version);
         let value = migrate(value, version);
         serde_json::from_value(value).map_err(|e| ParseError::Syntax(e.to_string()))
     }

@@ -9,7 +9,7 @@ pub mod codec;
 pub mod document;
 pub mod lower;
 
-pub use codec::{decode_fragment, encode_fragment, DecodeError};
+pub use codec::{decode_fragment, encode_fragment, DecodeError, EncodeError};
 pub use document::{
     Design, EdgeDoc, FaultAction, FaultDoc, LinkDoc, NodeDoc, NodeParams, RegionDoc, ServiceShape,
     CURRENT_VERSION,

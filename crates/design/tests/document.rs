@@ -15,15 +15,15 @@ fn url_round_trip_restores_the_same_design() {
     design
         .extra
         .insert("future_field".into(), serde_json::json!({"kept": true}));
-    let fragment = encode_fragment(&design);
-    assert!(fragment.starts_with("v1.z."), "{fragment}");
+    let fragment = encode_fragment(&design).expect("encodes");
+    assert!(fragment.starts_with("v1.c."), "{fragment}");
     assert!(fragment.len() < 600, "links stay short: {}", fragment.len());
     assert_eq!(decode_fragment(&format!("#{fragment}")), Ok(design));
 }
 
 #[test]
 fn bad_fragments_get_a_specific_error() {
-    let good = encode_fragment(&Design::single_server());
+    let good = encode_fragment(&Design::single_server()).expect("encodes");
     let truncated = &good[..good.len() / 2];
     type Expect = fn(&DecodeError) -> bool;
     let cases: Vec<(String, Expect)> = vec![
@@ -36,6 +36,18 @@ fn bad_fragments_get_a_specific_error() {
         }),
         (cut_payload(&good), |e| *e == DecodeError::Inflate),
         ("v1.z.AAAA".into(), |e| *e == DecodeError::Inflate),
+        ("v1.c.AAAA".into(), |e| *e == DecodeError::Inflate),
+        // Only the digits the app writes: no version 0, no leading zero, no sign.
+        (good.replacen("v1.", "v0.", 1), |e| {
+            *e == DecodeError::UnknownPrefix
+        }),
+        (good.replacen("v1.", "v01.", 1), |e| {
+            *e == DecodeError::UnknownPrefix
+        }),
+        (good.replacen("v1.", "v+1.", 1), |e| {
+            *e == DecodeError::UnknownPrefix
+        }),
+        (bomb(), |e| matches!(e, DecodeError::TooLarge { .. })),
         ("v99.z.AAAA".into(), |e| {
             matches!(e, DecodeError::TooNew { found: 99, .. })
         }),
@@ -61,18 +73,99 @@ fn cut_payload(fragment: &str) -> String {
     use base64::Engine as _;
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let bytes = b64
-        .decode(fragment.trim_start_matches("v1.z."))
+        .decode(fragment.trim_start_matches("v1.c."))
         .expect("valid link");
-    format!("v1.z.{}", b64.encode(&bytes[..bytes.len() - 20]))
+    format!("v1.c.{}", b64.encode(&bytes[..bytes.len() - 20]))
 }
 
 fn encode_json(json: &str) -> String {
     use base64::Engine as _;
-    let deflated = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
+    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(json.as_bytes(), 9);
     format!(
-        "v1.z.{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated)
+        "v1.c.{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(compressed)
     )
+}
+
+/// A small link that inflates to 8 MiB of spaces.
+fn bomb() -> String {
+    encode_json(&" ".repeat(8 << 20))
+}
+
+/// Regression: raw deflate has no checksum, so hundreds of one-character changes to the example
+/// links decoded silently to another valid design. Now every change is refused or harmless, and
+/// links written before the checksum still open.
+#[test]
+fn a_changed_link_never_decodes_to_another_design() {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let alphabet = b"Aw_9";
+    for entry in
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../designs")).expect("designs/")
+    {
+        let path = entry.expect("entry").path();
+        let design =
+            Design::from_json(&std::fs::read_to_string(&path).expect("read")).expect("parse");
+        let link = encode_fragment(&design).expect("encodes");
+        assert_eq!(
+            decode_fragment(&link).as_ref(),
+            Ok(&design),
+            "{}",
+            path.display()
+        );
+        let mut changed_to_another = 0;
+        for i in 5..link.len() {
+            for &c in alphabet {
+                let mut bytes = link.clone().into_bytes();
+                if bytes[i] == c {
+                    continue;
+                }
+                bytes[i] = c;
+                let edited = String::from_utf8(bytes).expect("ascii");
+                if let Ok(other) = decode_fragment(&edited) {
+                    changed_to_another += usize::from(other != design);
+                }
+            }
+        }
+        assert_eq!(changed_to_another, 0, "{}", path.display());
+        // The same design in the old unchecked form still opens.
+        let old = format!(
+            "v1.z.{}",
+            b64.encode(miniz_oxide::deflate::compress_to_vec(
+                design.to_json().as_bytes(),
+                9
+            ))
+        );
+        assert_eq!(decode_fragment(&old), Ok(design));
+    }
+}
+
+/// Regression: a NaN window encoded into a link that was then refused when opened; and floats
+/// changed by one ULP on a round trip.
+#[test]
+fn links_refuse_what_they_cannot_carry_and_keep_every_float() {
+    let mut design = Design::single_server();
+    design.window_s = f64::NAN;
+    assert_eq!(
+        encode_fragment(&design),
+        Err(scalelab_design::EncodeError::NotRoundTrip)
+    );
+    let mut design = Design::single_server();
+    for (i, x) in [
+        0.1,
+        1.0 / 3.0,
+        2.0f64.sqrt(),
+        1e-300,
+        123_456.789_012_345_67,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        design.window_s = x;
+        design.nodes[0].x = x * (i as f64 + 1.0);
+        let link = encode_fragment(&design).expect("encodes");
+        assert_eq!(decode_fragment(&link), Ok(design.clone()), "{x}");
+    }
 }
 
 #[test]
@@ -87,6 +180,26 @@ fn documents_without_version_or_from_the_future_are_refused() {
             found: 2,
             supported: 1
         })
+    );
+    // Regression: version 0 was accepted while 1.0, the same number as a float, was not.
+    for bad in [
+        r#"{"version":0}"#,
+        r#"{"version":-1}"#,
+        r#"{"version":1.5}"#,
+        r#"{"version":"1"}"#,
+    ] {
+        assert_eq!(
+            Design::from_json(bad),
+            Err(ParseError::MissingVersion),
+            "{bad}"
+        );
+    }
+    let mut as_float: serde_json::Value =
+        serde_json::from_str(&Design::single_server().to_json()).expect("json");
+    as_float["version"] = serde_json::json!(1.0);
+    assert_eq!(
+        Design::from_json(&as_float.to_string()),
+        Ok(Design::single_server())
     );
 }
 
