@@ -34,12 +34,15 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
         };
         match a.as_str() {
             "--json" => json = true,
+            // A seed is any u64, read exactly (as a float, 2^53 + 1 ran as 2^53).
             "--seed" => {
-                let v = value("--seed")?;
-                if !(v >= 0.0 && v.fract() == 0.0 && v < 1.8e19) {
-                    return Err(CliError::Usage("--seed needs a whole number".into()));
-                }
-                options.seed = Some(v as u64);
+                let seed = it
+                    .next()
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .ok_or_else(|| {
+                        CliError::Usage("--seed needs a whole number from 0 to 2^64 - 1".into())
+                    })?;
+                options.seed = Some(seed);
             }
             "--duration" => options.duration_s = value("--duration")?,
             "--warmup" => options.warmup_s = value("--warmup")?,

@@ -299,3 +299,39 @@ fn warmed_and_unbacked_caches_count_what_they_should() {
     assert!(alone.completed > 10_000);
     assert_eq!(alone.counters.stampede_reads, 0);
 }
+
+/// Regression: `--seed` was read as a float, so 2^53 + 1 ran as 2^53 and seeds above 1.8e19
+/// were refused though a design's seed is any u64.
+#[test]
+fn seeds_are_read_exactly() {
+    let stage1 = root().join("designs/stage01-single-server.json");
+    // (argument, the seed the report names; None: refused with exit code 2)
+    let cases = [
+        ("9007199254740993", Some(9_007_199_254_740_993u64)),
+        ("18446744073709551615", Some(u64::MAX)),
+        ("0", Some(0)),
+        ("18446744073709551616", None),
+        ("-1", None),
+        ("1.5", None),
+        ("1e3", None),
+    ];
+    for (arg, seed) in cases {
+        let out = Command::new(env!("CARGO_BIN_EXE_scalelab"))
+            .args(["run", stage1.to_str().expect("path"), "--duration", "1"])
+            .args(["--warmup", "0", "--json", "--seed", arg])
+            .output()
+            .expect("runs");
+        match seed {
+            Some(seed) => {
+                assert!(
+                    out.status.success(),
+                    "{arg}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+                assert_eq!(report["seed"].as_u64(), Some(seed), "{arg}");
+            }
+            None => assert_eq!(out.status.code(), Some(2), "{arg}"),
+        }
+    }
+}
