@@ -165,8 +165,8 @@ pub fn report_text(report: &Report, wall_ms: f64) -> String {
     }
     let c = &report.counters;
     s += &format!(
-        "stale reads {}  stale responses {}  lost writes {}  lost sessions {}  jobs {} / {}  keys moved {}\n",
-        c.stale_reads, c.stale_responses, c.lost_writes, c.lost_sessions, c.jobs_done, c.jobs_published, c.keys_moved
+        "stale reads {}  stale responses {}  lost writes {} (at risk {})  lost sessions {}  jobs {} / {}  keys moved {}\n",
+        c.stale_reads, c.stale_responses, c.lost_writes, c.writes_at_risk, c.lost_sessions, c.jobs_done, c.jobs_published, c.keys_moved
     );
     if c.instances_launched + c.instances_retired > 0 {
         s += &format!(

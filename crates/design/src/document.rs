@@ -160,6 +160,10 @@ pub enum NodeParams {
         /// Cache warming: load the most popular keys at start and after a crash.
         #[serde(default)]
         warm: bool,
+        /// Where misses read a replicated database: any replica (lagging ones fill stale
+        /// copies) or the primary.
+        #[serde(default)]
+        fill_from: FillFromDoc,
     },
     /// A database primary and its read replicas.
     Database {
@@ -398,6 +402,18 @@ pub enum WriteStrategyDoc {
     WriteBack,
     /// Write the database, then delete the cached copy (cache-aside).
     Invalidate,
+}
+
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum FillFromDoc {
+    /// Any healthy replica, like every other read.
+    #[default]
+    Replicas,
+    /// The acting primary: fills as fresh as the last acknowledged write.
+    Primary,
 }
 
 #[derive(

@@ -2,15 +2,16 @@
 //! [`Diagnostic`] that names the node and the field, so the UI can show it on the node.
 
 use crate::document::{
-    AutoscaleDoc, Design, EvictionDoc, FaultAction, InvalidationDoc, LbPolicyDoc, NodeParams,
-    ProfileDoc, ReadStrategyDoc, ReplicationDoc, ServiceShape, SessionsDoc, WriteStrategyDoc,
+    AutoscaleDoc, Design, EvictionDoc, FaultAction, FillFromDoc, InvalidationDoc, LbPolicyDoc,
+    NodeParams, ProfileDoc, ReadStrategyDoc, ReplicationDoc, ServiceShape, SessionsDoc,
+    WriteStrategyDoc,
 };
 use scalelab_engine::dist::Dist;
 use scalelab_engine::hashing::{ShardMap, ShardingStrategy};
 use scalelab_engine::model::{
-    AutoscaleSpec, CacheSpec, CdnSpec, DbSpec, DnsSpec, Eviction, Invalidation, LbPolicy, LbSpec,
-    QueueSpec, RateProfile, ReadStrategy, Replication, ServerSpec, Sessions, ShardRouterSpec,
-    UsersSpec, WriteStrategy,
+    AutoscaleSpec, CacheSpec, CdnSpec, DbSpec, DnsSpec, Eviction, FillFrom, Invalidation, LbPolicy,
+    LbSpec, QueueSpec, RateProfile, ReadStrategy, Replication, ServerSpec, Sessions,
+    ShardRouterSpec, UsersSpec, WriteStrategy,
 };
 use scalelab_engine::{prices, Command, Model, NodeId, NodeKind, NodeSpec, SimDuration, SimTime};
 use std::collections::BTreeMap;
@@ -502,6 +503,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 service_ms,
                 instance,
                 warm,
+                fill_from,
             } => {
                 check("capacity", *capacity as f64, 1.0, MAX_KEYS);
                 check("ttl_s", *ttl_s, 0.0, 86_400.0 * 30.0);
@@ -535,6 +537,10 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     backend: outs.first().map(|&t| model_id[t]),
                     cost_per_hour_usd: cost(instance, &mut diags),
                     warm: *warm,
+                    fill_from: match fill_from {
+                        FillFromDoc::Replicas => FillFrom::Replicas,
+                        FillFromDoc::Primary => FillFrom::Primary,
+                    },
                 })
             }
             NodeParams::Database {

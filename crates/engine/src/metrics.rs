@@ -425,6 +425,10 @@ pub struct Counters {
     pub instances_launched: u64,
     #[serde(default)]
     pub instances_retired: u64,
+    /// Acknowledged writes the most up-to-date healthy replica lacked when their primary died:
+    /// lost if that replica is promoted (`lost_writes`), kept if the primary comes back first.
+    #[serde(default)]
+    pub writes_at_risk: u64,
 }
 
 impl Counters {
@@ -461,6 +465,7 @@ impl Counters {
         self.stampede_reads += o.stampede_reads;
         self.instances_launched += o.instances_launched;
         self.instances_retired += o.instances_retired;
+        self.writes_at_risk += o.writes_at_risk;
     }
 }
 

@@ -340,6 +340,17 @@ pub enum WriteStrategy {
     Invalidate,
 }
 
+/// Where a cache's misses read the database (a group with replicas).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FillFrom {
+    /// Any healthy replica, as every other read: cheap for the primary, but a replica that has
+    /// not yet applied the last write fills the cache with the version before it.
+    #[default]
+    Replicas,
+    /// The acting primary: a fill is as fresh as the last acknowledged write.
+    Primary,
+}
+
 /// A cache node with real keys.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CacheSpec {
@@ -362,12 +373,15 @@ pub struct CacheSpec {
     /// Cache warming: the most popular keys are loaded when the cache starts and when it comes
     /// back after a crash, instead of the first requests missing.
     pub warm: bool,
+    /// Where misses (and the application's reads while a cache-aside cache is down) read.
+    pub fill_from: FillFrom,
 }
 
 impl Default for CacheSpec {
     fn default() -> Self {
         CacheSpec {
             warm: false,
+            fill_from: FillFrom::Replicas,
             capacity: 1000,
             eviction: Eviction::Lru,
             ttl: SimDuration::ZERO,

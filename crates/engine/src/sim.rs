@@ -18,9 +18,9 @@ use crate::metrics::{
     WindowHistogram, WindowStats,
 };
 use crate::model::{
-    CacheSpec, CdnSpec, DbSpec, DnsSpec, Invalidation, LbPolicy, LbSpec, Model, NodeId, NodeKind,
-    QueueSpec, ReadStrategy, RegionId, Replication, ServerSpec, Sessions, ShardRouterSpec,
-    UsersSpec, WriteStrategy,
+    CacheSpec, CdnSpec, DbSpec, DnsSpec, FillFrom, Invalidation, LbPolicy, LbSpec, Model, NodeId,
+    NodeKind, QueueSpec, ReadStrategy, RegionId, Replication, ServerSpec, Sessions,
+    ShardRouterSpec, UsersSpec, WriteStrategy,
 };
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
@@ -35,6 +35,9 @@ const NIL: u32 = u32::MAX;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
     Read,
+    /// A read a cache sends on a miss when it fills from the primary (`fill_from`): it skips
+    /// the replicas, so the fill is as fresh as the last acknowledged write.
+    PrimaryRead,
     Write,
     Static,
     /// Load or check the user's session.
@@ -71,7 +74,8 @@ struct Frame {
     lb: NodeId,
     /// A web server's read: the last acknowledged version of its key when it asked its data
     /// tier. The read is stale if it returns an older one (a write that completes while the
-    /// read is under way may or may not be seen, as in any real system).
+    /// read is under way may or may not be seen, as in any real system). A cache's miss: the
+    /// key's fill lease when the miss left.
     seen: u32,
     /// The first error seen among scatter-gather children.
     err: Option<ErrorCause>,
@@ -590,9 +594,20 @@ struct LbRt {
 struct CacheRt {
     spec: CacheSpec,
     store: KeyCache,
-    /// Per key, the reads this cache has sent to its database and not yet had back (grown on
-    /// demand): a miss that finds one already in flight is part of a stampede.
-    fetching: Vec<u16>,
+    /// Per key (grown on demand): the reads this cache has sent to its database and not yet
+    /// had back, and the key's fill lease.
+    fetching: Vec<KeyFetch>,
+}
+
+/// A cache's per-key miss state, side by side so a miss touches one line.
+#[derive(Debug, Clone, Copy, Default)]
+struct KeyFetch {
+    /// Reads in flight: a miss that finds one is part of a stampede.
+    reads: u16,
+    /// Bumped by every invalidation of the key. A miss remembers it, and its fill is refused if
+    /// it changed meanwhile (a lease, as memcached's): the read may predate the write whose
+    /// delete it raced, and would otherwise put the old version back for a whole TTL.
+    lease: u16,
 }
 
 struct DbRt {
@@ -1408,7 +1423,7 @@ impl Simulation {
             self.finish(frame, Err(ErrorCause::NoRoute));
             return;
         }
-        let (target, step) = self.addressee(target, op);
+        let (target, step) = self.addressee(target, op, from);
         let fr = &mut self.frames[frame as usize];
         fr.node = target;
         fr.step = step;
@@ -1507,7 +1522,9 @@ impl Simulation {
         let (dist, done) = match (&n.kind, f.op) {
             (Kind::Server(s), _) => (s.spec.service, Action::ServerDone { frame, epoch }),
             (Kind::Cache(c), _) => (c.spec.service, Action::CacheDone { frame, epoch }),
-            (Kind::Db(d), Op::Read) => (d.spec.read_service, Action::DbDone { frame, epoch }),
+            (Kind::Db(d), Op::Read | Op::PrimaryRead) => {
+                (d.spec.read_service, Action::DbDone { frame, epoch })
+            }
             (Kind::Db(d), _) => (d.spec.write_service, Action::DbDone { frame, epoch }),
             (Kind::Queue(q), _) => (q.spec.job_service, Action::ServiceDone { frame, epoch }),
             _ => (
@@ -2311,29 +2328,32 @@ impl Simulation {
         if f.op == Op::Write && write == WriteStrategy::WriteAround {
             // Write-around bypasses the cache entirely.
             self.frames[frame as usize].step = 2;
-            self.call_backend(frame, backend);
+            self.call_backend(frame, backend, f.op);
             return;
         }
         if f.op == Op::Write && write == WriteStrategy::Invalidate {
             // The database first; the cached copy is deleted when it has acknowledged.
             self.frames[frame as usize].step = 3;
-            self.call_backend(frame, backend);
+            self.call_backend(frame, backend, f.op);
             return;
         }
         if !up && f.op == Op::Read && read == ReadStrategy::CacheAside {
             // The application falls back to the database: every read is a miss (a miss storm).
             self.window_counters.cache_misses += 1;
             self.frames[frame as usize].step = 2;
-            self.call_backend(frame, backend);
+            let op = fill_op(c.spec.fill_from);
+            self.call_backend(frame, backend, op);
             return;
         }
         self.enter(frame);
     }
 
-    fn call_backend(&mut self, frame: FrameId, backend: Option<NodeId>) {
+    /// Sends the frame's key to the cache's database as `op` (the frame's own op, or a
+    /// miss's read from where the cache fills).
+    fn call_backend(&mut self, frame: FrameId, backend: Option<NodeId>, op: Op) {
         let f = self.frames[frame as usize];
         match backend {
-            Some(db) => self.call(frame, f.req, f.node, db, f.op, f.key, SimDuration::ZERO),
+            Some(db) => self.call(frame, f.req, f.node, db, op, f.key, SimDuration::ZERO),
             None => self.finish(frame, Ok(f.version)),
         }
     }
@@ -2360,7 +2380,7 @@ impl Simulation {
                 }
                 _ => {
                     self.frames[frame as usize].step = 1;
-                    self.call_backend(frame, backend);
+                    self.call_backend(frame, backend, f.op);
                 }
             },
             _ => {
@@ -2377,19 +2397,25 @@ impl Simulation {
                         self.window_counters.cache_misses += 1;
                         // Reads in flight per key; a cache with no database fills nothing and
                         // never comes back through `cache_resume`.
+                        let mut lease = 0;
                         if backend.is_some() {
                             let key = f.key as usize;
                             if c.fetching.len() <= key {
-                                c.fetching.resize(key + 1, 0);
+                                c.fetching.resize(key + 1, KeyFetch::default());
                             }
-                            if c.fetching[key] > 0 {
+                            let k = &mut c.fetching[key];
+                            if k.reads > 0 {
                                 self.window_counters.stampede_reads += 1;
                             }
-                            c.fetching[key] = c.fetching[key].saturating_add(1);
+                            k.reads = k.reads.saturating_add(1);
+                            lease = u32::from(k.lease);
                         }
+                        let op = fill_op(c.spec.fill_from);
                         self.flush_out(f.node, dirty);
-                        self.frames[frame as usize].step = 1;
-                        self.call_backend(frame, backend);
+                        let fr = &mut self.frames[frame as usize];
+                        fr.step = 1;
+                        fr.seen = lease;
+                        self.call_backend(frame, backend, op);
                     }
                 }
             }
@@ -2398,40 +2424,49 @@ impl Simulation {
 
     fn cache_resume(&mut self, frame: FrameId, outcome: Outcome) {
         let f = self.frames[frame as usize];
+        // A miss's fill holds its lease while no invalidation of the key came since it left.
+        let mut leased = true;
         if let (1, Op::Read) = (f.step, f.op) {
             // The miss's read is back (or failed). A crash since reset the counts.
             let n = &mut self.nodes[f.node as usize];
             if let (true, Kind::Cache(c)) = (n.epoch == f.epoch, &mut n.kind) {
                 if let Some(k) = c.fetching.get_mut(f.key as usize) {
-                    *k = k.saturating_sub(1);
+                    k.reads = k.reads.saturating_sub(1);
+                    leased = u32::from(k.lease) == f.seen;
                 }
             }
         }
         if let (3, Ok(_)) = (f.step, outcome) {
-            // Invalidate on write: the entry goes (a dead cache has nothing to delete).
-            let n = &mut self.nodes[f.node as usize];
-            if let (true, Kind::Cache(c)) = (n.up, &mut n.kind) {
-                let _ = c.store.remove(f.key);
-            }
+            self.invalidate(f.node, f.key);
         }
-        if let (1, Ok(version)) = (f.step, outcome) {
+        if let (1, Ok(version), true) = (f.step, outcome, leased) {
             // Fill on a read miss, update on a write-through — unless the cache crashed since.
             let now = self.now.0;
             let n = &mut self.nodes[f.node as usize];
             if n.up && n.epoch == f.epoch {
                 if let Kind::Cache(c) = &mut n.kind {
-                    // A write-back cache holds the newest version: a fill that a write (since
-                    // flushed or not) overtook must not put an older one back.
-                    let version = match (c.spec.write, c.store.peek(f.key)) {
-                        (WriteStrategy::WriteBack, Some(cached)) => cached.max(version),
-                        _ => version,
-                    };
+                    // Never back in time: a fill that a write overtook (a write-through's update,
+                    // a write-back's buffered version) must not put an older one back.
+                    let version = c.store.peek(f.key).map_or(version, |v| v.max(version));
                     let evicted = c.store.put(f.key, version, now, false);
                     self.flush_out(f.node, evicted);
                 }
             }
         }
         self.finish(frame, outcome);
+    }
+
+    /// Invalidate on write: the entry goes (a dead cache has nothing to delete), and the fills
+    /// of misses already in flight for the key lose their lease.
+    #[inline(never)]
+    fn invalidate(&mut self, node: NodeId, key: u32) {
+        let n = &mut self.nodes[node as usize];
+        if let (true, Kind::Cache(c)) = (n.up, &mut n.kind) {
+            let _ = c.store.remove(key);
+            if let Some(k) = c.fetching.get_mut(key as usize) {
+                k.lease = k.lease.wrapping_add(1);
+            }
+        }
     }
 
     /// Sends dirty write-back entries to the database as background writes.
@@ -2452,7 +2487,7 @@ impl Simulation {
         let Some(backend) = c.spec.backend else {
             return;
         };
-        let (db, step) = self.addressee(backend, Op::Flush);
+        let (db, step) = self.addressee(backend, Op::Flush, node);
         let frame = self.new_frame(Frame {
             version: d.version,
             step,
@@ -2485,19 +2520,20 @@ impl Simulation {
 
     // ----- database ------------------------------------------------------------------------
 
-    /// Where a frame sent to `target` for `op` goes, and the step it starts at. A database
-    /// group is an address: the frame goes straight to the member serving it (its step 1),
-    /// across whatever network lies between the sender and that member.
-    fn addressee(&mut self, target: NodeId, op: Op) -> (NodeId, u8) {
+    /// Where a frame sent by `from` to `target` for `op` goes, and the step it starts at. A
+    /// database group is an address: the frame goes straight to the member serving it (its
+    /// step 1), across whatever network lies between the sender and that member.
+    fn addressee(&mut self, target: NodeId, op: Op, from: NodeId) -> (NodeId, u8) {
         match self.nodes.get(target as usize).map(|n| &n.kind) {
-            Some(Kind::Db(_)) => (self.db_member(target, op), 1),
+            Some(Kind::Db(_)) => (self.db_member(target, op, from), 1),
             _ => (target, 0),
         }
     }
 
-    /// The member of database group `group` that serves `op`: writes go to the acting primary,
-    /// reads rotate over the healthy replicas (and the primary if allowed or alone).
-    fn db_member(&mut self, group: NodeId, op: Op) -> NodeId {
+    /// The member of database group `group` that serves `op` for node `reader`: writes (and a
+    /// cache's reads from the primary) go to the acting primary, reads rotate over the healthy
+    /// replicas (and the primary if allowed or alone); with several regions, the nearest ones.
+    fn db_member(&mut self, group: NodeId, op: Op, reader: NodeId) -> NodeId {
         let nodes = &self.nodes;
         let Kind::Db(g) = &nodes[group as usize].kind else {
             return group;
@@ -2505,6 +2541,9 @@ impl Simulation {
         let (primary, on_primary) = (g.primary, g.spec.reads_on_primary);
         if op != Op::Read {
             return primary;
+        }
+        if self.regions > 1 {
+            return self.db_reader_near(group, reader);
         }
         // Counted and picked in place: no candidate list per query.
         let candidates = || {
@@ -2524,6 +2563,50 @@ impl Simulation {
         pick
     }
 
+    /// A read's member when the design has regions: a healthy replica in the reader's own
+    /// region if there is one; else the acting primary if it is there (a primary next door is
+    /// milliseconds away, a replica across an ocean tens of them); else the reachable healthy
+    /// replicas of the nearest other region; else the primary. Equals rotate. Out of line: it
+    /// is only reached by designs with data centres.
+    #[inline(never)]
+    fn db_reader_near(&mut self, group: NodeId, reader: NodeId) -> NodeId {
+        let nodes = &self.nodes;
+        let Kind::Db(g) = &nodes[group as usize].kind else {
+            return group;
+        };
+        let (primary, on_primary) = (g.primary, g.spec.reads_on_primary);
+        let home = nodes.get(reader as usize).map_or(0, |n| n.region);
+        // Lower is better: 0 a serving member in the reader's region, 1 the primary there when
+        // it does not serve reads otherwise, 2 + one-way latency a serving member elsewhere.
+        let rank = |m: NodeId| -> Option<u64> {
+            let n = &nodes[m as usize];
+            if !n.up {
+                return None;
+            }
+            let serves = m != primary || on_primary;
+            match (n.region == home, serves) {
+                (true, true) => Some(0),
+                (true, false) => Some(1),
+                (false, true) => self.region_lat(home, n.region).map(|l| 2 + l.0),
+                (false, false) => None,
+            }
+        };
+        let members = || std::iter::once(group).chain(g.spec.replicas.iter().copied());
+        let Some(best) = members().filter_map(rank).min() else {
+            return primary;
+        };
+        let count = members().filter(|&m| rank(m) == Some(best)).count();
+        let next = g.next_reader.wrapping_add(1);
+        let pick = members()
+            .filter(|&m| rank(m) == Some(best))
+            .nth(next % count.max(1))
+            .unwrap_or(primary);
+        if let Kind::Db(g) = &mut self.nodes[group as usize].kind {
+            g.next_reader = next;
+        }
+        pick
+    }
+
     /// Steps of a database frame: 0 addressed to the group (a background write sent to it),
     /// 1 at the member that serves it. Calls pick the member when they are sent ([`Self::call`]),
     /// so that the network time is the caller's to that member.
@@ -2531,7 +2614,7 @@ impl Simulation {
         let f = self.frames[frame as usize];
         if f.step == 0 {
             self.frames[frame as usize].step = 1;
-            let member = self.db_member(f.node, f.op);
+            let member = self.db_member(f.node, f.op, f.node);
             self.frames[frame as usize].node = member;
             if member != f.node {
                 match self.lat(f.node, member) {
@@ -2557,7 +2640,7 @@ impl Simulation {
         let node = f.node;
         let key = f.key as usize;
         match f.op {
-            Op::Read => {
+            Op::Read | Op::PrimaryRead => {
                 let v = match &self.nodes[node as usize].kind {
                     Kind::Db(d) => self.keys_tab.get(key, d.col),
                     _ => 0,
@@ -2605,9 +2688,14 @@ impl Simulation {
                     // A replica cut off by a partition gets the write when the link heals
                     // (asynchronously, whatever the mode: the primary does not wait forever).
                     let net = self.lat(node, r);
-                    let draw = SimDuration::from_secs_f64(
-                        self.nodes[node as usize].rng.exp(lag.as_secs_f64()),
-                    ) + net.unwrap_or(SimDuration::ZERO);
+                    let draw = match (mode, net) {
+                        (Replication::Sync, Some(net)) => self.sync_ack(r, net),
+                        _ => {
+                            SimDuration::from_secs_f64(
+                                self.nodes[node as usize].rng.exp(lag.as_secs_f64()),
+                            ) + net.unwrap_or(SimDuration::ZERO)
+                        }
+                    };
                     match (mode, net) {
                         (Replication::Async, _) | (Replication::Sync, None) => {
                             if let Kind::Db(d) = &mut self.nodes[node as usize].kind {
@@ -2650,6 +2738,22 @@ impl Simulation {
                 }
             }
         }
+    }
+
+    /// How long a synchronous write waits for replica `r` to acknowledge it, `net` away: the
+    /// round trip plus the replica applying the write (a draw of its write service time, as
+    /// slowed). The asynchronous `lag` plays no part: it models a queue a sync write skips.
+    #[inline(never)]
+    fn sync_ack(&mut self, r: NodeId, net: SimDuration) -> SimDuration {
+        let n = &mut self.nodes[r as usize];
+        let Kind::Db(d) = &n.kind else {
+            return net + net;
+        };
+        let mut apply = d.spec.write_service.sample(&mut n.rng);
+        if n.station.slow != 1.0 {
+            apply = SimDuration::from_secs_f64(apply.as_secs_f64() * n.station.slow);
+        }
+        net + net + apply
     }
 
     /// For a replica: every member of its group (the group's address lists them) and the
@@ -2701,24 +2805,15 @@ impl Simulation {
             u64::from(now_ms.saturating_sub(sent_ms)) * 1_000_000;
     }
 
-    /// Promotes the most up-to-date healthy replica if the group's primary is still down.
-    /// Writes the old primary had acknowledged but the new one lacks are lost and counted.
-    #[inline(never)]
-    fn on_failover(&mut self, group: NodeId, epoch: u32) {
+    /// The healthy member of database group `group` other than `old` that lacks the fewest of
+    /// the versions `old` stored (lowest id among equals), and how many it lacks.
+    fn most_up_to_date(&self, group: NodeId, old: NodeId) -> Option<(NodeId, u64)> {
         let Kind::Db(g) = &self.nodes[group as usize].kind else {
-            return;
+            return None;
         };
-        let old = g.primary;
-        if self.nodes[old as usize].up || self.nodes[old as usize].epoch != epoch {
-            return;
-        }
-        let members: Vec<NodeId> = std::iter::once(group)
-            .chain(g.spec.replicas.iter().copied())
-            .filter(|&m| m != old && self.nodes[m as usize].up)
-            .collect();
         let old_col = match &self.nodes[old as usize].kind {
             Kind::Db(d) => d.col,
-            _ => return,
+            _ => return None,
         };
         let missing = |m: NodeId| -> u64 {
             match &self.nodes[m as usize].kind {
@@ -2730,10 +2825,28 @@ impl Simulation {
                 _ => u64::MAX,
             }
         };
-        let Some(best) = members.iter().copied().min_by_key(|&m| (missing(m), m)) else {
+        std::iter::once(group)
+            .chain(g.spec.replicas.iter().copied())
+            .filter(|&m| m != old && self.nodes[m as usize].up)
+            .map(|m| (m, missing(m)))
+            .min_by_key(|&(m, lacks)| (lacks, m))
+    }
+
+    /// Promotes the most up-to-date healthy replica if the group's primary is still down.
+    /// Writes the old primary had acknowledged but the new one lacks are lost and counted.
+    #[inline(never)]
+    fn on_failover(&mut self, group: NodeId, epoch: u32) {
+        let Kind::Db(g) = &self.nodes[group as usize].kind else {
             return;
         };
-        self.window_counters.lost_writes += missing(best);
+        let old = g.primary;
+        if self.nodes[old as usize].up || self.nodes[old as usize].epoch != epoch {
+            return;
+        }
+        let Some((best, missing)) = self.most_up_to_date(group, old) else {
+            return;
+        };
+        self.window_counters.lost_writes += missing;
         if let Kind::Db(d) = &self.nodes[best as usize].kind {
             for row in self.keys_tab.rows_mut() {
                 if row[TRUTH] > row[d.col] {
@@ -2870,7 +2983,7 @@ impl Simulation {
         };
         let (hot_keys, salt, space) = (r.spec.hot_keys, r.spec.salt, r.spec.key_space.max(1));
         let hot = f.key < hot_keys && salt > 1;
-        if hot && f.op == Op::Read {
+        if hot && matches!(f.op, Op::Read | Op::PrimaryRead) {
             // Scatter-gather: the key's rows live under every salt suffix.
             let targets: Vec<Option<NodeId>> = (0..salt)
                 .map(|s| self.shard_for(r, salted_key(f.key as u64, s) % u64::from(space)))
@@ -3145,6 +3258,11 @@ impl Simulation {
             })
             .collect();
         for (group, delay) in groups {
+            // Acknowledged writes the best replica lacks are at risk now, lost if it is
+            // promoted before the primary comes back.
+            if let Some((_, lacks)) = self.most_up_to_date(group, node) {
+                self.window_counters.writes_at_risk += lacks;
+            }
             self.schedule(now + delay, Action::Failover { node: group, epoch });
         }
         for frame in lost {
@@ -3238,9 +3356,44 @@ impl Simulation {
                     row[to] = row[from];
                 }
             }
+        } else if primary == Some(node) {
+            self.catch_up_replicas(node);
         }
         self.free_worker_fill(node);
         self.warm(node);
+    }
+
+    /// A primary back before its failover fired (nothing was lost) resends what its healthy
+    /// replicas lack: the writes that were on their way at its crash died with it.
+    fn catch_up_replicas(&mut self, primary: NodeId) {
+        let Kind::Db(p) = &self.nodes[primary as usize].kind else {
+            return;
+        };
+        let from = p.col;
+        // The group: the primary's own list, or a promoted replica's group's members.
+        let members = if p.spec.replicas.is_empty() {
+            self.group_replication(primary)
+                .map(|(all, _, _)| all)
+                .unwrap_or_default()
+        } else {
+            p.spec.replicas.clone()
+        };
+        let cols: Vec<usize> = members
+            .iter()
+            .filter(|&&r| r != primary && self.nodes[r as usize].up)
+            .filter_map(|&r| match &self.nodes[r as usize].kind {
+                Kind::Db(d) => Some(d.col),
+                _ => None,
+            })
+            .collect();
+        if cols.is_empty() {
+            return;
+        }
+        for row in self.keys_tab.rows_mut() {
+            for &c in &cols {
+                row[c] = row[c].max(row[from]);
+            }
+        }
     }
 
     /// Cache warming: fills a cache that asks for it with the most popular keys (key 0 is the
@@ -3445,6 +3598,15 @@ fn lb_pick(lb: &mut LbRt, rng: &mut SimRng, user: u32) -> Option<usize> {
         }
     }
     pick
+}
+
+/// The op of a cache miss's read: from any replica, or from the primary.
+#[inline]
+fn fill_op(from: FillFrom) -> Op {
+    match from {
+        FillFrom::Replicas => Op::Read,
+        FillFrom::Primary => Op::PrimaryRead,
+    }
 }
 
 fn hit_ratio(kind: &Kind, c: NodeCount) -> Option<f64> {
