@@ -2339,10 +2339,10 @@ impl Simulation {
         }
         if !up && f.op == Op::Read && read == ReadStrategy::CacheAside {
             // The application falls back to the database: every read is a miss (a miss storm).
+            // Nothing is filled, so these are the application's own reads, served by replicas.
             self.window_counters.cache_misses += 1;
             self.frames[frame as usize].step = 2;
-            let op = fill_op(c.spec.fill_from);
-            self.call_backend(frame, backend, op);
+            self.call_backend(frame, backend, Op::Read);
             return;
         }
         self.enter(frame);
