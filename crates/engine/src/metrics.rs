@@ -425,6 +425,13 @@ pub struct Counters {
     pub instances_launched: u64,
     #[serde(default)]
     pub instances_retired: u64,
+    /// Shard reads beyond the first that salted reads gathered (one per further shard holding
+    /// some of a salted hot key's suffixes): the price of spreading its writes.
+    #[serde(default)]
+    pub gather_reads: u64,
+    /// Simulated time a resharding's migration was under way (ns).
+    #[serde(default)]
+    pub migration_ns: u64,
 }
 
 impl Counters {
@@ -461,6 +468,8 @@ impl Counters {
         self.stampede_reads += o.stampede_reads;
         self.instances_launched += o.instances_launched;
         self.instances_retired += o.instances_retired;
+        self.gather_reads += o.gather_reads;
+        self.migration_ns += o.migration_ns;
     }
 }
 
