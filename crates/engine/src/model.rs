@@ -473,7 +473,8 @@ impl Default for CdnSpec {
 }
 
 /// A durable message queue with its consumer pool: a publish is acknowledged at once; jobs wait in
-/// the backlog until one of `consumers` workers takes them.
+/// the backlog until one of `consumers` workers takes them. A dead broker refuses publishes; the
+/// backlog survives it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueSpec {
     pub consumers: u32,
