@@ -168,6 +168,22 @@ pub fn report_text(report: &Report, wall_ms: f64) -> String {
         "stale reads {}  stale responses {}  lost writes {} (at risk {})  lost sessions {}  jobs {} / {}  keys moved {}\n",
         c.stale_reads, c.stale_responses, c.lost_writes, c.writes_at_risk, c.lost_sessions, c.jobs_done, c.jobs_published, c.keys_moved
     );
+    if c.keys_moved + c.gather_reads + c.migration_ns > 0 {
+        s += &format!(
+            "sharding  keys moved {}  migrated {}  migration {:.1} s  gather reads {}\n",
+            c.keys_moved,
+            c.keys_migrated,
+            c.migration_ns as f64 * 1e-9,
+            c.gather_reads
+        );
+    }
+    if c.jobs_published + c.jobs_done > 0 {
+        let j = &report.job_latency;
+        s += &format!(
+            "jobs      latency p50 {:.2} ms  p99 {:.2}  max {:.2}\n",
+            j.p50_ms, j.p99_ms, j.max_ms
+        );
+    }
     if c.instances_launched + c.instances_retired > 0 {
         s += &format!(
             "autoscaling  instances launched {}  retired {}\n",

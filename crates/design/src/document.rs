@@ -232,6 +232,13 @@ pub enum NodeParams {
         write_ms: f64,
         #[serde(default = "default_migration_rps")]
         migration_rps: f64,
+        /// Share of a shard's workers migration copies may hold at once.
+        #[serde(default = "default_migration_share")]
+        migration_share: f64,
+        /// Where the hot keys live: `shared` (on the shards, salted when `salt` > 1) or
+        /// `dedicated` (a shard of their own, `id/hot`).
+        #[serde(default)]
+        hot_shard: HotShardDoc,
         #[serde(default = "default_db_instance")]
         instance: String,
     },
@@ -299,6 +306,9 @@ fn default_purge_delay() -> f64 {
 }
 fn default_migration_rps() -> f64 {
     1000.0
+}
+fn default_migration_share() -> f64 {
+    0.25
 }
 
 /// How the users' request rate changes over time (a factor of `rate_rps`).
@@ -424,6 +434,19 @@ pub enum ReplicationDoc {
     #[default]
     Async,
     Sync,
+}
+
+/// Where a sharded database keeps its hot (celebrity) keys.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum HotShardDoc {
+    /// On the shards the shard map gives them (salted when `salt` > 1).
+    #[default]
+    Shared,
+    /// On a dedicated extra shard of their own, unsalted.
+    Dedicated,
 }
 
 #[derive(

@@ -2,9 +2,9 @@
 //! [`Diagnostic`] that names the node and the field, so the UI can show it on the node.
 
 use crate::document::{
-    AutoscaleDoc, Design, EvictionDoc, FaultAction, FillFromDoc, InvalidationDoc, LbPolicyDoc,
-    NodeParams, ProfileDoc, ReadStrategyDoc, ReplicationDoc, ServiceShape, SessionsDoc,
-    WriteStrategyDoc,
+    AutoscaleDoc, Design, EvictionDoc, FaultAction, FillFromDoc, HotShardDoc, InvalidationDoc,
+    LbPolicyDoc, NodeParams, ProfileDoc, ReadStrategyDoc, ReplicationDoc, ServiceShape,
+    SessionsDoc, WriteStrategyDoc,
 };
 use scalelab_engine::dist::Dist;
 use scalelab_engine::hashing::{ShardMap, ShardingStrategy};
@@ -153,6 +153,16 @@ pub fn model_nodes(design: &Design) -> Vec<ModelNode> {
             out.push(ModelNode {
                 design_index: i,
                 key: format!("{}/{suffix}{k}", node.id),
+            });
+        }
+        if let NodeParams::ShardedDatabase {
+            hot_shard: HotShardDoc::Dedicated,
+            ..
+        } = &node.params
+        {
+            out.push(ModelNode {
+                design_index: i,
+                key: format!("{}/hot", node.id),
             });
         }
     }
@@ -640,6 +650,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 read_ms,
                 write_ms,
                 migration_rps,
+                migration_share,
+                hot_shard,
                 instance: _,
             } => {
                 check("shards", *shards as f64, 1.0, MAX_SHARDS);
@@ -655,6 +667,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 check("read_ms", *read_ms, 0.001, 60_000.0);
                 check("write_ms", *write_ms, 0.001, 60_000.0);
                 check("migration_rps", *migration_rps, 1.0, 1_000_000.0);
+                check("migration_share", *migration_share, 0.01, 1.0);
                 if let ShardingStrategy::ConsistentHash { vnodes } = strategy {
                     check("strategy", *vnodes as f64, 1.0, 1_000.0);
                 }
@@ -677,6 +690,9 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     salt: (*salt).clamp(1, 64),
                     key_space: keys_max,
                     migration_rps: *migration_rps,
+                    migration_share: *migration_share,
+                    // The dedicated shard follows the shards (see `model_nodes`).
+                    dedicated: (*hot_shard == HotShardDoc::Dedicated).then_some(base + n + 1),
                 })
             }
         };
@@ -740,12 +756,15 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 read_ms,
                 write_ms,
                 instance,
+                hot_shard,
                 ..
             } => {
                 let n = shards.saturating_add(*spare_shards).min(MAX_SHARDS as u32);
-                for s in 0..n {
+                let hot = (*hot_shard == HotShardDoc::Dedicated).then(|| "hot".to_string());
+                let names = (0..n).map(|s| format!("s{s}")).chain(hot);
+                for name in names {
                     nodes.push(NodeSpec {
-                        key: format!("{}/s{s}", node.id),
+                        key: format!("{}/{name}", node.id),
                         kind: NodeKind::Database(DbSpec {
                             workers: (*workers).clamp(1, MAX_WORKERS as u32),
                             queue_capacity: 10_000,

@@ -429,6 +429,13 @@ pub struct Counters {
     /// lost if that replica is promoted (`lost_writes`), kept if the primary comes back first.
     #[serde(default)]
     pub writes_at_risk: u64,
+    /// Shard reads beyond the first that salted reads gathered (one per further shard holding
+    /// some of a salted hot key's suffixes): the price of spreading its writes.
+    #[serde(default)]
+    pub gather_reads: u64,
+    /// Simulated time a resharding's migration was under way (ns).
+    #[serde(default)]
+    pub migration_ns: u64,
 }
 
 impl Counters {
@@ -466,6 +473,8 @@ impl Counters {
         self.instances_launched += o.instances_launched;
         self.instances_retired += o.instances_retired;
         self.writes_at_risk += o.writes_at_risk;
+        self.gather_reads += o.gather_reads;
+        self.migration_ns += o.migration_ns;
     }
 }
 

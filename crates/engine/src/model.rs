@@ -487,7 +487,8 @@ impl Default for CdnSpec {
 }
 
 /// A durable message queue with its consumer pool: a publish is acknowledged at once; jobs wait in
-/// the backlog until one of `consumers` workers takes them.
+/// the backlog until one of `consumers` workers takes them. A dead broker refuses publishes; the
+/// backlog survives it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueSpec {
     pub consumers: u32,
@@ -521,8 +522,14 @@ pub struct ShardRouterSpec {
     pub salt: u32,
     /// The key space (for moved-key counts and range sharding).
     pub key_space: u32,
-    /// Keys migrated per second while resharding.
+    /// Keys migrated per second while resharding: copies are sent evenly spaced in time.
     pub migration_rps: f64,
+    /// Share of a shard's workers that migration copies may hold at once (at least one); a copy
+    /// also waits for a free worker, in the router, so it never queues ahead of user requests.
+    pub migration_share: f64,
+    /// A shard of their own for the hot keys (the notes' dedicated shard for a celebrity): they
+    /// are neither salted nor moved by resharding.
+    pub dedicated: Option<NodeId>,
 }
 
 impl Default for ShardRouterSpec {
@@ -535,6 +542,8 @@ impl Default for ShardRouterSpec {
             salt: 1,
             key_space: 1,
             migration_rps: 1000.0,
+            migration_share: 0.25,
+            dedicated: None,
         }
     }
 }

@@ -637,11 +637,19 @@ struct RouterRt {
     /// During a resharding: the map keys are leaving, and which keys have arrived.
     old: Option<ShardMap>,
     migrated: Vec<u64>,
-    to_move: Vec<u32>,
-    next_move: usize,
-    /// Copies sent and not yet landed, and keys whose copy failed, to send again.
+    /// The router's migration queues, one per new shard (by position in `spec.shards`): keys
+    /// still to copy there (a failed copy goes back to the end), and the copies in flight
+    /// there, which the throttle bounds. The pacer visits the shards in turn from `next_slot`.
+    waiting: Vec<VecDeque<u32>>,
+    in_flight: Vec<u32>,
+    next_slot: usize,
+    /// Copies sent and not yet landed.
     copying: usize,
-    retry: Vec<u32>,
+    /// When the resharding under way began (for the migration-time counter).
+    migrating_since: SimTime,
+    /// During a resharding of salted hot keys: (shard key, hot key) of every salted row,
+    /// sorted, so a copy of a shard key carries the hot-key rows stored under it.
+    salted_rows: Vec<(u32, u32)>,
 }
 
 /// A node's kind and its runtime state. Matched on at nearly every step of a request, so the
@@ -984,10 +992,12 @@ impl Simulation {
                         spec: spec.clone(),
                         old: None,
                         migrated: Vec::new(),
-                        to_move: Vec::new(),
-                        next_move: 0,
+                        waiting: vec![VecDeque::new(); spec.shards.len()],
+                        in_flight: vec![0; spec.shards.len()],
+                        next_slot: 0,
                         copying: 0,
-                        retry: Vec::new(),
+                        migrating_since: SimTime::ZERO,
+                        salted_rows: Vec::new(),
                     })),
                 };
                 NodeRt {
@@ -1462,7 +1472,7 @@ impl Simulation {
                 );
             }
         } else if f.op == Op::Migrate {
-            self.on_copied(f.aux, f.key, outcome.is_ok());
+            self.on_copied(f.aux, f.key, f.node, outcome.is_ok());
         } else if f.req != NIL {
             match outcome {
                 Ok(_) => {
@@ -2932,6 +2942,12 @@ impl Simulation {
             return;
         };
         let publish = q.spec.publish_service;
+        if !self.nodes[f.node as usize].up {
+            // A dead broker accepts nothing; the backlog it held is durable and waits for it.
+            self.nodes[f.node as usize].win.errors += 1;
+            self.finish(frame, Err(ErrorCause::NodeDown));
+            return;
+        }
         self.window_counters.jobs_published += 1;
         let job = self.new_frame(Frame {
             req: NIL,
@@ -2982,13 +2998,22 @@ impl Simulation {
             return;
         };
         let (hot_keys, salt, space) = (r.spec.hot_keys, r.spec.salt, r.spec.key_space.max(1));
+        if let Some(home) = Self::hot_home(r, f.key) {
+            self.frames[frame as usize].pending = 1;
+            self.call(frame, f.req, f.node, home, f.op, f.key, SimDuration::ZERO);
+            return;
+        }
         let hot = f.key < hot_keys && salt > 1;
         if hot && matches!(f.op, Op::Read | Op::PrimaryRead) {
-            // Scatter-gather: the key's rows live under every salt suffix.
-            let targets: Vec<Option<NodeId>> = (0..salt)
+            // Scatter-gather: the key's rows live under every salt suffix; the router asks each
+            // shard holding some of them once, for all of its suffixes (a multi-get).
+            let mut targets: Vec<Option<NodeId>> = (0..salt)
                 .map(|s| self.shard_for(r, salted_key(f.key as u64, s) % u64::from(space)))
                 .collect();
-            self.frames[frame as usize].pending = salt as u16;
+            targets.sort_unstable();
+            targets.dedup();
+            self.window_counters.gather_reads += targets.len() as u64 - 1;
+            self.frames[frame as usize].pending = targets.len() as u16;
             for t in targets {
                 match t {
                     Some(t) => self.call(frame, f.req, f.node, t, f.op, f.key, SimDuration::ZERO),
@@ -3015,6 +3040,11 @@ impl Simulation {
         }
     }
 
+    /// The dedicated shard of a hot key, when the router gives hot keys one.
+    fn hot_home(r: &RouterRt, key: u32) -> Option<NodeId> {
+        r.spec.dedicated.filter(|_| key < r.spec.hot_keys)
+    }
+
     fn router_resume(&mut self, frame: FrameId, outcome: Outcome) {
         if let (Ok(v), Op::Write) = (outcome, self.frames[frame as usize].op) {
             self.forward_late_write(frame, v);
@@ -3039,6 +3069,7 @@ impl Simulation {
     /// k → k+1 shards: counts the keys whose shard changes and starts copying them to their new
     /// shard at the migration rate; until a key has arrived it is still served by its old shard.
     fn reshard(&mut self, node: NodeId) {
+        let now = self.now;
         let Some(Kind::Router(r)) = self.kind_mut(node) else {
             return;
         };
@@ -3051,14 +3082,39 @@ impl Simulation {
             return;
         };
         let space = r.spec.key_space;
-        r.to_move = (0..space)
+        // Hot keys on their dedicated shard stay there.
+        let pinned = if r.spec.dedicated.is_some() {
+            r.spec.hot_keys
+        } else {
+            0
+        };
+        let to_move: Vec<u32> = (pinned.min(space)..space)
             .filter(|&k| map.shard_of(k as u64) != next.shard_of(k as u64))
             .collect();
-        r.next_move = 0;
+        for &k in &to_move {
+            if let Some(q) = r.waiting.get_mut(next.shard_of(u64::from(k)) as usize) {
+                q.push_back(k);
+            }
+        }
+        r.migrating_since = now;
+        r.salted_rows = if r.spec.salt > 1 && r.spec.dedicated.is_none() {
+            let mut rows: Vec<(u32, u32)> = (0..r.spec.hot_keys.min(space))
+                .flat_map(|h| {
+                    (0..r.spec.salt).map(move |s| {
+                        let shard_key = salted_key(u64::from(h), s) % u64::from(space.max(1));
+                        (shard_key as u32, h)
+                    })
+                })
+                .collect();
+            rows.sort_unstable();
+            rows
+        } else {
+            Vec::new()
+        };
         r.migrated = vec![0; (space as usize).div_ceil(64)];
         // Keys that stay put count as already migrated.
         let mut moving = vec![false; space as usize];
-        for &k in &r.to_move {
+        for &k in &to_move {
             moving[k as usize] = true;
         }
         for (k, m) in moving.iter().enumerate() {
@@ -3066,7 +3122,7 @@ impl Simulation {
                 r.migrated[k / 64] |= 1 << (k % 64);
             }
         }
-        let moved = r.to_move.len() as u64;
+        let moved = to_move.len() as u64;
         let joining = r.spec.shards.get(map.shards() as usize).copied();
         r.old = Some(map);
         r.map = Some(next);
@@ -3080,48 +3136,70 @@ impl Simulation {
         self.schedule(self.now, Action::Migrate { node });
     }
 
-    /// Sends the next batch of copies (failed ones first). A key switches to its new shard when
-    /// its copy lands ([`Self::on_copied`]); the resharding ends when every copy has.
+    /// The migration's pacer: every 1/`migration_rps` seconds (every millisecond in groups when
+    /// faster) it sends the next copy, visiting the new shards' queues in turn. A copy goes only
+    /// to a new shard that is up, has a free worker, and holds fewer copies than its share of
+    /// workers (`migration_share`, at least one); otherwise the key waits in the router, so
+    /// copies never wait in a shard's request queue ahead of user requests. A key switches to
+    /// its new shard when its copy lands ([`Self::on_copied`]); the resharding ends when every
+    /// copy has.
     #[inline(never)]
     fn on_migrate(&mut self, node: NodeId) {
-        const TICK_S: f64 = 0.1;
-        let Kind::Router(r) = &mut self.nodes[node as usize].kind else {
+        let Kind::Router(r) = &self.nodes[node as usize].kind else {
             return;
         };
-        let batch = (r.spec.migration_rps * TICK_S).ceil().max(1.0) as usize;
-        let mut keys: Vec<u32> = r.retry.drain(..r.retry.len().min(batch)).collect();
-        let end = (r.next_move + batch - keys.len()).min(r.to_move.len());
-        keys.extend_from_slice(&r.to_move[r.next_move..end]);
-        r.next_move = end;
-        let mut copies = Vec::with_capacity(keys.len());
-        for &k in &keys {
-            match Self::move_of(r, k) {
-                Some((from, to)) => copies.push((k, from, to)),
-                // Nowhere to copy from or to: the key simply follows the new map.
-                None => r.migrated[k as usize / 64] |= 1 << (k % 64),
+        let rps = r.spec.migration_rps.max(1e-3);
+        let interval = SimDuration::from_secs_f64((1.0 / rps).max(1e-3));
+        let per_tick = libm::round(rps * interval.as_secs_f64()).max(1.0) as usize;
+        let share = r.spec.migration_share;
+        let slots = r.waiting.len();
+        let mut sent = 0;
+        // Visits every shard at most once per copy sent, plus one round finding no room.
+        let mut idle = 0;
+        while sent < per_tick && idle < slots {
+            let Kind::Router(r) = &mut self.nodes[node as usize].kind else {
+                return;
+            };
+            let slot = r.next_slot % slots;
+            r.next_slot = (slot + 1) % slots;
+            let to = r.spec.shards[slot];
+            let copies = r.in_flight[slot];
+            let Some(&k) = r.waiting[slot].front() else {
+                idle += 1;
+                continue;
+            };
+            let from = Self::move_of(r, k).map(|(from, _)| from);
+            let room = match self.nodes.get(to as usize) {
+                Some(n) if n.up && n.station.busy < n.station.workers => {
+                    let budget = (f64::from(n.station.workers) * share) as u32;
+                    copies < budget.max(1)
+                }
+                _ => false,
+            };
+            if !room {
+                // Down, busy or at its copy budget: its keys wait their turn in the router.
+                idle += 1;
+                continue;
             }
-        }
-        // Copies for a shard that is down wait for it, instead of being refused every tick.
-        let nodes = &self.nodes;
-        let (copies, waiting): (Vec<_>, Vec<_>) = copies
-            .into_iter()
-            .partition(|&(_, _, to)| nodes.get(to as usize).is_some_and(|n| n.up));
-        let Kind::Router(r) = &mut self.nodes[node as usize].kind else {
-            return;
-        };
-        r.retry.extend(waiting.into_iter().map(|(k, _, _)| k));
-        r.copying += copies.len();
-        let finished = r.next_move >= r.to_move.len() && r.copying == 0 && r.retry.is_empty();
-        if finished {
-            r.old = None;
-            r.to_move = Vec::new();
-        }
-        for (k, from, to) in copies {
+            idle = 0;
+            let Kind::Router(r) = &mut self.nodes[node as usize].kind else {
+                return;
+            };
+            r.waiting[slot].pop_front();
+            let Some(from) = from else {
+                // Nowhere to copy from: the key simply follows the new map.
+                r.migrated[k as usize / 64] |= 1 << (k % 64);
+                continue;
+            };
+            r.in_flight[slot] += 1;
+            r.copying += 1;
+            sent += 1;
             let version = match &self.nodes[from as usize].kind {
                 Kind::Db(d) => self.keys_tab.get(k as usize, d.col),
                 _ => 0,
             };
-            // The copy is a write the new shard must serve: the migration load.
+            // The copy is a write the new shard must serve: the migration load. It takes the
+            // free worker at once.
             let frame = self.new_frame(Frame {
                 step: 1,
                 version,
@@ -3130,11 +3208,17 @@ impl Simulation {
             });
             self.enter(frame);
         }
-        if !finished {
-            self.schedule(
-                self.now + SimDuration::from_secs_f64(TICK_S),
-                Action::Migrate { node },
-            );
+        let Kind::Router(r) = &mut self.nodes[node as usize].kind else {
+            return;
+        };
+        let finished = r.copying == 0 && r.waiting.iter().all(VecDeque::is_empty);
+        if finished {
+            r.old = None;
+            r.salted_rows = Vec::new();
+            let since = r.migrating_since.max(self.window_start);
+            self.window_counters.migration_ns += self.now.since(since).0;
+        } else {
+            self.schedule(self.now + interval, Action::Migrate { node });
         }
     }
 
@@ -3147,7 +3231,7 @@ impl Simulation {
         let Kind::Router(r) = &self.nodes[f.node as usize].kind else {
             return;
         };
-        if f.key < r.spec.hot_keys && r.spec.salt > 1 {
+        if f.key < r.spec.hot_keys && (r.spec.salt > 1 || r.spec.dedicated.is_some()) {
             return;
         }
         if let Some(owner) = self.shard_for(r, u64::from(f.key)) {
@@ -3179,24 +3263,43 @@ impl Simulation {
     /// A copy sent by resharding router `router` has landed (or failed: it is sent again). The
     /// key switches to its new shard now, taking along any write its old shard got since the
     /// copy left, so no read of it is ever served an older version.
-    fn on_copied(&mut self, router: NodeId, key: u32, landed: bool) {
+    fn on_copied(&mut self, router: NodeId, key: u32, shard: NodeId, landed: bool) {
         let Some(Kind::Router(r)) = self.nodes.get_mut(router as usize).map(|n| &mut n.kind) else {
             return;
         };
         r.copying = r.copying.saturating_sub(1);
+        if let Some(slot) = r.spec.shards.iter().position(|&s| s == shard) {
+            r.in_flight[slot] = r.in_flight[slot].saturating_sub(1);
+        }
         if r.old.is_none() {
             return;
         }
         if !landed {
-            r.retry.push(key);
+            if let Some(q) = r.spec.shards.iter().position(|&s| s == shard) {
+                r.waiting[q].push_back(key);
+            }
             return;
         }
         r.migrated[key as usize / 64] |= 1 << (key % 64);
         let Some((from, to)) = Self::move_of(r, key) else {
             return;
         };
+        let start = r.salted_rows.partition_point(|&(k, _)| k < key);
+        let carried: Vec<u32> = r.salted_rows[start..]
+            .iter()
+            .take_while(|&&(k, _)| k == key)
+            .map(|&(_, h)| h)
+            .collect();
         let current = self.stored_version(from, key);
         self.raise_stored(to, key, current);
+        // Salted rows of hot keys stored under this shard key move with it.
+        for h in carried {
+            let at_old = match &self.nodes[from as usize].kind {
+                Kind::Db(d) => self.keys_tab.get(h as usize, d.col),
+                _ => 0,
+            };
+            self.raise_stored(to, h, at_old);
+        }
         self.window_counters.keys_migrated += 1;
     }
 
@@ -3293,6 +3396,9 @@ impl Simulation {
         match &self.nodes[data as usize].kind {
             Kind::Db(_) => at_primary(data),
             Kind::Router(r) => {
+                if let Some(home) = Self::hot_home(r, key) {
+                    return at_primary(home);
+                }
                 let (salt, space) = (r.spec.salt, u64::from(r.spec.key_space.max(1)));
                 let salts = if key < r.spec.hot_keys && salt > 1 {
                     salt
@@ -3486,6 +3592,15 @@ impl Simulation {
                 stats
             })
             .collect();
+        let window_start = self.window_start;
+        for n in &self.nodes {
+            if let Kind::Router(r) = &n.kind {
+                if r.old.is_some() {
+                    let since = r.migrating_since.max(window_start);
+                    self.window_counters.migration_ns += now.since(since).0;
+                }
+            }
+        }
         let c = self.window_counters;
         let len_s = len.as_secs_f64().max(1e-9);
         self.outbox.push(WindowStats {

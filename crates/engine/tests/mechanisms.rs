@@ -3,9 +3,10 @@
 //! request is accounted for under every kind of fault.
 
 use scalelab_engine::dist::Dist;
+use scalelab_engine::hashing::ShardingStrategy;
 use scalelab_engine::model::{
     AutoscaleSpec, CacheSpec, CdnSpec, DbSpec, DnsSpec, Invalidation, LbPolicy, LbSpec, QueueSpec,
-    RateProfile, ServerSpec, Sessions, UsersSpec, WriteStrategy,
+    RateProfile, ServerSpec, Sessions, ShardRouterSpec, UsersSpec, WriteStrategy,
 };
 use scalelab_engine::{Command, Model, NodeKind, NodeSpec, SimDuration, SimTime, Simulation};
 
@@ -461,6 +462,14 @@ fn cdn_serves_stale_copies_until_purge_but_never_with_versioned_urls() {
     }
 }
 
+/// The queue's consumers at `factor` × their job time from now on (100: nearly stopped).
+fn consumers_at(factor: f64) -> Command {
+    Command::Slow {
+        node: QUEUE,
+        factor,
+    }
+}
+
 #[test]
 fn a_stopped_worker_pool_grows_the_backlog_which_then_drains() {
     let mut sim = Simulation::new(
@@ -468,15 +477,226 @@ fn a_stopped_worker_pool_grows_the_backlog_which_then_drains() {
         6,
     );
     sim.run_until(SimTime::from_secs_f64(5.0));
-    sim.apply(Command::Kill { node: QUEUE });
+    sim.apply(consumers_at(100.0));
     sim.run_until(SimTime::from_secs_f64(15.0));
-    sim.apply(Command::Restore { node: QUEUE });
+    sim.apply(consumers_at(1.0));
     sim.run_until(SimTime::from_secs_f64(40.0));
     let w = sim.drain_windows();
     assert!(w[14].job_backlog > 400, "backlog {}", w[14].job_backlog);
     assert!(w[39].job_backlog < 20, "drained: {}", w[39].job_backlog);
     // Nothing was lost: producers never saw an error.
     assert_eq!(w.iter().map(|w| w.errors.total()).sum::<u64>(), 0);
+}
+
+/// Regression (a killed broker took publishes): a dead queue refuses them, so the producers'
+/// writes fail with node down while it is dead; the backlog it held is durable and drains once
+/// it is back, every accepted job done.
+#[test]
+fn a_dead_queue_refuses_publishes_and_keeps_its_backlog() {
+    let mut sim = Simulation::new(
+        &stack(LbPolicy::RoundRobin, false, WriteStrategy::WriteAround),
+        6,
+    );
+    sim.run_until(SimTime::from_secs_f64(5.0));
+    sim.apply(consumers_at(100.0));
+    sim.run_until(SimTime::from_secs_f64(10.0));
+    sim.apply(Command::Kill { node: QUEUE });
+    sim.run_until(SimTime::from_secs_f64(15.0));
+    sim.apply(Command::Restore { node: QUEUE });
+    sim.apply(consumers_at(1.0));
+    sim.run_until(SimTime::from_secs_f64(40.0));
+    let w = sim.drain_windows();
+    let dead = &w[10..15];
+    // ~70 writes/s publish a job each: every one of them fails while the broker is dead.
+    let refused: u64 = dead.iter().map(|w| w.errors.node_down).sum();
+    assert!(refused > 200, "refused publishes {refused}");
+    assert_eq!(
+        dead.iter().map(|w| w.counters.jobs_published).sum::<u64>(),
+        0
+    );
+    assert!(
+        w[14].job_backlog > 250,
+        "backlog kept {}",
+        w[14].job_backlog
+    );
+    assert!(w[39].job_backlog < 20, "drained: {}", w[39].job_backlog);
+    let published: u64 = w.iter().map(|w| w.counters.jobs_published).sum();
+    let done: u64 = w.iter().map(|w| w.counters.jobs_done).sum();
+    assert!(published - done < 20, "{published} published, {done} done");
+    // Outside the outage no producer saw an error.
+    let others = w[..10].iter().chain(&w[16..]);
+    assert_eq!(others.map(|w| w.errors.total()).sum::<u64>(), 0);
+}
+
+const ROUTER: u32 = 3;
+
+/// A crowd (1 500 requests/s over 10 000 keys, 90 % reads) and the fans of one celebrity
+/// (key 0; `fans_rps`, 80 % writes: likes and comments) → a web server → a sharded database of
+/// four shards with a spare (nodes 4..=8) and, with `dedicated`, a shard for the hot key
+/// (node 9). Every shard: 16 workers, reads 5 ms, writes 10 ms.
+fn celebrity(strategy: ShardingStrategy, salt: u32, dedicated: bool, fans_rps: f64) -> Model {
+    let users = |name: &str, rate_rps: f64, read_fraction: f64, keys: u32| {
+        NodeSpec::new(
+            name,
+            NodeKind::Users(UsersSpec {
+                users: 1_000,
+                rate_rps,
+                entry: 2,
+                timeout: SimDuration::from_secs(2),
+                read_fraction,
+                keys,
+                zipf_alpha: 0.8,
+                ..UsersSpec::default()
+            }),
+        )
+    };
+    let shard = |name: String| {
+        NodeSpec::new(
+            name,
+            NodeKind::Database(DbSpec {
+                workers: 16,
+                queue_capacity: 10_000,
+                read_service: Dist::Exponential { mean_s: 0.005 },
+                write_service: Dist::Exponential { mean_s: 0.01 },
+                reads_on_primary: true,
+                ..DbSpec::default()
+            }),
+        )
+    };
+    let mut nodes = vec![
+        users("crowd", 1_500.0, 0.9, 10_000),
+        users("fans", fans_rps, 0.2, 1),
+        NodeSpec::new(
+            "web",
+            NodeKind::Server(ServerSpec {
+                workers: 1_000,
+                service: Dist::Exponential { mean_s: 0.001 },
+                data: Some(ROUTER),
+                ..ServerSpec::default()
+            }),
+        ),
+        NodeSpec::new(
+            "shards",
+            NodeKind::ShardRouter(ShardRouterSpec {
+                strategy,
+                active: 4,
+                shards: (4..=8).collect(),
+                hot_keys: 1,
+                salt,
+                key_space: 10_000,
+                migration_rps: 500.0,
+                dedicated: dedicated.then_some(9),
+                ..ShardRouterSpec::default()
+            }),
+        ),
+    ];
+    nodes.extend((0..5).map(|s| shard(format!("shards/s{s}"))));
+    if dedicated {
+        nodes.push(shard("shards/hot".into()));
+    }
+    Model {
+        nodes,
+        window: SimDuration::from_secs(1),
+        ..Model::default()
+    }
+}
+
+/// The busiest shard's utilisation over a report.
+fn hottest(report: &scalelab_engine::Report) -> f64 {
+    report
+        .nodes
+        .iter()
+        .filter(|n| n.key.starts_with("shards/"))
+        .map(|n| n.utilization)
+        .fold(0.0, f64::max)
+}
+
+/// 유명인사 문제: the celebrity's shard is the hottest; salting the key spreads its writes
+/// (reads then gather from every suffix, counted), and a dedicated shard takes it off the
+/// others. Both lower the hottest shard's load when the celebrity's traffic is write-heavy.
+#[test]
+fn salting_or_a_dedicated_shard_cools_the_celebritys_shard_and_gathers_cost_reads() {
+    let consistent = ShardingStrategy::ConsistentHash { vnodes: 100 };
+    let run = |salt: u32, dedicated: bool| {
+        let mut sim = Simulation::new(&celebrity(consistent, salt, dedicated, 500.0), 3);
+        sim.run_until(SimTime::from_secs_f64(30.0));
+        sim.report()
+    };
+    let (plain, salted, own) = (run(1, false), run(8, false), run(1, true));
+    let (h_plain, h_salted, h_own) = (hottest(&plain), hottest(&salted), hottest(&own));
+    assert!(h_salted < 0.8 * h_plain, "salt 8 {h_salted} vs 1 {h_plain}");
+    assert!(
+        h_own < 0.8 * h_plain,
+        "dedicated {h_own} vs shared {h_plain}"
+    );
+    // One to three extra shard reads per read of the salted key (~100 reads/s from the fans):
+    // each shard holding some of its eight suffixes is read once.
+    let gathers = salted.counters.gather_reads;
+    assert!((2_500..=9_500).contains(&gathers), "gather reads {gathers}");
+    assert_eq!(plain.counters.gather_reads, 0);
+    assert_eq!(own.counters.gather_reads, 0);
+    for r in [&plain, &salted, &own] {
+        assert_eq!(r.errors.total(), 0);
+        assert_eq!(r.counters.stale_reads, 0);
+    }
+}
+
+/// Regression (stage 11 failed 34 910 requests resharding by consistent hashing, none by
+/// modulo: every copy landed on the one joining shard at full speed). Migration is paced and
+/// throttled, so it never fails a request, and consistent hashing moves ~1/(k+1) of the keys
+/// where modulo moves almost all: fewer keys moved, a shorter migration, a p99 no higher.
+/// 안정 해시 (consistent hashing) vs 나머지 (modulo) 재샤딩.
+#[test]
+fn consistent_hash_resharding_moves_fewer_keys_and_hurts_less_than_modulo() {
+    let run = |strategy: ShardingStrategy| {
+        let mut sim = Simulation::new(&celebrity(strategy, 1, false, 300.0), 4);
+        sim.run_until(SimTime::from_secs_f64(10.0));
+        let before = sim.drain_windows();
+        sim.apply(Command::Reshard { node: ROUTER });
+        sim.run_until(SimTime::from_secs_f64(40.0));
+        let during = sim.drain_windows();
+        let sum = |f: &dyn Fn(&scalelab_engine::WindowStats) -> u64| -> u64 {
+            during.iter().map(f).sum()
+        };
+        let migrating: Vec<_> = during
+            .iter()
+            .filter(|w| w.counters.migration_ns > 0)
+            .collect();
+        let p99 = migrating
+            .iter()
+            .map(|w| w.latency.p99_ms)
+            .fold(0.0, f64::max);
+        let calm = before[2..]
+            .iter()
+            .map(|w| w.latency.p99_ms)
+            .fold(0.0, f64::max);
+        (
+            sum(&|w| w.counters.keys_moved),
+            sum(&|w| w.counters.keys_migrated),
+            sum(&|w| w.errors.total()),
+            sum(&|w| w.counters.migration_ns) as f64 * 1e-9,
+            p99,
+            calm,
+        )
+    };
+    let (m_moved, m_done, m_failed, m_secs, m_p99, _) = run(ShardingStrategy::Modulo);
+    let consistent = ShardingStrategy::ConsistentHash { vnodes: 100 };
+    let (c_moved, c_done, c_failed, c_secs, c_p99, c_calm) = run(consistent);
+    assert!(m_moved > 7_500, "modulo 4 → 5 moves ~80 %: {m_moved}");
+    assert!(c_moved < 3_000, "consistent hashing moves ~20 %: {c_moved}");
+    assert_eq!(
+        (m_done, c_done),
+        (m_moved, c_moved),
+        "both migrations finish"
+    );
+    assert_eq!((m_failed, c_failed), (0, 0));
+    assert!(c_secs < 0.5 * m_secs, "migration {c_secs} s vs {m_secs} s");
+    assert!(c_p99 <= m_p99, "p99 while migrating {c_p99} vs {m_p99}");
+    // The joining shard is not flooded: consistent hashing's p99 barely moves.
+    assert!(
+        c_p99 < 1.5 * c_calm + 5.0,
+        "p99 {c_p99} ms vs {c_calm} ms before"
+    );
 }
 
 /// Users → a pool of web servers (4 workers each, 10 ms per request: 400 requests/s per
