@@ -4,8 +4,8 @@
 
 use scalelab_engine::dist::Dist;
 use scalelab_engine::model::{
-    AutoscaleSpec, CacheSpec, CdnSpec, DbSpec, DnsSpec, Invalidation, LbPolicy, LbSpec, QueueSpec,
-    RateProfile, ServerSpec, Sessions, UsersSpec, WriteStrategy,
+    AutoscaleMetric, AutoscaleSpec, CacheSpec, CdnSpec, DbSpec, DnsSpec, Invalidation, LbPolicy,
+    LbSpec, QueueSpec, RateProfile, ServerSpec, Sessions, UsersSpec, WriteStrategy,
 };
 use scalelab_engine::{Command, Model, NodeKind, NodeSpec, SimDuration, SimTime, Simulation};
 
@@ -526,6 +526,7 @@ const RULE: AutoscaleSpec = AutoscaleSpec {
     scale_in_below: 0.3,
     interval: SimDuration::from_secs(10),
     boot: SimDuration::from_secs(20),
+    metric: AutoscaleMetric::Occupancy,
 };
 
 /// The lesson of stage 10: a spike overloads one instance; the autoscaler launches instances,
