@@ -93,6 +93,7 @@ pub fn report_json(report: &Report, wall_ms: f64) -> Value {
         let mut o = json!({
             "kind": n.kind,
             "utilization": n.utilization,
+            "cpu_utilization": n.cpu_utilization,
             "mean_queue": n.mean_queue,
             "served": n.served,
             "errors": n.errors,
@@ -190,13 +191,15 @@ pub fn report_text(report: &Report, wall_ms: f64) -> String {
             c.instances_launched, c.instances_retired
         );
     }
-    s += "node                     kind              util  queue   served  errors  hit\n";
+    // util: worker occupancy (waits downstream included); cpu: CPU time over the cores.
+    s += "node                     kind              util   cpu  queue   served  errors  hit\n";
     for n in &report.nodes {
         s += &format!(
-            "{:<24} {:<16} {:>5.2} {:>6.2} {:>8} {:>7}  {}\n",
+            "{:<24} {:<16} {:>5.2} {:>5.2} {:>6.2} {:>8} {:>7}  {}\n",
             n.key,
             n.kind,
             n.utilization,
+            n.cpu_utilization,
             n.mean_queue,
             n.served,
             n.errors,

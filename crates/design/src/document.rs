@@ -164,6 +164,9 @@ pub enum NodeParams {
         /// copies) or the primary.
         #[serde(default)]
         fill_from: FillFromDoc,
+        /// Size of one cached item in KB: `capacity × item_kb` must fit the instance's memory.
+        #[serde(default = "default_item_kb")]
+        item_kb: f64,
     },
     /// A database primary and its read replicas.
     Database {
@@ -274,6 +277,9 @@ fn default_db_instance() -> String {
 fn default_worker_instance() -> String {
     "ec2_t3_medium".into()
 }
+fn default_item_kb() -> f64 {
+    1.0
+}
 fn default_flush() -> f64 {
     1.0
 }
@@ -354,7 +360,23 @@ pub enum AutoscaleDoc {
         scale_in_below: f64,
         interval_s: f64,
         boot_s: f64,
+        /// What is measured: CPU utilisation (default) or worker occupancy.
+        #[serde(default)]
+        metric: AutoscaleMetricDoc,
     },
+}
+
+/// The utilisation an autoscaling rule acts on.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoscaleMetricDoc {
+    /// Time computing over the pool's vCPUs.
+    #[default]
+    Cpu,
+    /// Time a worker is held, waits on the cache and database included, over the workers.
+    Occupancy,
 }
 
 #[derive(

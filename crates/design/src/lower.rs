@@ -2,16 +2,16 @@
 //! [`Diagnostic`] that names the node and the field, so the UI can show it on the node.
 
 use crate::document::{
-    AutoscaleDoc, Design, EvictionDoc, FaultAction, FillFromDoc, HotShardDoc, InvalidationDoc,
-    LbPolicyDoc, NodeParams, ProfileDoc, ReadStrategyDoc, ReplicationDoc, ServiceShape,
-    SessionsDoc, WriteStrategyDoc,
+    AutoscaleDoc, AutoscaleMetricDoc, Design, EvictionDoc, FaultAction, FillFromDoc, HotShardDoc,
+    InvalidationDoc, LbPolicyDoc, NodeParams, ProfileDoc, ReadStrategyDoc, ReplicationDoc,
+    ServiceShape, SessionsDoc, WriteStrategyDoc,
 };
 use scalelab_engine::dist::Dist;
 use scalelab_engine::hashing::{ShardMap, ShardingStrategy};
 use scalelab_engine::model::{
-    AutoscaleSpec, CacheSpec, CdnSpec, DbSpec, DnsSpec, Eviction, FillFrom, Invalidation, LbPolicy,
-    LbSpec, QueueSpec, RateProfile, ReadStrategy, Replication, ServerSpec, Sessions,
-    ShardRouterSpec, UsersSpec, WriteStrategy,
+    AutoscaleMetric, AutoscaleSpec, CacheSpec, CdnSpec, DbSpec, DnsSpec, Eviction, FillFrom,
+    Invalidation, LbPolicy, LbSpec, QueueSpec, RateProfile, ReadStrategy, Replication, ServerSpec,
+    Sessions, ShardRouterSpec, UsersSpec, WriteStrategy, UNLIMITED_CORES,
 };
 use scalelab_engine::{prices, Command, Model, NodeId, NodeKind, NodeSpec, SimDuration, SimTime};
 use std::collections::BTreeMap;
@@ -328,6 +328,28 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 0.0
             }
         };
+        // The instance's vCPUs and memory (an unknown type is reported by `cost`; a price row
+        // that is not an instance type here).
+        let shape =
+            |instance: &str, diags: &mut Vec<Diagnostic>| match prices::instance_shape(instance) {
+                Some(shape) => Some(shape),
+                None => {
+                    if prices::price(instance).is_some() {
+                        diags.push(Diagnostic {
+                            node: Some(node.id.clone()),
+                            field: Some("instance"),
+                            problem: Problem::Invalid {
+                                reason:
+                                    "this price row is not an instance type with vCPUs and memory",
+                            },
+                        });
+                    }
+                    None
+                }
+            };
+        let vcpus = |instance: &str, diags: &mut Vec<Diagnostic>| {
+            shape(instance, diags).map_or(UNLIMITED_CORES, |s| s.vcpus.max(1))
+        };
         let outs: &[usize] = outgoing
             .get(node.id.as_str())
             .map(Vec::as_slice)
@@ -402,6 +424,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                         scale_in_below,
                         interval_s,
                         boot_s,
+                        metric,
                     } => {
                         let (min, max) = (min_instances as f64, max_instances as f64);
                         check("autoscale.min_instances", min, 1.0, MAX_INSTANCES.min(max));
@@ -422,6 +445,10 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                             scale_in_below,
                             interval: SimDuration::from_secs_f64(interval_s),
                             boot: SimDuration::from_secs_f64(boot_s),
+                            metric: match metric {
+                                AutoscaleMetricDoc::Cpu => AutoscaleMetric::Cpu,
+                                AutoscaleMetricDoc::Occupancy => AutoscaleMetric::Occupancy,
+                            },
                         })
                     }
                 };
@@ -449,6 +476,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     publish: None,
                     instances: (*instances).clamp(1, MAX_INSTANCES as u32),
                     autoscale,
+                    cores: vcpus(instance, &mut diags),
                 };
                 for &to in outs {
                     let t = model_id[to];
@@ -498,6 +526,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                         mean_s: service_ms / 1e3,
                     },
                     cost_per_hour_usd: cost(instance, &mut diags),
+                    cores: vcpus(instance, &mut diags),
                     ..ServerSpec::default()
                 })
             }
@@ -514,8 +543,25 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 instance,
                 warm,
                 fill_from,
+                item_kb,
             } => {
                 check("capacity", *capacity as f64, 1.0, MAX_KEYS);
+                check("item_kb", *item_kb, 0.001, 1_048_576.0);
+                let shape = shape(instance, &mut diags);
+                // The items must fit the instance's memory (KB of 1024 bytes, GiB of 1024³).
+                let need_gib = f64::from(*capacity) * *item_kb / (1024.0 * 1024.0);
+                if let Some(sh) = shape.filter(|sh| item_kb.is_finite() && need_gib > sh.memory_gib)
+                {
+                    diags.push(Diagnostic {
+                        node: Some(node.id.clone()),
+                        field: Some("capacity"),
+                        problem: Problem::OutOfRange {
+                            value: f64::from(*capacity),
+                            min: 1.0,
+                            max: f64::floor(sh.memory_gib * 1024.0 * 1024.0 / item_kb.max(0.001)),
+                        },
+                    });
+                }
                 check("ttl_s", *ttl_s, 0.0, 86_400.0 * 30.0);
                 check("flush_interval_s", *flush_interval_s, 0.01, 3_600.0);
                 check("workers", *workers as f64, 1.0, MAX_WORKERS);
@@ -551,6 +597,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                         FillFromDoc::Replicas => FillFrom::Replicas,
                         FillFromDoc::Primary => FillFrom::Primary,
                     },
+                    cores: shape.map_or(UNLIMITED_CORES, |s| s.vcpus.max(1)),
                 })
             }
             NodeParams::Database {
@@ -592,6 +639,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     failover_delay: SimDuration::from_secs_f64(*failover_s),
                     cost_per_hour_usd: cost(instance, &mut diags),
                     reads_on_primary: n == 0,
+                    cores: vcpus(instance, &mut diags),
                 })
             }
             NodeParams::Cdn {
@@ -638,6 +686,11 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     },
                     publish_service: SimDuration::from_millis_f64(*publish_ms),
                     cost_per_hour_usd: cost(instance, &mut diags) * f64::from(*consumers),
+                    // Each consumer runs on an instance of its own.
+                    cores: match vcpus(instance, &mut diags) {
+                        UNLIMITED_CORES => UNLIMITED_CORES,
+                        v => v.saturating_mul((*consumers).max(1)),
+                    },
                 })
             }
             NodeParams::ShardedDatabase {
@@ -743,6 +796,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                                 mean_s: write_ms / 1e3,
                             },
                             cost_per_hour_usd: prices::price(instance).map_or(0.0, |p| p.usd),
+                            cores: prices::instance_shape(instance)
+                                .map_or(UNLIMITED_CORES, |s| s.vcpus.max(1)),
                             ..DbSpec::default()
                         }),
                         region: rregion,
@@ -776,6 +831,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                             },
                             // The engine bills a spare shard from when resharding brings it in.
                             cost_per_hour_usd: prices::price(instance).map_or(0.0, |p| p.usd),
+                            cores: prices::instance_shape(instance)
+                                .map_or(UNLIMITED_CORES, |s| s.vcpus.max(1)),
                             reads_on_primary: true,
                             ..DbSpec::default()
                         }),

@@ -1,7 +1,7 @@
 //! The shareable document: round trips through JSON and URLs, refuses bad input with messages
 //! that name the node and the field, and lowers the first stage into a runnable model.
 
-use scalelab_design::document::{AutoscaleDoc, ParseError};
+use scalelab_design::document::{AutoscaleDoc, AutoscaleMetricDoc, ParseError};
 use scalelab_design::lower::Problem;
 use scalelab_design::{
     decode_fragment, encode_fragment, lower, DecodeError, Design, EdgeDoc, NodeParams,
@@ -219,6 +219,7 @@ fn autoscale(d: &mut Design, min: u32, max: u32, out_above: f64, in_below: f64) 
             scale_in_below: in_below,
             interval_s: 10.0,
             boot_s: 30.0,
+            metric: AutoscaleMetricDoc::Cpu,
         };
     }
 }

@@ -487,7 +487,9 @@ fn ratio_of(hits: u64, misses: u64) -> Option<f64> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NodeStats {
     pub id: u32,
-    /// Busy workers over available workers, time-averaged, 0..=1.
+    /// Worker occupancy: busy workers over available workers, time-averaged, 0..=1. A web
+    /// server's worker is busy for its request's whole life, waits downstream included; a
+    /// database's, cache's or queue's counts its `min(workers, cores)` service slots.
     pub utilization: f64,
     /// Time-averaged number of requests waiting in the queue.
     pub mean_queue: f64,
@@ -509,6 +511,10 @@ pub struct NodeStats {
     /// Server instances launched and still booting at the end of the window.
     #[serde(default)]
     pub booting: u32,
+    /// CPU utilisation: CPU time of the services started in the window over the cores' time
+    /// (the workers' time where cores are unlimited), 0..=1.
+    #[serde(default)]
+    pub cpu_utilization: f64,
 }
 
 fn one() -> u32 {

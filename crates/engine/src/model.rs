@@ -228,9 +228,13 @@ pub enum Sessions {
     Store(NodeId),
 }
 
-/// A server: `workers` requests served in parallel, the rest wait in a bounded FIFO queue. A
+/// Cores without a limit: the engine's default, under which every worker computes at once.
+pub const UNLIMITED_CORES: u32 = u32::MAX;
+
+/// A server: `workers` requests held in parallel, the rest wait in a bounded FIFO queue. A
 /// worker is held for the whole request, including the calls the server makes downstream
-/// (thread-per-request).
+/// (thread-per-request), but its service time is CPU time: at most `cores` per instance compute
+/// at once, and a worker that finds them all busy waits for one (FIFO).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerSpec {
     pub workers: u32,
@@ -248,6 +252,18 @@ pub struct ServerSpec {
     pub instances: u32,
     /// Adds and retires instances by measured utilisation.
     pub autoscale: Option<AutoscaleSpec>,
+    /// CPU cores of one instance (its vCPUs); [`UNLIMITED_CORES`] lets every worker compute.
+    pub cores: u32,
+}
+
+/// What an autoscaling rule measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AutoscaleMetric {
+    /// CPU utilisation: time computing over the pool's cores.
+    #[default]
+    Cpu,
+    /// Worker occupancy: time a worker is held (waits downstream included) over the workers.
+    Occupancy,
 }
 
 /// An autoscaling rule: every `interval` the pool's utilisation over the last interval is
@@ -262,6 +278,7 @@ pub struct AutoscaleSpec {
     pub scale_in_below: f64,
     pub interval: SimDuration,
     pub boot: SimDuration,
+    pub metric: AutoscaleMetric,
 }
 
 impl Default for ServerSpec {
@@ -276,6 +293,7 @@ impl Default for ServerSpec {
             sessions: Sessions::None,
             data: None,
             publish: None,
+            cores: UNLIMITED_CORES,
         }
     }
 }
@@ -375,6 +393,8 @@ pub struct CacheSpec {
     pub warm: bool,
     /// Where misses (and the application's reads while a cache-aside cache is down) read.
     pub fill_from: FillFrom,
+    /// CPU cores: at most `min(workers, cores)` lookups are served at once.
+    pub cores: u32,
 }
 
 impl Default for CacheSpec {
@@ -393,6 +413,7 @@ impl Default for CacheSpec {
             service: Dist::Exponential { mean_s: 0.0005 },
             backend: None,
             cost_per_hour_usd: 0.0,
+            cores: UNLIMITED_CORES,
         }
     }
 }
@@ -425,6 +446,8 @@ pub struct DbSpec {
     pub cost_per_hour_usd: f64,
     /// Reads may also be served by the primary (always true without replicas).
     pub reads_on_primary: bool,
+    /// CPU cores: at most `min(workers, cores)` queries are served at once.
+    pub cores: u32,
 }
 
 impl Default for DbSpec {
@@ -440,6 +463,7 @@ impl Default for DbSpec {
             failover_delay: SimDuration::from_secs(30),
             cost_per_hour_usd: 0.0,
             reads_on_primary: false,
+            cores: UNLIMITED_CORES,
         }
     }
 }
@@ -495,6 +519,8 @@ pub struct QueueSpec {
     pub job_service: Dist,
     pub publish_service: SimDuration,
     pub cost_per_hour_usd: f64,
+    /// CPU cores of the whole consumer pool: at most `min(consumers, cores)` jobs run at once.
+    pub cores: u32,
 }
 
 impl Default for QueueSpec {
@@ -504,6 +530,7 @@ impl Default for QueueSpec {
             job_service: Dist::Exponential { mean_s: 0.1 },
             publish_service: SimDuration::from_millis(1),
             cost_per_hour_usd: 0.0,
+            cores: UNLIMITED_CORES,
         }
     }
 }

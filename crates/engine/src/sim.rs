@@ -18,9 +18,9 @@ use crate::metrics::{
     WindowHistogram, WindowStats,
 };
 use crate::model::{
-    CacheSpec, CdnSpec, DbSpec, DnsSpec, FillFrom, Invalidation, LbPolicy, LbSpec, Model, NodeId,
-    NodeKind, QueueSpec, ReadStrategy, RegionId, Replication, ServerSpec, Sessions,
-    ShardRouterSpec, UsersSpec, WriteStrategy,
+    AutoscaleMetric, CacheSpec, CdnSpec, DbSpec, DnsSpec, FillFrom, Invalidation, LbPolicy, LbSpec,
+    Model, NodeId, NodeKind, QueueSpec, ReadStrategy, RegionId, Replication, ServerSpec, Sessions,
+    ShardRouterSpec, UsersSpec, WriteStrategy, UNLIMITED_CORES,
 };
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
@@ -477,7 +477,9 @@ impl Area {
     }
 }
 
-/// Workers, a FIFO queue and the time integrals that give utilisation and queue length.
+/// Workers, a FIFO queue and the time integrals that give utilisation and queue length; and the
+/// cores a worker computes on (a web server's only: the other stations serve at most
+/// `min(workers, cores)` at once, so their workers never wait for a core).
 struct Station {
     workers: u32,
     busy: u32,
@@ -492,6 +494,16 @@ struct Station {
     /// denominator of utilisation when an autoscaler changes the workers mid-window.
     capacity_area: u128,
     capacity_mark: SimTime,
+    /// Cores of the node ([`UNLIMITED_CORES`]: none to wait for). Workers wait for one only
+    /// when there are fewer cores than workers; otherwise the core layer costs nothing.
+    cores: u32,
+    /// Cores computing, and workers waiting for one (their CPU work not yet started).
+    cores_busy: u32,
+    core_queue: VecDeque<FrameId>,
+    /// CPU time of the services started in the open window (counted when they start).
+    cpu_ns: u64,
+    /// Core-time available from `capacity_mark` up to the last change of `cores`.
+    cpu_capacity_area: u128,
 }
 
 impl Station {
@@ -507,7 +519,20 @@ impl Station {
             queue_area: Area::default(),
             capacity_area: 0,
             capacity_mark: SimTime::ZERO,
+            cores: UNLIMITED_CORES,
+            cores_busy: 0,
+            core_queue: VecDeque::new(),
+            cpu_ns: 0,
+            cpu_capacity_area: 0,
         }
+    }
+
+    /// A station whose service is exclusive work on a core: at most `min(workers, cores)`
+    /// frames are served at once, and CPU utilisation is measured over `cores`.
+    fn on_cores(workers: u32, cores: u32, queue_capacity: u32) -> Station {
+        let mut st = Station::new(workers.min(cores).max(1), queue_capacity);
+        st.cores = cores.max(1);
+        st
     }
 
     /// Worker-nanoseconds available from the capacity mark to `now` (at least one worker, so
@@ -520,12 +545,29 @@ impl Station {
             )
     }
 
-    /// Changes the number of workers from `now` on.
-    fn set_workers(&mut self, now: SimTime, workers: u32) {
+    /// The cores CPU utilisation is measured over: the node's own, or its workers when the
+    /// cores are unlimited.
+    fn cpu_cores(&self) -> u64 {
+        if self.cores == UNLIMITED_CORES {
+            u64::from(self.workers.max(1))
+        } else {
+            u64::from(self.cores.max(1))
+        }
+    }
+
+    /// Core-nanoseconds available from the capacity mark to `now`.
+    fn cpu_capacity_until(&self, now: SimTime) -> u128 {
+        self.cpu_capacity_area + area(now.since(self.capacity_mark).0, self.cpu_cores())
+    }
+
+    /// Changes the number of workers and cores from `now` on.
+    fn set_workers(&mut self, now: SimTime, workers: u32, cores: u32) {
         self.account(now);
         self.capacity_area = self.capacity_until(now);
+        self.cpu_capacity_area = self.cpu_capacity_until(now);
         self.capacity_mark = now;
         self.workers = workers;
+        self.cores = cores;
     }
 
     /// Adds the time since the last change to the busy and queue integrals.
@@ -566,9 +608,25 @@ struct ServerRt {
     /// Instances serving, and instances launched that are still booting.
     running: u32,
     booting: u32,
-    /// Lifetime busy and available worker-time at the autoscaler's last evaluation.
+    /// Lifetime busy and available worker-time, and CPU and core-time, at the autoscaler's
+    /// last evaluation.
     eval_busy: u128,
     eval_capacity: u128,
+    eval_cpu: u128,
+    eval_cpu_capacity: u128,
+}
+
+impl ServerRt {
+    /// The pool's workers and cores with `running` instances.
+    fn pool(&self, running: u32) -> (u32, u32) {
+        let workers = self.spec.workers.max(1).saturating_mul(running);
+        let cores = if self.spec.cores == UNLIMITED_CORES {
+            UNLIMITED_CORES
+        } else {
+            self.spec.cores.max(1).saturating_mul(running)
+        };
+        (workers, cores)
+    }
 }
 
 impl ServerRt {
@@ -688,9 +746,15 @@ struct NodeRt {
     total_busy_area: u128,
     total_queue_area: u128,
     total_capacity_area: u128,
-    /// Busy and available worker-time of every closed window, warm-up included (autoscaling).
+    /// CPU time and available core-time of the closed windows after the warm-up.
+    total_cpu_ns: u128,
+    total_cpu_capacity_area: u128,
+    /// Busy and available worker-time, and CPU and core-time, of every closed window, warm-up
+    /// included (autoscaling).
     life_busy_area: u128,
     life_capacity_area: u128,
+    life_cpu_ns: u128,
+    life_cpu_capacity_area: u128,
     cost_per_hour_usd: f64,
 }
 
@@ -792,6 +856,8 @@ pub struct Report {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NodeReport {
     pub key: String,
+    /// Worker occupancy: time workers are held (waits downstream included) over the workers'
+    /// time; for a database, cache or queue, over its `min(workers, cores)` service slots.
     pub utilization: f64,
     pub mean_queue: f64,
     pub served: u64,
@@ -802,6 +868,9 @@ pub struct NodeReport {
     pub errors: u64,
     #[serde(default)]
     pub cost_per_hour_usd: f64,
+    /// CPU utilisation: CPU time over the cores' time (`utilization` is worker occupancy).
+    #[serde(default)]
+    pub cpu_utilization: f64,
 }
 
 /// One simulation run of one model with one seed.
@@ -914,8 +983,6 @@ impl Simulation {
                             }
                             None => spec.instances.max(1),
                         };
-                        let workers = spec.workers.max(1).saturating_mul(running);
-                        station = Station::new(workers, spec.queue_capacity);
                         let server = ServerRt {
                             spec: spec.clone(),
                             sessions: Vec::new(),
@@ -923,7 +990,12 @@ impl Simulation {
                             booting: 0,
                             eval_busy: 0,
                             eval_capacity: 0,
+                            eval_cpu: 0,
+                            eval_cpu_capacity: 0,
                         };
+                        let (workers, cores) = server.pool(running);
+                        station = Station::new(workers, spec.queue_capacity);
+                        station.cores = cores;
                         cost = server.cost_per_hour_usd();
                         Kind::Server(Box::new(server))
                     }
@@ -942,7 +1014,7 @@ impl Simulation {
                         }))
                     }
                     NodeKind::Cache(spec) => {
-                        station = Station::new(spec.workers.max(1), u32::MAX);
+                        station = Station::on_cores(spec.workers.max(1), spec.cores, u32::MAX);
                         cost = spec.cost_per_hour_usd;
                         Kind::Cache(Box::new(CacheRt {
                             spec: spec.clone(),
@@ -956,7 +1028,8 @@ impl Simulation {
                         }))
                     }
                     NodeKind::Database(spec) => {
-                        station = Station::new(spec.workers.max(1), spec.queue_capacity);
+                        station =
+                            Station::on_cores(spec.workers.max(1), spec.cores, spec.queue_capacity);
                         cost = spec.cost_per_hour_usd;
                         db_cols += 1;
                         Kind::Db(Box::new(DbRt {
@@ -978,7 +1051,7 @@ impl Simulation {
                         asset_version: 0,
                     })),
                     NodeKind::Queue(spec) => {
-                        station = Station::new(spec.consumers.max(1), u32::MAX);
+                        station = Station::on_cores(spec.consumers.max(1), spec.cores, u32::MAX);
                         cost = spec.cost_per_hour_usd;
                         Kind::Queue(Box::new(QueueRt { spec: spec.clone() }))
                     }
@@ -1012,8 +1085,12 @@ impl Simulation {
                     total_busy_area: 0,
                     total_queue_area: 0,
                     total_capacity_area: 0,
+                    total_cpu_ns: 0,
+                    total_cpu_capacity_area: 0,
                     life_busy_area: 0,
                     life_capacity_area: 0,
+                    life_cpu_ns: 0,
+                    life_cpu_capacity_area: 0,
                     cost_per_hour_usd: cost,
                 }
             })
@@ -1240,11 +1317,14 @@ impl Simulation {
                 let dt = self.now.since(st.last_change).0;
                 let (mut busy, mut queue) = (n.total_busy_area, n.total_queue_area);
                 let mut capacity = n.total_capacity_area;
+                let (mut cpu, mut cpu_capacity) = (n.total_cpu_ns, n.total_cpu_capacity_area);
                 let mut count = n.total;
                 if open {
                     busy += st.busy_area.total() + area(dt, u64::from(st.busy));
                     queue += st.queue_area.total() + area(dt, st.queue.len() as u64);
                     capacity += st.capacity_until(self.now);
+                    cpu += u128::from(st.cpu_ns);
+                    cpu_capacity += st.cpu_capacity_until(self.now);
                     count.served += n.win.served;
                     count.errors += n.win.errors;
                     count.hits += n.win.hits;
@@ -1260,6 +1340,7 @@ impl Simulation {
                     kind: self.kinds[i].to_string(),
                     errors: count.errors,
                     cost_per_hour_usd: n.cost_per_hour_usd,
+                    cpu_utilization: ratio(cpu as f64, cpu_capacity as f64).min(1.0),
                 }
             })
             .collect();
@@ -1526,6 +1607,66 @@ impl Simulation {
     /// one call fewer per service, 1.4 % of V8's instructions and 0.6 % natively.
     #[inline(always)]
     fn start_service(&mut self, frame: FrameId) {
+        let node = self.frames[frame as usize].node;
+        let st = &self.nodes[node as usize].station;
+        // Fewer cores than workers (a web server's threads outnumbering its vCPUs): the worker
+        // computes only on a free core.
+        if st.cores < st.workers && !self.take_core(node, frame) {
+            return;
+        }
+        self.compute(frame);
+    }
+
+    /// A worker of a node with fewer cores than workers takes a free core, or waits for one.
+    #[inline(never)]
+    fn take_core(&mut self, node: NodeId, frame: FrameId) -> bool {
+        let st = &mut self.nodes[node as usize].station;
+        if st.cores_busy < st.cores && st.core_queue.is_empty() {
+            st.cores_busy += 1;
+            true
+        } else {
+            st.core_queue.push_back(frame);
+            false
+        }
+    }
+
+    /// A core finished its work at a node with a core layer: the next waiting worker computes.
+    #[inline(never)]
+    fn release_core(&mut self, node: NodeId) {
+        let st = &mut self.nodes[node as usize].station;
+        st.cores_busy = st.cores_busy.saturating_sub(1);
+        self.fill_cores(node);
+    }
+
+    /// Starts waiting workers on free cores; those whose user has given up are dropped as
+    /// timeouts (after the next live one has started, so the order stays FIFO).
+    fn fill_cores(&mut self, node: NodeId) {
+        let mut late = Vec::new();
+        loop {
+            let n = &mut self.nodes[node as usize];
+            if !n.up || n.station.cores_busy >= n.station.cores {
+                break;
+            }
+            let Some(next) = n.station.core_queue.pop_front() else {
+                break;
+            };
+            if self.expired(next) {
+                late.push(next);
+                continue;
+            }
+            self.nodes[node as usize].station.cores_busy += 1;
+            self.compute(next);
+        }
+        for frame in late {
+            self.nodes[node as usize].win.errors += 1;
+            self.free_worker(node);
+            self.finish(frame, Err(ErrorCause::Timeout));
+        }
+    }
+
+    /// Draws the frame's service time and schedules its end: the work on a core.
+    #[inline(always)]
+    fn compute(&mut self, frame: FrameId) {
         let f = self.frames[frame as usize];
         let n = &mut self.nodes[f.node as usize];
         let epoch = n.epoch;
@@ -1546,6 +1687,7 @@ impl Simulation {
         if n.station.slow != 1.0 {
             d = SimDuration::from_secs_f64(d.as_secs_f64() * n.station.slow);
         }
+        n.station.cpu_ns = n.station.cpu_ns.wrapping_add(d.0);
         self.frames[frame as usize].epoch = epoch;
         self.schedule(self.now + d, done);
     }
@@ -1614,6 +1756,11 @@ impl Simulation {
             Action::ServiceDone { frame, epoch } => self.on_service_done(frame, epoch),
             Action::ServerDone { frame, epoch } => {
                 if self.served(frame, epoch) {
+                    let node = self.frames[frame as usize].node;
+                    let st = &self.nodes[node as usize].station;
+                    if st.cores < st.workers {
+                        self.release_core(node);
+                    }
                     self.server_step(frame);
                 }
             }
@@ -2159,7 +2306,19 @@ impl Simulation {
         let capacity = n.life_capacity_area + n.station.capacity_until(now);
         let (d_busy, d_capacity) = (busy - s.eval_busy, capacity - s.eval_capacity);
         (s.eval_busy, s.eval_capacity) = (busy, capacity);
-        let utilization = ratio(d_busy as f64, d_capacity as f64);
+        let cpu = n.life_cpu_ns + u128::from(n.station.cpu_ns);
+        let cpu_capacity = n.life_cpu_capacity_area + n.station.cpu_capacity_until(now);
+        let (d_cpu, d_cpu_capacity) = (
+            cpu.saturating_sub(s.eval_cpu),
+            cpu_capacity.saturating_sub(s.eval_cpu_capacity),
+        );
+        (s.eval_cpu, s.eval_cpu_capacity) = (cpu, cpu_capacity);
+        // CPU time is counted when a service starts, so an interval can see a little more than
+        // its cores could do.
+        let utilization = match rule.metric {
+            AutoscaleMetric::Cpu => ratio(d_cpu as f64, d_cpu_capacity as f64).min(1.0),
+            AutoscaleMetric::Occupancy => ratio(d_busy as f64, d_capacity as f64),
+        };
         let min = rule.min.max(1);
         let max = rule.max.max(min);
         let launched = s.running + s.booting;
@@ -2185,9 +2344,9 @@ impl Simulation {
         {
             // An instance is retired once the others can hold every request in service.
             s.running -= 1;
-            let workers = s.spec.workers.max(1).saturating_mul(s.running);
+            let (workers, cores) = s.pool(s.running);
             n.cost_per_hour_usd = s.cost_per_hour_usd();
-            n.station.set_workers(now, workers);
+            n.station.set_workers(now, workers, cores);
             self.window_counters.instances_retired += 1;
         }
         self.schedule_after(
@@ -2207,10 +2366,13 @@ impl Simulation {
         let count = count.min(s.booting);
         s.booting -= count;
         s.running += count;
-        let workers = s.spec.workers.max(1).saturating_mul(s.running);
+        let (workers, cores) = s.pool(s.running);
         n.cost_per_hour_usd = s.cost_per_hour_usd();
-        n.station.set_workers(now, workers);
+        n.station.set_workers(now, workers, cores);
         if n.up {
+            // Workers waiting for a core compute on the new cores first, then waiting
+            // requests take the new workers.
+            self.fill_cores(node);
             self.free_worker_fill(node);
         }
     }
@@ -3320,12 +3482,17 @@ impl Simulation {
         // holding a thread while waiting downstream fail when their child returns; the workers
         // are freed now.
         n.station.busy = 0;
+        n.station.cores_busy = 0;
         let durable = matches!(n.kind, Kind::Queue(_));
         let lost: Vec<FrameId> = if durable {
             Vec::new()
         } else {
-            n.win.errors += n.station.queue.len() as u64;
-            n.station.queue.drain(..).collect()
+            // Workers waiting for a core die with the rest.
+            let waiting = n.station.queue.len() + n.station.core_queue.len();
+            n.win.errors += waiting as u64;
+            let mut lost: Vec<FrameId> = n.station.core_queue.drain(..).collect();
+            lost.extend(n.station.queue.drain(..));
+            lost
         };
         let epoch = n.epoch;
         let mut lost_dirty = Vec::new();
@@ -3436,6 +3603,8 @@ impl Simulation {
             // The autoscaler measures from the restore on: downtime is not idle capacity.
             s.eval_busy = n.life_busy_area + n.station.busy_area.total();
             s.eval_capacity = n.life_capacity_area + n.station.capacity_until(now);
+            s.eval_cpu = n.life_cpu_ns + u128::from(n.station.cpu_ns);
+            s.eval_cpu_capacity = n.life_cpu_capacity_area + n.station.cpu_capacity_until(now);
         }
         // A database member that comes back resynchronises from its group's primary and
         // rejoins as a replica if someone else was promoted meanwhile.
@@ -3556,6 +3725,8 @@ impl Simulation {
                     _ => 0,
                 };
                 let capacity = n.station.capacity_until(now);
+                let cpu_capacity = n.station.cpu_capacity_until(now);
+                let cpu = u128::from(n.station.cpu_ns);
                 let (instances, booting) = match &n.kind {
                     Kind::Server(s) => (s.running, s.booting),
                     _ => (1, 0),
@@ -3572,13 +3743,18 @@ impl Simulation {
                     outstanding,
                     instances,
                     booting,
+                    cpu_utilization: ratio(cpu as f64, cpu_capacity as f64).min(1.0),
                 };
                 n.life_busy_area += n.station.busy_area.total();
                 n.life_capacity_area += capacity;
+                n.life_cpu_ns += cpu;
+                n.life_cpu_capacity_area += cpu_capacity;
                 if after_warmup {
                     n.total_busy_area += n.station.busy_area.total();
                     n.total_queue_area += n.station.queue_area.total();
                     n.total_capacity_area += capacity;
+                    n.total_cpu_ns += cpu;
+                    n.total_cpu_capacity_area += cpu_capacity;
                     n.total.served += n.win.served;
                     n.total.errors += n.win.errors;
                     n.total.hits += n.win.hits;
@@ -3587,6 +3763,8 @@ impl Simulation {
                 n.station.busy_area = Area::default();
                 n.station.queue_area = Area::default();
                 n.station.capacity_area = 0;
+                n.station.cpu_capacity_area = 0;
+                n.station.cpu_ns = 0;
                 n.station.capacity_mark = now;
                 n.win = NodeCount::default();
                 stats
@@ -3766,7 +3944,9 @@ mod tests {
     use super::{area, product_by_bits, Action, Area, Simulation};
     use crate::dist::Dist;
     use crate::metrics::ErrorCause;
-    use crate::model::{AutoscaleSpec, CacheSpec, DbSpec, LbSpec, ServerSpec, UsersSpec};
+    use crate::model::{
+        AutoscaleMetric, AutoscaleSpec, CacheSpec, DbSpec, LbSpec, ServerSpec, UsersSpec,
+    };
     use crate::{Model, NodeKind, NodeSpec, SimDuration, SimTime};
 
     /// A time integral kept in 64-bit pieces sums exactly as a 128-bit one, past every wrap and
@@ -3927,6 +4107,7 @@ mod tests {
                             scale_in_below: 0.0,
                             interval: SimDuration::from_secs(1),
                             boot: SimDuration::from_secs(1),
+                            metric: AutoscaleMetric::Occupancy,
                         }),
                         ..ServerSpec::default()
                     }),

@@ -5,8 +5,9 @@
 use scalelab_engine::dist::Dist;
 use scalelab_engine::hashing::ShardingStrategy;
 use scalelab_engine::model::{
-    AutoscaleSpec, CacheSpec, CdnSpec, DbSpec, DnsSpec, Invalidation, LbPolicy, LbSpec, QueueSpec,
-    RateProfile, ServerSpec, Sessions, ShardRouterSpec, UsersSpec, WriteStrategy,
+    AutoscaleMetric, AutoscaleSpec, CacheSpec, CdnSpec, DbSpec, DnsSpec, Invalidation, LbPolicy,
+    LbSpec, QueueSpec, RateProfile, ServerSpec, Sessions, ShardRouterSpec, UsersSpec,
+    WriteStrategy,
 };
 use scalelab_engine::{Command, Model, NodeKind, NodeSpec, SimDuration, SimTime, Simulation};
 
@@ -746,6 +747,7 @@ const RULE: AutoscaleSpec = AutoscaleSpec {
     scale_in_below: 0.3,
     interval: SimDuration::from_secs(10),
     boot: SimDuration::from_secs(20),
+    metric: AutoscaleMetric::Occupancy,
 };
 
 /// The lesson of stage 10: a spike overloads one instance; the autoscaler launches instances,
