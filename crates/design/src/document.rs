@@ -88,6 +88,13 @@ pub enum NodeParams {
         static_objects: u32,
         #[serde(default)]
         profile: ProfileDoc,
+        /// Size of a dynamic response (reads and writes), in KB: the bytes billed as egress.
+        #[serde(default = "default_response_kb")]
+        response_kb: f64,
+        /// Size of a static asset, in KB; when absent, the `object_kb` of the CDN these users
+        /// are connected to, else 100.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        static_kb: Option<f64>,
     },
     /// The domain name system: resolves the site's name to the server's address.
     Dns { lookup_ms: f64, ttl_s: f64 },
@@ -160,6 +167,10 @@ pub enum NodeParams {
         /// Cache warming: load the most popular keys at start and after a crash.
         #[serde(default)]
         warm: bool,
+        /// Memory per cached item, in KB: `capacity` items are billed as as many nodes of
+        /// `instance` as their memory needs.
+        #[serde(default = "default_record_kb")]
+        item_kb: f64,
     },
     /// A database primary and its read replicas.
     Database {
@@ -184,6 +195,10 @@ pub enum NodeParams {
         replica_regions: Vec<String>,
         #[serde(default = "default_db_instance")]
         instance: String,
+        /// Size of a record, in KB: what a write sends to each replica and a call across data
+        /// centres carries (billed as inter-region transfer).
+        #[serde(default = "default_record_kb")]
+        record_kb: f64,
     },
     /// An edge cache for static assets in front of an origin.
     Cdn {
@@ -191,6 +206,8 @@ pub enum NodeParams {
         ttl_s: f64,
         #[serde(default = "default_edge_rtt")]
         edge_rtt_ms: f64,
+        /// Size of a static asset, in KB, for the users connected to this CDN that do not set
+        /// their own `static_kb` (the users' `static_kb` is the size the edge sends).
         #[serde(default = "default_object_kb")]
         object_kb: f64,
         #[serde(default)]
@@ -230,6 +247,9 @@ pub enum NodeParams {
         migration_rps: f64,
         #[serde(default = "default_db_instance")]
         instance: String,
+        /// Size of a record, in KB (what a call across data centres carries).
+        #[serde(default = "default_record_kb")]
+        record_kb: f64,
     },
 }
 
@@ -289,6 +309,12 @@ fn default_edge_rtt() -> f64 {
 }
 fn default_object_kb() -> f64 {
     100.0
+}
+fn default_response_kb() -> f64 {
+    10.0
+}
+fn default_record_kb() -> f64 {
+    1.0
 }
 fn default_purge_delay() -> f64 {
     5.0
@@ -620,6 +646,8 @@ impl Design {
                         zipf_alpha: 0.0,
                         static_objects: default_static_objects(),
                         profile: ProfileDoc::Steady,
+                        response_kb: default_response_kb(),
+                        static_kb: None,
                     },
                 },
                 NodeDoc {

@@ -168,6 +168,8 @@ const MAX_WORKERS: f64 = 10_000.0;
 const MAX_INSTANCES: f64 = 1_000.0;
 const MAX_REPLICAS: f64 = 16.0;
 const MAX_SHARDS: f64 = 256.0;
+/// Response, asset, record and item sizes, in KB (1 GB: a byte count fits 32 bits).
+const MAX_PAYLOAD_KB: f64 = 1_000_000.0;
 
 /// The model id of each design node, by design index.
 pub fn model_ids(design: &Design) -> Vec<NodeId> {
@@ -333,6 +335,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 zipf_alpha,
                 static_objects,
                 profile,
+                response_kb,
+                static_kb,
             } => {
                 check("users", *users as f64, 1.0, MAX_USERS);
                 check("rate_rps", *rate_rps, 0.0, MAX_RATE_RPS);
@@ -343,6 +347,24 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 check("keys", *keys as f64, 1.0, MAX_KEYS);
                 check("zipf_alpha", *zipf_alpha, 0.0, 5.0);
                 check("static_objects", *static_objects as f64, 1.0, MAX_KEYS);
+                check("response_kb", *response_kb, 0.0, MAX_PAYLOAD_KB);
+                // Old designs size static assets by their CDN's `object_kb`: the users' CDN,
+                // else the design's first, so that disconnecting the CDN keeps the assets' size.
+                let object_kb = |t: &usize| match &design.nodes[*t].params {
+                    NodeParams::Cdn { object_kb, .. } => Some(object_kb.clamp(0.0, MAX_PAYLOAD_KB)),
+                    _ => None,
+                };
+                let cdn_kb = outs
+                    .iter()
+                    .find_map(object_kb)
+                    .or_else(|| (0..design.nodes.len()).find_map(|t| object_kb(&t)));
+                let static_kb = match static_kb {
+                    Some(kb) => {
+                        check("static_kb", *kb, 0.0, MAX_PAYLOAD_KB);
+                        *kb
+                    }
+                    None => cdn_kb.unwrap_or(100.0),
+                };
                 let profile = lower_profile(profile, &mut check);
                 NodeKind::Users(UsersSpec {
                     users: (*users).clamp(1, MAX_USERS as u32),
@@ -357,6 +379,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     keys: (*keys).clamp(1, MAX_KEYS as u32),
                     zipf_alpha: *zipf_alpha,
                     static_objects: (*static_objects).clamp(1, MAX_KEYS as u32),
+                    response_kb: *response_kb,
+                    static_kb,
                 })
             }
             NodeParams::Dns { lookup_ms, ttl_s } => {
@@ -502,12 +526,14 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 service_ms,
                 instance,
                 warm,
+                item_kb,
             } => {
                 check("capacity", *capacity as f64, 1.0, MAX_KEYS);
                 check("ttl_s", *ttl_s, 0.0, 86_400.0 * 30.0);
                 check("flush_interval_s", *flush_interval_s, 0.01, 3_600.0);
                 check("workers", *workers as f64, 1.0, MAX_WORKERS);
                 check("service_ms", *service_ms, 0.001, 60_000.0);
+                check("item_kb", *item_kb, 0.001, MAX_PAYLOAD_KB);
                 NodeKind::Cache(CacheSpec {
                     capacity: *capacity,
                     eviction: match eviction {
@@ -535,6 +561,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     backend: outs.first().map(|&t| model_id[t]),
                     cost_per_hour_usd: cost(instance, &mut diags),
                     warm: *warm,
+                    item_kb: *item_kb,
+                    nodes: prices::cache_nodes(*capacity, *item_kb, instance),
                 })
             }
             NodeParams::Database {
@@ -548,6 +576,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 failover_s,
                 replica_regions: _,
                 instance,
+                record_kb,
             } => {
                 check("workers", *workers as f64, 1.0, MAX_WORKERS);
                 check("queue_capacity", *queue_capacity as f64, 0.0, 1_000_000.0);
@@ -556,6 +585,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 check("replicas", *replicas as f64, 0.0, MAX_REPLICAS);
                 check("lag_ms", *lag_ms, 0.0, 600_000.0);
                 check("failover_s", *failover_s, 0.0, 86_400.0);
+                check("record_kb", *record_kb, 0.0, MAX_PAYLOAD_KB);
                 let base = model_id[i];
                 let n = (*replicas).min(MAX_REPLICAS as u32);
                 NodeKind::Database(DbSpec {
@@ -576,6 +606,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     failover_delay: SimDuration::from_secs_f64(*failover_s),
                     cost_per_hour_usd: cost(instance, &mut diags),
                     reads_on_primary: n == 0,
+                    record_kb: *record_kb,
                 })
             }
             NodeParams::Cdn {
@@ -635,6 +666,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 write_ms,
                 migration_rps,
                 instance: _,
+                record_kb,
             } => {
                 check("shards", *shards as f64, 1.0, MAX_SHARDS);
                 check(
@@ -649,6 +681,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 check("read_ms", *read_ms, 0.001, 60_000.0);
                 check("write_ms", *write_ms, 0.001, 60_000.0);
                 check("migration_rps", *migration_rps, 1.0, 1_000_000.0);
+                check("record_kb", *record_kb, 0.0, MAX_PAYLOAD_KB);
                 if let ShardingStrategy::ConsistentHash { vnodes } = strategy {
                     check("strategy", *vnodes as f64, 1.0, 1_000.0);
                 }
@@ -690,6 +723,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 replicas,
                 replica_regions,
                 instance,
+                record_kb,
                 ..
             } => {
                 for r in 1..=(*replicas).min(MAX_REPLICAS as u32) {
@@ -721,6 +755,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                                 mean_s: write_ms / 1e3,
                             },
                             cost_per_hour_usd: prices::price(instance).map_or(0.0, |p| p.usd),
+                            record_kb: *record_kb,
                             ..DbSpec::default()
                         }),
                         region: rregion,
@@ -734,6 +769,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 read_ms,
                 write_ms,
                 instance,
+                record_kb,
                 ..
             } => {
                 let n = shards.saturating_add(*spare_shards).min(MAX_SHARDS as u32);
@@ -752,6 +788,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                             // The engine bills a spare shard from when resharding brings it in.
                             cost_per_hour_usd: prices::price(instance).map_or(0.0, |p| p.usd),
                             reads_on_primary: true,
+                            record_kb: *record_kb,
                             ..DbSpec::default()
                         }),
                         region,

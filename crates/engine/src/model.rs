@@ -183,6 +183,10 @@ pub struct UsersSpec {
     pub zipf_alpha: f64,
     /// Distinct static assets (also Zipf-popular).
     pub static_objects: u32,
+    /// Bytes of a dynamic response and of a static asset, in KB: what the tier that answers
+    /// the users sends them (billed as internet or CDN egress).
+    pub response_kb: f64,
+    pub static_kb: f64,
 }
 
 impl Default for UsersSpec {
@@ -200,6 +204,8 @@ impl Default for UsersSpec {
             keys: 1,
             zipf_alpha: 0.0,
             static_objects: 1,
+            response_kb: 10.0,
+            static_kb: 100.0,
         }
     }
 }
@@ -362,6 +368,11 @@ pub struct CacheSpec {
     /// Cache warming: the most popular keys are loaded when the cache starts and when it comes
     /// back after a crash, instead of the first requests missing.
     pub warm: bool,
+    /// Memory per item, in KB (what a call across data centres carries).
+    pub item_kb: f64,
+    /// Nodes of its instance type billed: as many as `capacity` items of `item_kb` need
+    /// ([`crate::prices::cache_nodes`]); `cost_per_hour_usd` is one node's price.
+    pub nodes: u32,
 }
 
 impl Default for CacheSpec {
@@ -379,6 +390,8 @@ impl Default for CacheSpec {
             service: Dist::Exponential { mean_s: 0.0005 },
             backend: None,
             cost_per_hour_usd: 0.0,
+            item_kb: 1.0,
+            nodes: 1,
         }
     }
 }
@@ -411,6 +424,9 @@ pub struct DbSpec {
     pub cost_per_hour_usd: f64,
     /// Reads may also be served by the primary (always true without replicas).
     pub reads_on_primary: bool,
+    /// Size of a record, in KB: what a write sends to each replica and a call across data
+    /// centres carries.
+    pub record_kb: f64,
 }
 
 impl Default for DbSpec {
@@ -426,6 +442,7 @@ impl Default for DbSpec {
             failover_delay: SimDuration::from_secs(30),
             cost_per_hour_usd: 0.0,
             reads_on_primary: false,
+            record_kb: 1.0,
         }
     }
 }

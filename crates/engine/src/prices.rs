@@ -422,6 +422,22 @@ pub fn family_of(id: &str) -> Vec<&'static str> {
     rows.into_iter().map(|(row, _, _)| row).collect()
 }
 
+/// Nodes of cache instance type `id` needed to hold `capacity` items of `item_kb` KB each: the
+/// items' memory over one node's ([`InstanceShape::memory_gib`]), rounded up, at least one.
+/// An instance without a known shape counts as one node.
+pub fn cache_nodes(capacity: u32, item_kb: f64, id: &str) -> u32 {
+    let Some(shape) = instance_shape(id) else {
+        return 1;
+    };
+    let gib = f64::from(capacity) * item_kb.max(0.0) / (1024.0 * 1024.0);
+    let nodes = libm::ceil(gib / shape.memory_gib);
+    if nodes.is_finite() {
+        nodes.clamp(1.0, f64::from(u32::MAX)) as u32
+    } else {
+        1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
