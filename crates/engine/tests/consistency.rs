@@ -268,10 +268,7 @@ fn a_spare_shard_is_billed_from_the_resharding_on() {
     // third of the run at $2/h and two thirds at $2.5/h.
     let spare = spare.map_or(0.0, |n| n.bill.instances);
     assert!((spare - 0.333).abs() < 0.01, "{spare}");
-    assert!(
-        (report.bill.instances - 2.333).abs() < 0.01,
-        "{report:?}"
-    );
+    assert!((report.bill.instances - 2.333).abs() < 0.01, "{report:?}");
 }
 
 /// Salted reads gather from several shards and wait for the slowest; without replicas every
