@@ -466,6 +466,8 @@ pub struct CdnSpec {
     pub ttl: SimDuration,
     /// Round trip between the users and the edge (instead of the users' own rtt to the origin).
     pub edge_rtt: SimDuration,
+    /// The design's asset size, kept for display: the bytes an edge sends are each request's
+    /// (its users' `static_kb`).
     pub object_kb: f64,
     pub egress_usd_per_gb: f64,
     pub invalidation: Invalidation,

@@ -443,6 +443,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cache_nodes_hold_capacity_times_item_size() {
+        // cache.m5.large offers 6.38 GiB: 1 k or 100 k items of 1 KB fit one node, 100 k of
+        // 100 KB (9.5 GiB) need two, a million of 100 KB (95 GiB) fifteen.
+        let id = "elasticache_redis_m5_large";
+        assert_eq!(cache_nodes(1_000, 1.0, id), 1);
+        assert_eq!(cache_nodes(100_000, 1.0, id), 1);
+        assert_eq!(cache_nodes(100_000, 100.0, id), 2);
+        assert_eq!(cache_nodes(1_000_000, 100.0, id), 15);
+        assert_eq!(cache_nodes(0, 100.0, id), 1);
+        assert_eq!(cache_nodes(100_000, 100.0, "alb_hour"), 1);
+    }
+
+    #[test]
     fn ids_are_unique_and_well_formed() {
         for (i, a) in PRICE_TABLE.iter().enumerate() {
             assert!(
