@@ -158,3 +158,43 @@ fn the_bill_adds_up_per_node_per_month_and_per_million_requests() {
         }
     }
 }
+
+/// Sizes the bill multiplies are bounded, and a bad one is refused naming node and field.
+#[test]
+fn bad_sizes_are_refused_naming_node_and_field() {
+    let users = r#"{"id":"u","kind":"users","users":1,"rate_rps":5,"rtt_ms":0,"timeout_ms":100"#;
+    let server = r#"{"id":"s","kind":"server","workers":1,"queue_capacity":1,"service_ms":1}"#;
+    let cases = [
+        (
+            format!(r#"{users},"response_kb":-1}}"#),
+            "",
+            "node 'u', field 'response_kb'",
+        ),
+        (
+            format!(r#"{users},"static_kb":2e6}}"#),
+            "",
+            "node 'u', field 'static_kb'",
+        ),
+        (
+            format!(r#"{users}}}"#),
+            r#",{"id":"c","kind":"cache","capacity":10,"item_kb":0}"#,
+            "node 'c', field 'item_kb'",
+        ),
+        (
+            format!(r#"{users}}}"#),
+            r#",{"id":"d","kind":"database","record_kb":-1}"#,
+            "node 'd', field 'record_kb'",
+        ),
+    ];
+    for (u, extra, expect) in cases {
+        let text = format!(
+            r#"{{"version":1,"nodes":[{u},{server}{extra}],"edges":[{{"from":"u","to":"s"}}]}}"#
+        );
+        match load(&text, 0.0) {
+            Err(scalelab_cli::CliError::Invalid(lines)) => {
+                assert!(lines.iter().any(|l| l.contains(expect)), "{lines:?}")
+            }
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+}
