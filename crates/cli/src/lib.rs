@@ -2,6 +2,7 @@
 //! report as text or JSON; also the benchmarks. Kept in a library so tests call it in-process.
 
 use scalelab_design::{lower, Design};
+use scalelab_engine::prices::HOURS_PER_MONTH;
 use scalelab_engine::{Report, SimDuration, SimTime, Simulation};
 use serde_json::{json, Map, Value};
 use std::time::Instant;
@@ -98,6 +99,8 @@ pub fn report_json(report: &Report, wall_ms: f64) -> Value {
             "served": n.served,
             "errors": n.errors,
             "cost_per_hour_usd": n.cost_per_hour_usd,
+            "bill": n.bill,
+            "instances": n.instances,
         });
         if let (Some(h), Some(obj)) = (n.hit_ratio, o.as_object_mut()) {
             obj.insert("hit_ratio".into(), json!(h));
@@ -135,6 +138,9 @@ pub fn report_json(report: &Report, wall_ms: f64) -> Value {
         "replication_lag_ms": c.mean_replication_lag_ms(),
         "job_latency_ms": report.job_latency,
         "cost_per_hour_usd": report.cost_per_hour_usd,
+        "cost_per_month_usd": report.cost_per_month_usd,
+        "usd_per_million_requests": report.usd_per_million_requests,
+        "bill": report.bill,
         "events": report.events,
         "wall_ms": wall_ms,
     })
@@ -206,9 +212,64 @@ pub fn report_text(report: &Report, wall_ms: f64) -> String {
             n.hit_ratio.map_or("-".into(), |h| format!("{h:.3}"))
         );
     }
+    if c.internet_egress_bytes + c.cdn_egress_bytes + c.cross_region_bytes > 0 {
+        s += &format!(
+            "transfer  internet egress {:.2} GB  cdn egress {:.2} GB  cross-region {:.3} GB\n",
+            c.internet_egress_bytes as f64 / 1e9,
+            c.cdn_egress_bytes as f64 / 1e9,
+            c.cross_region_bytes as f64 / 1e9
+        );
+    }
+    if c.lb_requests + c.queue_requests + c.dns_queries > 0 {
+        s += &format!(
+            "requests  load balancers {}  queue {}  dns queries {}\n",
+            c.lb_requests, c.queue_requests, c.dns_queries
+        );
+    }
+    s += &bill_text(report);
     s += &format!(
-        "cost ${:.4}/h  events {}  wall {:.0} ms\n",
-        report.cost_per_hour_usd, report.events, wall_ms
+        "cost ${:.4}/h  ${:.2}/month  ${:.4} per million requests  events {}  wall {:.0} ms\n",
+        report.cost_per_hour_usd,
+        report.cost_per_month_usd,
+        report.usd_per_million_requests,
+        report.events,
+        wall_ms
+    );
+    s
+}
+
+/// The bill: one line per node that costs anything, its $/h by line, then the totals by line.
+fn bill_text(report: &Report) -> String {
+    let names = report.bill.lines().map(|(name, _)| name);
+    let used: Vec<usize> = (0..names.len())
+        .filter(|&i| report.bill.lines()[i].1 != 0.0)
+        .collect();
+    let mut s = format!("{:<24} {:>9} {:>9}", "bill $/h", "total", "$/month");
+    for &i in &used {
+        s += &format!(" {:>15}", names[i]);
+    }
+    s += "\n";
+    let row = |key: &str, total: f64, bill: &scalelab_engine::Bill, extra: String| {
+        let mut line = format!("{key:<24} {total:>9.4} {:>9.2}", total * HOURS_PER_MONTH);
+        let lines = bill.lines();
+        for &i in &used {
+            line += &format!(" {:>15.4}", lines[i].1);
+        }
+        line + &extra + "\n"
+    };
+    for n in report.nodes.iter().filter(|n| n.cost_per_hour_usd != 0.0) {
+        let extra = if n.kind == "cache" && n.instances > 1 {
+            format!("  ({} nodes)", n.instances)
+        } else {
+            String::new()
+        };
+        s += &row(&n.key, n.cost_per_hour_usd, &n.bill, extra);
+    }
+    s += &row(
+        "total",
+        report.cost_per_hour_usd,
+        &report.bill,
+        String::new(),
     );
     s
 }

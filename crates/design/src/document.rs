@@ -88,6 +88,13 @@ pub enum NodeParams {
         static_objects: u32,
         #[serde(default)]
         profile: ProfileDoc,
+        /// Size of a dynamic response (reads and writes), in KB: the bytes billed as egress.
+        #[serde(default = "default_response_kb")]
+        response_kb: f64,
+        /// Size of a static asset, in KB; when absent, the `object_kb` of the CDN these users
+        /// are connected to, else 100.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        static_kb: Option<f64>,
     },
     /// The domain name system: resolves the site's name to the server's address.
     Dns { lookup_ms: f64, ttl_s: f64 },
@@ -164,7 +171,8 @@ pub enum NodeParams {
         /// copies) or the primary.
         #[serde(default)]
         fill_from: FillFromDoc,
-        /// Size of one cached item in KB: `capacity × item_kb` must fit the instance's memory.
+        /// Memory per cached item, in KB: the cache runs (and is billed) as as many nodes of
+        /// `instance` as `capacity × item_kb` needs.
         #[serde(default = "default_item_kb")]
         item_kb: f64,
     },
@@ -191,6 +199,10 @@ pub enum NodeParams {
         replica_regions: Vec<String>,
         #[serde(default = "default_db_instance")]
         instance: String,
+        /// Size of a record, in KB: what a write sends to each replica and a call across data
+        /// centres carries (billed as inter-region transfer).
+        #[serde(default = "default_record_kb")]
+        record_kb: f64,
     },
     /// An edge cache for static assets in front of an origin.
     Cdn {
@@ -198,6 +210,8 @@ pub enum NodeParams {
         ttl_s: f64,
         #[serde(default = "default_edge_rtt")]
         edge_rtt_ms: f64,
+        /// Size of a static asset, in KB, for the users connected to this CDN that do not set
+        /// their own `static_kb` (the users' `static_kb` is the size the edge sends).
         #[serde(default = "default_object_kb")]
         object_kb: f64,
         #[serde(default)]
@@ -244,6 +258,9 @@ pub enum NodeParams {
         hot_shard: HotShardDoc,
         #[serde(default = "default_db_instance")]
         instance: String,
+        /// Size of a record, in KB (what a call across data centres carries).
+        #[serde(default = "default_record_kb")]
+        record_kb: f64,
     },
 }
 
@@ -306,6 +323,12 @@ fn default_edge_rtt() -> f64 {
 }
 fn default_object_kb() -> f64 {
     100.0
+}
+fn default_response_kb() -> f64 {
+    10.0
+}
+fn default_record_kb() -> f64 {
+    1.0
 }
 fn default_purge_delay() -> f64 {
     5.0
@@ -694,6 +717,8 @@ impl Design {
                         zipf_alpha: 0.0,
                         static_objects: default_static_objects(),
                         profile: ProfileDoc::Steady,
+                        response_kb: default_response_kb(),
+                        static_kb: None,
                     },
                 },
                 NodeDoc {

@@ -179,6 +179,8 @@ const MAX_WORKERS: f64 = 10_000.0;
 const MAX_INSTANCES: f64 = 1_000.0;
 const MAX_REPLICAS: f64 = 16.0;
 const MAX_SHARDS: f64 = 256.0;
+/// Response, asset, record and item sizes, in KB (1 GB: a byte count fits 32 bits).
+const MAX_PAYLOAD_KB: f64 = 1_000_000.0;
 
 /// The model id of each design node, by design index.
 pub fn model_ids(design: &Design) -> Vec<NodeId> {
@@ -366,6 +368,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 zipf_alpha,
                 static_objects,
                 profile,
+                response_kb,
+                static_kb,
             } => {
                 check("users", *users as f64, 1.0, MAX_USERS);
                 check("rate_rps", *rate_rps, 0.0, MAX_RATE_RPS);
@@ -376,6 +380,24 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 check("keys", *keys as f64, 1.0, MAX_KEYS);
                 check("zipf_alpha", *zipf_alpha, 0.0, 5.0);
                 check("static_objects", *static_objects as f64, 1.0, MAX_KEYS);
+                check("response_kb", *response_kb, 0.0, MAX_PAYLOAD_KB);
+                // Old designs size static assets by their CDN's `object_kb`: the users' CDN,
+                // else the design's first, so that disconnecting the CDN keeps the assets' size.
+                let object_kb = |t: &usize| match &design.nodes[*t].params {
+                    NodeParams::Cdn { object_kb, .. } => Some(object_kb.clamp(0.0, MAX_PAYLOAD_KB)),
+                    _ => None,
+                };
+                let cdn_kb = outs
+                    .iter()
+                    .find_map(object_kb)
+                    .or_else(|| (0..design.nodes.len()).find_map(|t| object_kb(&t)));
+                let static_kb = match static_kb {
+                    Some(kb) => {
+                        check("static_kb", *kb, 0.0, MAX_PAYLOAD_KB);
+                        *kb
+                    }
+                    None => cdn_kb.unwrap_or(100.0),
+                };
                 let profile = lower_profile(profile, &mut check);
                 NodeKind::Users(UsersSpec {
                     users: (*users).clamp(1, MAX_USERS as u32),
@@ -390,6 +412,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     keys: (*keys).clamp(1, MAX_KEYS as u32),
                     zipf_alpha: *zipf_alpha,
                     static_objects: (*static_objects).clamp(1, MAX_KEYS as u32),
+                    response_kb: *response_kb,
+                    static_kb,
                 })
             }
             NodeParams::Dns { lookup_ms, ttl_s } => {
@@ -546,26 +570,14 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 item_kb,
             } => {
                 check("capacity", *capacity as f64, 1.0, MAX_KEYS);
-                check("item_kb", *item_kb, 0.001, 1_048_576.0);
                 let shape = shape(instance, &mut diags);
-                // The items must fit the instance's memory (KB of 1024 bytes, GiB of 1024³).
-                let need_gib = f64::from(*capacity) * *item_kb / (1024.0 * 1024.0);
-                if let Some(sh) = shape.filter(|sh| item_kb.is_finite() && need_gib > sh.memory_gib)
-                {
-                    diags.push(Diagnostic {
-                        node: Some(node.id.clone()),
-                        field: Some("capacity"),
-                        problem: Problem::OutOfRange {
-                            value: f64::from(*capacity),
-                            min: 1.0,
-                            max: f64::floor(sh.memory_gib * 1024.0 * 1024.0 / item_kb.max(0.001)),
-                        },
-                    });
-                }
+                // A cache bigger than one node's memory is a cluster of nodes.
+                let nodes = prices::cache_nodes(*capacity, *item_kb, instance);
                 check("ttl_s", *ttl_s, 0.0, 86_400.0 * 30.0);
                 check("flush_interval_s", *flush_interval_s, 0.01, 3_600.0);
                 check("workers", *workers as f64, 1.0, MAX_WORKERS);
                 check("service_ms", *service_ms, 0.001, 60_000.0);
+                check("item_kb", *item_kb, 0.001, MAX_PAYLOAD_KB);
                 NodeKind::Cache(CacheSpec {
                     capacity: *capacity,
                     eviction: match eviction {
@@ -597,7 +609,10 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                         FillFromDoc::Replicas => FillFrom::Replicas,
                         FillFromDoc::Primary => FillFrom::Primary,
                     },
-                    cores: shape.map_or(UNLIMITED_CORES, |s| s.vcpus.max(1)),
+                    // Every node of the cluster brings its vCPUs.
+                    cores: shape.map_or(UNLIMITED_CORES, |s| s.vcpus.max(1).saturating_mul(nodes)),
+                    item_kb: *item_kb,
+                    nodes,
                 })
             }
             NodeParams::Database {
@@ -611,6 +626,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 failover_s,
                 replica_regions: _,
                 instance,
+                record_kb,
             } => {
                 check("workers", *workers as f64, 1.0, MAX_WORKERS);
                 check("queue_capacity", *queue_capacity as f64, 0.0, 1_000_000.0);
@@ -619,6 +635,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 check("replicas", *replicas as f64, 0.0, MAX_REPLICAS);
                 check("lag_ms", *lag_ms, 0.0, 600_000.0);
                 check("failover_s", *failover_s, 0.0, 86_400.0);
+                check("record_kb", *record_kb, 0.0, MAX_PAYLOAD_KB);
                 let base = model_id[i];
                 let n = (*replicas).min(MAX_REPLICAS as u32);
                 NodeKind::Database(DbSpec {
@@ -640,6 +657,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     cost_per_hour_usd: cost(instance, &mut diags),
                     reads_on_primary: n == 0,
                     cores: vcpus(instance, &mut diags),
+                    record_kb: *record_kb,
                 })
             }
             NodeParams::Cdn {
@@ -706,6 +724,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 migration_share,
                 hot_shard,
                 instance: _,
+                record_kb,
             } => {
                 check("shards", *shards as f64, 1.0, MAX_SHARDS);
                 check(
@@ -721,6 +740,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 check("write_ms", *write_ms, 0.001, 60_000.0);
                 check("migration_rps", *migration_rps, 1.0, 1_000_000.0);
                 check("migration_share", *migration_share, 0.01, 1.0);
+                check("record_kb", *record_kb, 0.0, MAX_PAYLOAD_KB);
                 if let ShardingStrategy::ConsistentHash { vnodes } = strategy {
                     check("strategy", *vnodes as f64, 1.0, 1_000.0);
                 }
@@ -765,6 +785,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 replicas,
                 replica_regions,
                 instance,
+                record_kb,
                 ..
             } => {
                 for r in 1..=(*replicas).min(MAX_REPLICAS as u32) {
@@ -798,6 +819,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                             cost_per_hour_usd: prices::price(instance).map_or(0.0, |p| p.usd),
                             cores: prices::instance_shape(instance)
                                 .map_or(UNLIMITED_CORES, |s| s.vcpus.max(1)),
+                            record_kb: *record_kb,
                             ..DbSpec::default()
                         }),
                         region: rregion,
@@ -812,6 +834,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 write_ms,
                 instance,
                 hot_shard,
+                record_kb,
                 ..
             } => {
                 let n = shards.saturating_add(*spare_shards).min(MAX_SHARDS as u32);
@@ -834,6 +857,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                             cores: prices::instance_shape(instance)
                                 .map_or(UNLIMITED_CORES, |s| s.vcpus.max(1)),
                             reads_on_primary: true,
+                            record_kb: *record_kb,
                             ..DbSpec::default()
                         }),
                         region,

@@ -47,13 +47,22 @@ fn stage1_an_instance_twice_the_size_fails_under_half_the_requests() {
         failed(&a)
     );
     assert!(b.latency.p99_ms < a.latency.p99_ms / 2.0);
-    assert!((b.cost_per_hour_usd / a.cost_per_hour_usd - 2.0).abs() < 1e-9);
+    // The instance line of the server's bill doubles (usage lines follow the traffic served).
+    let server = |r: &Report| {
+        r.nodes
+            .iter()
+            .find(|n| n.key == "server")
+            .map(|n| n.bill.instances)
+            .expect("server")
+    };
+    assert!((server(&b) / server(&a) - 2.0).abs() < 1e-9);
 }
 
-/// A cache's items must fit its instance's memory: a million 10 KB items (9.5 GiB) do not fit
-/// an ElastiCache m5.large (6.38 GiB); the same items of 1 KB do.
+/// A cache's items live in its instances' memory: a million 10 KB items (9.5 GiB) need two
+/// ElastiCache m5.large nodes (6.38 GiB each), with the vCPUs of both; the same items of 1 KB
+/// fit one. Too small an item size is refused by node and field.
 #[test]
-fn cache_items_beyond_the_instance_memory_are_refused_by_node_and_field() {
+fn a_cache_bigger_than_one_node_is_a_cluster_of_nodes() {
     let stage5 = include_str!("../../../designs/stage05-cache.json");
     let mut design = Design::from_json(stage5).expect("stage 5 parses");
     let set = |design: &mut Design, items: u32, kb: f64| {
@@ -64,14 +73,27 @@ fn cache_items_beyond_the_instance_memory_are_refused_by_node_and_field() {
             (*capacity, *item_kb) = (items, kb);
         }
     };
+    let cache = |design: &Design| {
+        let model = lower(design, SimDuration::ZERO).expect("lowers").model;
+        match model
+            .nodes
+            .iter()
+            .find(|n| n.key == "cache")
+            .map(|n| &n.kind)
+        {
+            Some(scalelab_engine::NodeKind::Cache(c)) => (c.nodes, c.cores),
+            _ => panic!("no cache"),
+        }
+    };
     set(&mut design, 1_000_000, 10.0);
-    let diags = lower(&design, SimDuration::ZERO).expect_err("too big");
-    assert_eq!(diags.len(), 1, "{diags:?}");
-    assert_eq!(diags[0].node.as_deref(), Some("cache"));
-    assert_eq!(diags[0].field, Some("capacity"));
-    assert!(matches!(diags[0].problem, Problem::OutOfRange { .. }));
+    assert_eq!(cache(&design), (2, 4));
     set(&mut design, 1_000_000, 1.0);
-    assert!(lower(&design, SimDuration::ZERO).is_ok());
+    assert_eq!(cache(&design), (1, 2));
+    set(&mut design, 1_000, 0.0);
+    let diags = lower(&design, SimDuration::ZERO).expect_err("no item size");
+    assert_eq!(diags[0].node.as_deref(), Some("cache"));
+    assert_eq!(diags[0].field, Some("item_kb"));
+    assert!(matches!(diags[0].problem, Problem::OutOfRange { .. }));
 }
 
 /// A rule written without `metric` (every design before this field) acts on CPU utilisation.

@@ -23,6 +23,8 @@ pub mod model;
 pub mod rng;
 pub mod sim;
 
-pub use metrics::{Counters, ErrorCause, ErrorCounts, LatencySummary, NodeStats, WindowStats};
+pub use metrics::{
+    Bill, Counters, ErrorCause, ErrorCounts, LatencySummary, NodeStats, WindowStats,
+};
 pub use model::{Model, NodeId, NodeKind, NodeSpec, RegionId};
 pub use sim::{Command, Conservation, NodeReport, Report, Simulation};

@@ -436,6 +436,21 @@ pub struct Counters {
     /// Simulated time a resharding's migration was under way (ns).
     #[serde(default)]
     pub migration_ns: u64,
+    /// Bytes the origin (servers and load balancers) sent to users: EC2 internet egress.
+    #[serde(default)]
+    pub internet_egress_bytes: u64,
+    /// Bytes sent between data centres: replication and calls across regions.
+    #[serde(default)]
+    pub cross_region_bytes: u64,
+    /// Requests load balancers forwarded (each billed as a new connection).
+    #[serde(default)]
+    pub lb_requests: u64,
+    /// Requests made to message queues (a job costs three: send, receive, delete).
+    #[serde(default)]
+    pub queue_requests: u64,
+    /// DNS queries that reached a name server (answers cached by users cost nothing).
+    #[serde(default)]
+    pub dns_queries: u64,
 }
 
 impl Counters {
@@ -475,6 +490,77 @@ impl Counters {
         self.writes_at_risk += o.writes_at_risk;
         self.gather_reads += o.gather_reads;
         self.migration_ns += o.migration_ns;
+        self.internet_egress_bytes += o.internet_egress_bytes;
+        self.cross_region_bytes += o.cross_region_bytes;
+        self.lb_requests += o.lb_requests;
+        self.queue_requests += o.queue_requests;
+        self.dns_queries += o.dns_queries;
+    }
+}
+
+/// A bill, line by line, in US dollars per hour (of one node, or of the whole design), each line
+/// priced from what the engine counted over a period at that period's pace.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Bill {
+    /// Running instances (servers, databases, cache nodes, queue consumers), load balancers'
+    /// hourly fee and DNS hosted zones.
+    pub instances: f64,
+    /// Responses the origin sent to users (EC2 egress to the internet).
+    pub internet_egress: f64,
+    /// Responses CDN edges sent to users.
+    pub cdn_egress: f64,
+    /// CDN HTTPS request fees.
+    pub cdn_requests: f64,
+    /// Inter-region transfer: replication and calls between data centres.
+    pub cross_region: f64,
+    /// Load balancer capacity units (LCU-hours).
+    pub lb_capacity: f64,
+    /// Message queue requests.
+    pub queue_requests: f64,
+    /// DNS queries.
+    pub dns_queries: f64,
+}
+
+impl Bill {
+    /// The lines and their names, in report order.
+    pub fn lines(&self) -> [(&'static str, f64); 8] {
+        [
+            ("instances", self.instances),
+            ("internet_egress", self.internet_egress),
+            ("cdn_egress", self.cdn_egress),
+            ("cdn_requests", self.cdn_requests),
+            ("cross_region", self.cross_region),
+            ("lb_capacity", self.lb_capacity),
+            ("queue_requests", self.queue_requests),
+            ("dns_queries", self.dns_queries),
+        ]
+    }
+
+    /// The whole bill, dollars per hour.
+    pub fn total(&self) -> f64 {
+        self.lines().iter().map(|(_, usd)| usd).sum()
+    }
+
+    pub fn add(&mut self, o: &Bill) {
+        self.instances += o.instances;
+        self.internet_egress += o.internet_egress;
+        self.cdn_egress += o.cdn_egress;
+        self.cdn_requests += o.cdn_requests;
+        self.cross_region += o.cross_region;
+        self.lb_capacity += o.lb_capacity;
+        self.queue_requests += o.queue_requests;
+        self.dns_queries += o.dns_queries;
+    }
+}
+
+/// Dollars per million requests at `usd_per_hour` when `requests` arrive in `secs` seconds (0
+/// without requests).
+pub fn usd_per_million_requests(usd_per_hour: f64, requests: u64, secs: f64) -> f64 {
+    let per_hour = requests as f64 * 3600.0 / secs;
+    if requests == 0 || !per_hour.is_finite() || per_hour <= 0.0 {
+        0.0
+    } else {
+        usd_per_hour / (per_hour / 1e6)
     }
 }
 
@@ -505,7 +591,8 @@ pub struct NodeStats {
     /// Requests currently sent to this node and not yet answered (load balancers' view).
     #[serde(default)]
     pub outstanding: u64,
-    /// Server instances serving at the end of the window (1 for every other node).
+    /// Instances billed at the end of the window: server instances serving, a cache's nodes
+    /// (as many as its memory needs); 1 for every other node.
     #[serde(default = "one")]
     pub instances: u32,
     /// Server instances launched and still booting at the end of the window.
@@ -515,6 +602,11 @@ pub struct NodeStats {
     /// (the workers' time where cores are unlimited), 0..=1.
     #[serde(default)]
     pub cpu_utilization: f64,
+    /// This node's bill over the window, dollars per hour, and its lines.
+    #[serde(default)]
+    pub cost_per_hour_usd: f64,
+    #[serde(default)]
+    pub bill: Bill,
 }
 
 fn one() -> u32 {
@@ -558,9 +650,17 @@ pub struct WindowStats {
     /// End-to-end latency of the jobs finished in this window (publish to done).
     #[serde(default)]
     pub job_latency: LatencySummary,
-    /// Running cost of the nodes plus this window's CDN egress, as dollars per hour.
+    /// The whole bill of this window as dollars per hour: the running nodes plus the usage
+    /// counted in the window (egress, requests, transfer) at its pace. The sum of the nodes'.
     #[serde(default)]
     pub cost_per_hour_usd: f64,
+    /// The same bill line by line, per month (730 h), and per million requests generated.
+    #[serde(default)]
+    pub bill: Bill,
+    #[serde(default)]
+    pub cost_per_month_usd: f64,
+    #[serde(default)]
+    pub usd_per_million_requests: f64,
 }
 
 #[cfg(test)]

@@ -183,6 +183,10 @@ pub struct UsersSpec {
     pub zipf_alpha: f64,
     /// Distinct static assets (also Zipf-popular).
     pub static_objects: u32,
+    /// Bytes of a dynamic response and of a static asset, in KB: what the tier that answers
+    /// the users sends them (billed as internet or CDN egress).
+    pub response_kb: f64,
+    pub static_kb: f64,
 }
 
 impl Default for UsersSpec {
@@ -200,6 +204,8 @@ impl Default for UsersSpec {
             keys: 1,
             zipf_alpha: 0.0,
             static_objects: 1,
+            response_kb: 10.0,
+            static_kb: 100.0,
         }
     }
 }
@@ -395,6 +401,11 @@ pub struct CacheSpec {
     pub fill_from: FillFrom,
     /// CPU cores: at most `min(workers, cores)` lookups are served at once.
     pub cores: u32,
+    /// Memory per item, in KB (what a call across data centres carries).
+    pub item_kb: f64,
+    /// Nodes of its instance type billed: as many as `capacity` items of `item_kb` need
+    /// ([`crate::prices::cache_nodes`]); `cost_per_hour_usd` is one node's price.
+    pub nodes: u32,
 }
 
 impl Default for CacheSpec {
@@ -414,6 +425,8 @@ impl Default for CacheSpec {
             backend: None,
             cost_per_hour_usd: 0.0,
             cores: UNLIMITED_CORES,
+            item_kb: 1.0,
+            nodes: 1,
         }
     }
 }
@@ -448,6 +461,9 @@ pub struct DbSpec {
     pub reads_on_primary: bool,
     /// CPU cores: at most `min(workers, cores)` queries are served at once.
     pub cores: u32,
+    /// Size of a record, in KB: what a write sends to each replica and a call across data
+    /// centres carries.
+    pub record_kb: f64,
 }
 
 impl Default for DbSpec {
@@ -464,6 +480,7 @@ impl Default for DbSpec {
             cost_per_hour_usd: 0.0,
             reads_on_primary: false,
             cores: UNLIMITED_CORES,
+            record_kb: 1.0,
         }
     }
 }
@@ -487,6 +504,8 @@ pub struct CdnSpec {
     pub ttl: SimDuration,
     /// Round trip between the users and the edge (instead of the users' own rtt to the origin).
     pub edge_rtt: SimDuration,
+    /// The design's asset size, kept for display: the bytes an edge sends are each request's
+    /// (its users' `static_kb`).
     pub object_kb: f64,
     pub egress_usd_per_gb: f64,
     pub invalidation: Invalidation,

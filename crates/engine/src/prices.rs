@@ -422,9 +422,38 @@ pub fn family_of(id: &str) -> Vec<&'static str> {
     rows.into_iter().map(|(row, _, _)| row).collect()
 }
 
+/// Nodes of cache instance type `id` needed to hold `capacity` items of `item_kb` KB each: the
+/// items' memory over one node's ([`InstanceShape::memory_gib`]), rounded up, at least one.
+/// An instance without a known shape counts as one node.
+pub fn cache_nodes(capacity: u32, item_kb: f64, id: &str) -> u32 {
+    let Some(shape) = instance_shape(id) else {
+        return 1;
+    };
+    let gib = f64::from(capacity) * item_kb.max(0.0) / (1024.0 * 1024.0);
+    let nodes = libm::ceil(gib / shape.memory_gib);
+    if nodes.is_finite() {
+        nodes.clamp(1.0, f64::from(u32::MAX)) as u32
+    } else {
+        1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cache_nodes_hold_capacity_times_item_size() {
+        // cache.m5.large offers 6.38 GiB: 1 k or 100 k items of 1 KB fit one node, 100 k of
+        // 100 KB (9.5 GiB) need two, a million of 100 KB (95 GiB) fifteen.
+        let id = "elasticache_redis_m5_large";
+        assert_eq!(cache_nodes(1_000, 1.0, id), 1);
+        assert_eq!(cache_nodes(100_000, 1.0, id), 1);
+        assert_eq!(cache_nodes(100_000, 100.0, id), 2);
+        assert_eq!(cache_nodes(1_000_000, 100.0, id), 15);
+        assert_eq!(cache_nodes(0, 100.0, id), 1);
+        assert_eq!(cache_nodes(100_000, 100.0, "alb_hour"), 1);
+    }
 
     #[test]
     fn ids_are_unique_and_well_formed() {

@@ -14,8 +14,8 @@ use crate::cache::{Dirty, KeyCache, Lookup};
 use crate::dist::{Dist, Zipf};
 use crate::hashing::{hash64, salted_key, ShardMap};
 use crate::metrics::{
-    Counters, ErrorCause, ErrorCounts, LatencyHistogram, LatencySummary, NodeStats,
-    WindowHistogram, WindowStats,
+    usd_per_million_requests, Bill, Counters, ErrorCause, ErrorCounts, LatencyHistogram,
+    LatencySummary, NodeStats, WindowHistogram, WindowStats,
 };
 use crate::model::{
     AutoscaleMetric, CacheSpec, CdnSpec, DbSpec, DnsSpec, FillFrom, Invalidation, LbPolicy, LbSpec,
@@ -366,6 +366,9 @@ struct Request {
     user: u32,
     /// One-way latency of the response back to the user.
     back: SimDuration,
+    /// Bytes of the response (a dynamic response or a static asset): the answering tier's
+    /// egress.
+    bytes: u32,
 }
 
 /// A live change to a running simulation: traffic and faults.
@@ -589,6 +592,9 @@ struct UsersRt {
     generation: u32,
     zipf: Zipf,
     static_zipf: Zipf,
+    /// Bytes of a dynamic response and of a static asset.
+    response_bytes: u32,
+    static_bytes: u32,
     /// Per user: the cached DNS answer. Read at every arrival, for a user drawn at random: both
     /// halves of an answer share one cache line.
     dns: Vec<DnsAnswer>,
@@ -756,6 +762,70 @@ struct NodeRt {
     life_cpu_ns: u128,
     life_cpu_capacity_area: u128,
     cost_per_hour_usd: f64,
+    /// What this node did that is billed by use, in the open window and in the closed windows
+    /// after the warm-up, and the dollars its running instances cost in those windows.
+    usage: Usage,
+    total_usage: Usage,
+    total_fixed_usd: f64,
+}
+
+/// Usage a node is billed for, counted by plain adds where a request already is and priced at
+/// the window's end. Requests through a balancer and a CDN's requests are its `NodeCount`.
+#[derive(Default, Clone, Copy)]
+struct Usage {
+    /// Bytes of the responses this node sent to users.
+    egress_bytes: u64,
+    /// Bytes this node sent to (or asked for from) other data centres.
+    cross_region_bytes: u64,
+    /// A queue's requests, a name server's queries.
+    requests: u64,
+}
+
+impl Usage {
+    fn add(&mut self, o: &Usage) {
+        self.egress_bytes += o.egress_bytes;
+        self.cross_region_bytes += o.cross_region_bytes;
+        self.requests += o.requests;
+    }
+}
+
+/// Queue requests a job costs, SQS-style: the producer's send, the consumer's receive and its
+/// delete once done.
+const QUEUE_REQUESTS_PER_JOB: u64 = 3;
+
+/// What a call across data centres to a node other than a database or cache carries, in KB (a
+/// session, a job message).
+const MESSAGE_KB: f64 = 1.0;
+
+/// Bytes in `kb` kilobytes (1 KB = 1024 bytes), saturating.
+fn kb_bytes(kb: f64) -> u64 {
+    (kb.max(0.0) * 1024.0) as u64
+}
+
+/// The prices the bill uses, looked up in the price table once.
+struct Rates {
+    internet_egress_gb: f64,
+    cdn_https_10k: f64,
+    inter_region_gb: f64,
+    lcu_hour: f64,
+    queue_million: f64,
+    dns_standard_million: f64,
+    dns_geo_million: f64,
+}
+
+impl Rates {
+    fn from_table() -> Rates {
+        let usd = |id: &str| crate::prices::price(id).map_or(0.0, |p| p.usd);
+        Rates {
+            internet_egress_gb: usd("ec2_egress_internet"),
+            cdn_https_10k: usd("cloudfront_https_us"),
+            inter_region_gb: usd("inter_region_transfer"),
+            lcu_hour: usd("alb_lcu_hour"),
+            queue_million: usd("sqs_standard"),
+            dns_standard_million: usd("route53_queries_standard"),
+            dns_geo_million: usd("route53_queries_geo"),
+        }
+    }
 }
 
 /// How often a primary retries sending a write to a replica it cannot reach.
@@ -839,7 +909,16 @@ pub struct Report {
     pub latency: LatencySummary,
     pub throughput_rps: f64,
     pub nodes: Vec<NodeReport>,
+    /// The whole bill as dollars per hour: the running nodes (at their mean rate) plus the
+    /// usage counted since the warm-up at its pace; the sum of the nodes'.
     pub cost_per_hour_usd: f64,
+    /// The same bill line by line, per month (730 h), and per million requests generated.
+    #[serde(default)]
+    pub bill: Bill,
+    #[serde(default)]
+    pub cost_per_month_usd: f64,
+    #[serde(default)]
+    pub usd_per_million_requests: f64,
     /// Events the kernel processed in the whole run.
     pub events: u64,
     /// Mechanism counts since the warm-up.
@@ -866,11 +945,17 @@ pub struct NodeReport {
     pub kind: String,
     #[serde(default)]
     pub errors: u64,
+    /// This node's bill, dollars per hour, and its lines.
     #[serde(default)]
     pub cost_per_hour_usd: f64,
     /// CPU utilisation: CPU time over the cores' time (`utilization` is worker occupancy).
     #[serde(default)]
     pub cpu_utilization: f64,
+    #[serde(default)]
+    pub bill: Bill,
+    /// Instances billed: a server pool's at the end, a cache's nodes; 1 for other nodes.
+    #[serde(default)]
+    pub instances: u32,
 }
 
 /// One simulation run of one model with one seed.
@@ -915,13 +1000,13 @@ pub struct Simulation {
     total_generated: u64,
     total_completed: u64,
     total_errors: ErrorCounts,
-    /// Dollars spent on running nodes in closed windows after the warm-up, and whether the rate
-    /// can change during the run (a pool autoscales, or a resharding brings in a spare shard):
-    /// then the report's hourly cost is this spend's average, not the final rate.
-    total_fixed_cost_usd: f64,
+    /// Whether the running nodes' rate can change during the run (a pool autoscales, or a
+    /// resharding brings in a spare shard): then the report bills each node's spend in the
+    /// windows after the warm-up (`NodeRt::total_fixed_usd`) averaged, not the final rate.
     /// The simulated seconds of those windows.
     total_fixed_cost_s: f64,
     cost_varies: bool,
+    rates: Rates,
     total_counters: Counters,
     total_jobs: LatencyHistogram,
     all: Conservation,
@@ -965,6 +1050,8 @@ impl Simulation {
                             generation: 0,
                             zipf: Zipf::new(spec.keys.max(1), spec.zipf_alpha),
                             static_zipf: Zipf::new(spec.static_objects.max(1), spec.zipf_alpha),
+                            response_bytes: kb_bytes(spec.response_kb).min(u32::MAX as u64) as u32,
+                            static_bytes: kb_bytes(spec.static_kb).min(u32::MAX as u64) as u32,
                             dns: vec![DnsAnswer::default(); users as usize],
                         }))
                     }
@@ -973,6 +1060,9 @@ impl Simulation {
                         if spec.targets.is_empty() {
                             spec.targets.push(spec.target);
                         }
+                        // The hosted zone, billed by the month.
+                        cost = crate::prices::price("route53_hosted_zone")
+                            .map_or(0.0, |p| p.usd / crate::prices::HOURS_PER_MONTH);
                         Kind::Dns(spec)
                     }
                     NodeKind::Server(spec) => {
@@ -1015,7 +1105,8 @@ impl Simulation {
                     }
                     NodeKind::Cache(spec) => {
                         station = Station::on_cores(spec.workers.max(1), spec.cores, u32::MAX);
-                        cost = spec.cost_per_hour_usd;
+                        // As many nodes as the items' memory needs.
+                        cost = spec.cost_per_hour_usd * f64::from(spec.nodes.max(1));
                         Kind::Cache(Box::new(CacheRt {
                             spec: spec.clone(),
                             store: KeyCache::new(
@@ -1092,6 +1183,9 @@ impl Simulation {
                     life_cpu_ns: 0,
                     life_cpu_capacity_area: 0,
                     cost_per_hour_usd: cost,
+                    usage: Usage::default(),
+                    total_usage: Usage::default(),
+                    total_fixed_usd: 0.0,
                 }
             })
             .collect();
@@ -1143,8 +1237,8 @@ impl Simulation {
             total_completed: 0,
             total_errors: ErrorCounts::default(),
             total_counters: Counters::default(),
-            total_fixed_cost_usd: 0.0,
             total_fixed_cost_s: 0.0,
+            rates: Rates::from_table(),
             cost_varies: model.nodes.iter().any(|n| match &n.kind {
                 NodeKind::Server(s) => s.autoscale.is_some(),
                 NodeKind::ShardRouter(r) => r.shards.len() > r.active as usize,
@@ -1307,11 +1401,21 @@ impl Simulation {
         let measured_s = measured.as_secs_f64();
         // Areas of the window still open count when that window is after the warm-up.
         let open = self.window_start >= self.warmup_end;
+        let mut counters = self.total_counters;
+        let mut bill = Bill::default();
+        // Running instances are billed at each node's mean rate over the windows counted (a
+        // warm-up that ends mid-window leaves that window out) when the rate can change.
+        let open_s = if open {
+            self.now.since(self.window_start).as_secs_f64()
+        } else {
+            0.0
+        };
+        let counted_s = self.total_fixed_cost_s + open_s;
         let nodes = self
             .nodes
             .iter()
             .enumerate()
-            .filter(|(_, n)| !matches!(n.kind, Kind::Users(_) | Kind::Dns(_)))
+            .filter(|(_, n)| !matches!(n.kind, Kind::Users(_)))
             .map(|(i, n)| {
                 let st = &n.station;
                 let dt = self.now.since(st.last_change).0;
@@ -1319,7 +1423,10 @@ impl Simulation {
                 let mut capacity = n.total_capacity_area;
                 let (mut cpu, mut cpu_capacity) = (n.total_cpu_ns, n.total_cpu_capacity_area);
                 let mut count = n.total;
+                let mut usage = n.total_usage;
                 if open {
+                    usage.add(&n.usage);
+                    count_usage(&n.kind, &n.usage, n.win, &mut counters);
                     busy += st.busy_area.total() + area(dt, u64::from(st.busy));
                     queue += st.queue_area.total() + area(dt, st.queue.len() as u64);
                     capacity += st.capacity_until(self.now);
@@ -1331,6 +1438,14 @@ impl Simulation {
                     count.misses += n.win.misses;
                 }
                 let ns = measured.0 as f64;
+                let instances_usd = if !self.cost_varies || counted_s <= 0.0 {
+                    n.cost_per_hour_usd
+                } else {
+                    (n.total_fixed_usd + n.cost_per_hour_usd * open_s / 3600.0)
+                        / (counted_s / 3600.0)
+                };
+                let node_bill = bill_of(n, instances_usd, usage, count, measured_s, &self.rates);
+                bill.add(&node_bill);
                 NodeReport {
                     key: self.keys[i].clone(),
                     utilization: ratio(busy as f64, capacity as f64),
@@ -1339,12 +1454,17 @@ impl Simulation {
                     hit_ratio: hit_ratio(&n.kind, count),
                     kind: self.kinds[i].to_string(),
                     errors: count.errors,
-                    cost_per_hour_usd: n.cost_per_hour_usd,
+                    cost_per_hour_usd: node_bill.total(),
+                    bill: node_bill,
+                    instances: match &n.kind {
+                        Kind::Server(s) => s.running,
+                        Kind::Cache(c) => c.spec.nodes.max(1),
+                        _ => 1,
+                    },
                     cpu_utilization: ratio(cpu as f64, cpu_capacity as f64).min(1.0),
                 }
             })
             .collect();
-        let mut counters = self.total_counters;
         let mut jobs = self.total_jobs.clone();
         if open {
             counters.add(&self.window_counters);
@@ -1375,8 +1495,10 @@ impl Simulation {
             latency: hist.summary(),
             throughput_rps: ratio(completed as f64, measured_s),
             nodes,
-            cost_per_hour_usd: self.mean_fixed_cost_per_hour(open)
-                + egress_usd_per_hour(&self.nodes, &counters, measured_s),
+            cost_per_hour_usd: bill.total(),
+            bill,
+            cost_per_month_usd: crate::prices::per_month(bill.total()),
+            usd_per_million_requests: usd_per_million_requests(bill.total(), generated, measured_s),
             events: self.events,
             cache_hit_ratio: counters.cache_hit_ratio(),
             cdn_hit_ratio: counters.cdn_hit_ratio(),
@@ -1385,30 +1507,9 @@ impl Simulation {
         }
     }
 
-    /// The hourly cost of every node that runs (CDN egress excluded: it depends on traffic).
+    /// The hourly cost of every node that runs now (usage excluded: it depends on traffic).
     pub fn cost_per_hour_usd(&self) -> f64 {
-        self.fixed_cost_per_hour()
-    }
-
-    fn fixed_cost_per_hour(&self) -> f64 {
         self.nodes.iter().map(|n| n.cost_per_hour_usd).sum()
-    }
-
-    /// The hourly cost of the running nodes averaged over the measured time: the rate itself
-    /// unless an autoscaler changes it (each window counted at the rate at its end).
-    fn mean_fixed_cost_per_hour(&self, open: bool) -> f64 {
-        let rate = self.fixed_cost_per_hour();
-        let open_s = if open {
-            self.now.since(self.window_start).as_secs_f64()
-        } else {
-            0.0
-        };
-        // Over the windows counted (a warm-up that ends mid-window leaves that window out).
-        let counted_s = self.total_fixed_cost_s + open_s;
-        if !self.cost_varies || counted_s <= 0.0 {
-            return rate;
-        }
-        (self.total_fixed_cost_usd + rate * open_s / 3600.0) / (counted_s / 3600.0)
     }
 
     // ----- plumbing ------------------------------------------------------------------------
@@ -1522,12 +1623,46 @@ impl Simulation {
             self.finish(frame, Err(ErrorCause::NoRoute));
             return;
         };
+        if self.regions > 1 {
+            self.count_cross_region(from, target, req, op);
+        }
         let delay = delay + net;
         if delay.0 == 0 {
             self.deliver(frame);
         } else {
             self.schedule_after(delay, Action::Deliver { frame });
         }
+    }
+
+    /// Bills a call from `from` to `to` when it crosses data centres: one payload (the record a
+    /// read brings back or a write sends, a cache item, the user's response a balancer's
+    /// server sends back, else a message) charged to the caller.
+    #[inline(never)]
+    fn count_cross_region(&mut self, from: NodeId, to: NodeId, req: ReqId, op: Op) {
+        let (a, b) = (&self.nodes[from as usize], &self.nodes[to as usize]);
+        if a.region == b.region {
+            return;
+        }
+        let record_kb = |id: NodeId| match self.nodes.get(id as usize).map(|n| &n.kind) {
+            Some(Kind::Db(d)) => Some(d.spec.record_kb),
+            _ => None,
+        };
+        let bytes = match &b.kind {
+            Kind::Db(d) => kb_bytes(d.spec.record_kb),
+            Kind::Cache(c) => kb_bytes(c.spec.item_kb),
+            Kind::Router(r) => kb_bytes(
+                r.spec
+                    .shards
+                    .first()
+                    .and_then(|&s| record_kb(s))
+                    .unwrap_or(MESSAGE_KB),
+            ),
+            Kind::Server(_) | Kind::Lb(_) if req != NIL && op != Op::Session => {
+                u64::from(self.requests[req as usize].bytes)
+            }
+            _ => kb_bytes(MESSAGE_KB),
+        };
+        self.nodes[from as usize].usage.cross_region_bytes += bytes;
     }
 
     /// Ends a frame and hands its outcome to the parent (or the user, or nobody for background
@@ -1557,7 +1692,11 @@ impl Simulation {
         } else if f.req != NIL {
             match outcome {
                 Ok(_) => {
-                    let back = self.requests[f.req as usize].back;
+                    let Request { back, bytes, .. } = self.requests[f.req as usize];
+                    // The tier facing the user sends the response: the balancer the frame came
+                    // through, else its node (a server, a CDN edge).
+                    let answerer = if f.lb != NIL { f.lb } else { f.node };
+                    self.nodes[answerer as usize].usage.egress_bytes += u64::from(bytes);
                     let at = self.now + back;
                     if back.0 == 0 {
                         self.on_reply(f.req, at);
@@ -1973,6 +2112,11 @@ impl Simulation {
             0
         };
         let (entry, cdn, half_rtt) = (spec.entry, spec.cdn, SimDuration(spec.rtt.0 / 2));
+        let bytes = if op == Op::Static {
+            users.static_bytes
+        } else {
+            users.response_bytes
+        };
         self.schedule_next_arrival(node);
         self.prefetch_next_arrival(node);
         self.all.generated += 1;
@@ -1992,6 +2136,7 @@ impl Simulation {
                         source: node,
                         user,
                         back: half,
+                        bytes,
                     });
                     let frame = self.new_frame(Frame::root(req, cdn, op, key, now));
                     if half.0 == 0 {
@@ -2011,6 +2156,7 @@ impl Simulation {
             source: node,
             user,
             back: half_rtt + net.unwrap_or_default(),
+            bytes,
         });
         if net.is_none() {
             self.fail_request(req, ErrorCause::NoRoute);
@@ -2110,6 +2256,7 @@ impl Simulation {
         }
         let idx = best.map_or(0, |(i, _)| i);
         let target = dns.targets[idx];
+        self.nodes[entry as usize].usage.requests += 1;
         let expiry = ((self.now + lookup + ttl).0 / 1_000_000).min(u32::MAX as u64) as u32;
         if let Some(Kind::Users(u)) = self.kind_mut(users) {
             u.dns[user as usize] = DnsAnswer {
@@ -2843,6 +2990,7 @@ impl Simulation {
                 }
                 let (replicas, mode, lag) =
                     (d.spec.replicas.clone(), d.spec.replication, d.spec.lag);
+                let record = kb_bytes(d.spec.record_kb);
                 let epoch = self.nodes[node as usize].epoch;
                 let mut slowest = SimDuration::ZERO;
                 // Replicas of this member. It may be a promoted replica: then its group's
@@ -2856,6 +3004,10 @@ impl Simulation {
                 for r in replicas {
                     if r == node || !self.nodes[r as usize].up {
                         continue;
+                    }
+                    // A replica in another data centre: the record crosses regions.
+                    if self.nodes[r as usize].region != self.nodes[node as usize].region {
+                        self.nodes[node as usize].usage.cross_region_bytes += record;
                     }
                     // A replica cut off by a partition gets the write when the link heals
                     // (asynchronously, whatever the mode: the primary does not wait forever).
@@ -3039,7 +3191,6 @@ impl Simulation {
         let n = &mut self.nodes[f.node as usize];
         let Kind::Cdn(cdn) = &mut n.kind else { return };
         let current = cdn.asset_version;
-        let object = (cdn.spec.object_kb * 1024.0) as u64;
         let (found, _) = cdn.store.get(f.key, now);
         let hit = match found {
             // A versioned URL never matches an old copy: the old URL is simply not requested.
@@ -3056,7 +3207,6 @@ impl Simulation {
             Some(version) => {
                 n.win.hits += 1;
                 self.window_counters.cdn_hits += 1;
-                self.window_counters.cdn_egress_bytes += object;
                 if version < current {
                     self.window_counters.stale_responses += 1;
                 }
@@ -3087,7 +3237,6 @@ impl Simulation {
             let n = &mut self.nodes[f.node as usize];
             if let Kind::Cdn(cdn) = &mut n.kind {
                 cdn.store.put(f.key, f.version, now, false);
-                self.window_counters.cdn_egress_bytes += (cdn.spec.object_kb * 1024.0) as u64;
             }
         }
         let v = f.version;
@@ -3111,6 +3260,7 @@ impl Simulation {
             return;
         }
         self.window_counters.jobs_published += 1;
+        self.nodes[f.node as usize].usage.requests += QUEUE_REQUESTS_PER_JOB;
         let job = self.new_frame(Frame {
             req: NIL,
             parent: NIL,
@@ -3705,11 +3855,15 @@ impl Simulation {
         let after_warmup = self.window_start >= self.warmup_end;
         let mut backlog = 0u64;
         let mut unreplicated = 0u64;
+        let len_s = len.as_secs_f64().max(1e-9);
+        let rates = &self.rates;
+        let counters = &mut self.window_counters;
+        let mut bill = Bill::default();
         let nodes = self
             .nodes
             .iter_mut()
             .enumerate()
-            .filter(|(_, n)| !matches!(n.kind, Kind::Users(_) | Kind::Dns(_)))
+            .filter(|(_, n)| !matches!(n.kind, Kind::Users(_)))
             .map(|(id, n)| {
                 n.station.account(now);
                 let outstanding = match &n.kind {
@@ -3729,8 +3883,12 @@ impl Simulation {
                 let cpu = u128::from(n.station.cpu_ns);
                 let (instances, booting) = match &n.kind {
                     Kind::Server(s) => (s.running, s.booting),
+                    Kind::Cache(c) => (c.spec.nodes.max(1), 0),
                     _ => (1, 0),
                 };
+                let node_bill = bill_of(n, n.cost_per_hour_usd, n.usage, n.win, len_s, rates);
+                bill.add(&node_bill);
+                count_usage(&n.kind, &n.usage, n.win, counters);
                 let stats = NodeStats {
                     id: id as u32,
                     utilization: n.station.busy_area.total() as f64 / capacity.max(1) as f64,
@@ -3743,6 +3901,8 @@ impl Simulation {
                     outstanding,
                     instances,
                     booting,
+                    cost_per_hour_usd: node_bill.total(),
+                    bill: node_bill,
                     cpu_utilization: ratio(cpu as f64, cpu_capacity as f64).min(1.0),
                 };
                 n.life_busy_area += n.station.busy_area.total();
@@ -3759,7 +3919,10 @@ impl Simulation {
                     n.total.errors += n.win.errors;
                     n.total.hits += n.win.hits;
                     n.total.misses += n.win.misses;
+                    n.total_usage.add(&n.usage);
+                    n.total_fixed_usd += n.cost_per_hour_usd * len_s / 3600.0;
                 }
+                n.usage = Usage::default();
                 n.station.busy_area = Area::default();
                 n.station.queue_area = Area::default();
                 n.station.capacity_area = 0;
@@ -3780,7 +3943,7 @@ impl Simulation {
             }
         }
         let c = self.window_counters;
-        let len_s = len.as_secs_f64().max(1e-9);
+        let cost = bill.total();
         self.outbox.push(WindowStats {
             index: self.window_index,
             start_s: self.window_start.as_secs_f64(),
@@ -3803,8 +3966,10 @@ impl Simulation {
             job_latency: self
                 .window_jobs
                 .close(after_warmup.then_some(&mut self.total_jobs)),
-            cost_per_hour_usd: self.fixed_cost_per_hour()
-                + egress_usd_per_hour(&self.nodes, &c, len_s),
+            cost_per_hour_usd: cost,
+            bill,
+            cost_per_month_usd: crate::prices::per_month(cost),
+            usd_per_million_requests: usd_per_million_requests(cost, self.window_generated, len_s),
         });
         if after_warmup {
             self.total_generated += self.window_generated;
@@ -3815,7 +3980,6 @@ impl Simulation {
             self.total_errors.no_route += e.no_route;
             self.total_errors.node_down += e.node_down;
             self.total_counters.add(&c);
-            self.total_fixed_cost_usd += self.fixed_cost_per_hour() * len.as_secs_f64() / 3600.0;
             self.total_fixed_cost_s += len.as_secs_f64();
         }
         self.window_index += 1;
@@ -3916,19 +4080,75 @@ fn hit_ratio(kind: &Kind, c: NodeCount) -> Option<f64> {
     }
 }
 
-/// CDN egress in a period, expressed as dollars per hour at that period's pace.
-fn egress_usd_per_hour(nodes: &[NodeRt], c: &Counters, secs: f64) -> f64 {
-    let price = nodes
-        .iter()
-        .find_map(|n| match &n.kind {
-            Kind::Cdn(cdn) => Some(cdn.spec.egress_usd_per_gb),
-            _ => None,
-        })
-        .unwrap_or(0.0);
-    if secs <= 0.0 {
-        return 0.0;
+/// A node's bill over a period of `secs`, dollars per hour at that period's pace: its running
+/// instances at `instances_usd` per hour, and what it used. A CDN edge bills its egress and a
+/// request fee per request it got (filling from an AWS origin is free); any other node that
+/// answers users bills internet egress. A load balancer bills LCU-hours: each request it
+/// forwards is a new connection (and a rule evaluation), the bytes it processes are the
+/// responses it returns; the dominant dimension counts (`alb_lcu`).
+fn bill_of(
+    n: &NodeRt,
+    instances_usd: f64,
+    u: Usage,
+    count: NodeCount,
+    secs: f64,
+    r: &Rates,
+) -> Bill {
+    let per_hour = if secs > 0.0 { 3600.0 / secs } else { 0.0 };
+    let gb = |bytes: u64| bytes as f64 / 1e9;
+    let mut bill = Bill {
+        instances: instances_usd,
+        cross_region: gb(u.cross_region_bytes) * r.inter_region_gb * per_hour,
+        ..Bill::default()
+    };
+    match &n.kind {
+        Kind::Cdn(cdn) => {
+            bill.cdn_egress = gb(u.egress_bytes) * cdn.spec.egress_usd_per_gb * per_hour;
+            bill.cdn_requests =
+                (count.hits + count.misses) as f64 / 1e4 * r.cdn_https_10k * per_hour;
+        }
+        Kind::Dns(dns) => {
+            // Several targets answer by the asker's location: geo DNS queries.
+            let price = if dns.targets.len() > 1 {
+                r.dns_geo_million
+            } else {
+                r.dns_standard_million
+            };
+            bill.dns_queries = u.requests as f64 / 1e6 * price * per_hour;
+        }
+        Kind::Queue(_) => {
+            bill.queue_requests = u.requests as f64 / 1e6 * r.queue_million * per_hour
+        }
+        _ => bill.internet_egress = gb(u.egress_bytes) * r.internet_egress_gb * per_hour,
     }
-    c.cdn_egress_bytes as f64 / 1e9 * price * 3600.0 / secs
+    if let Kind::Lb(_) = &n.kind {
+        let connections_per_s = count.served as f64 * per_hour / 3600.0;
+        let lcu = crate::prices::alb_lcu(
+            connections_per_s,
+            // Every connection lasts under a minute: at most a minute's new connections are
+            // active in it.
+            connections_per_s * 60.0,
+            gb(u.egress_bytes) * per_hour,
+            connections_per_s,
+        );
+        bill.lb_capacity = lcu * r.lcu_hour;
+    }
+    bill
+}
+
+/// Adds a node's usage in a period to the mechanism counters.
+fn count_usage(kind: &Kind, u: &Usage, count: NodeCount, c: &mut Counters) {
+    c.cross_region_bytes += u.cross_region_bytes;
+    match kind {
+        Kind::Cdn(_) => c.cdn_egress_bytes += u.egress_bytes,
+        Kind::Queue(_) => c.queue_requests += u.requests,
+        Kind::Dns(_) => c.dns_queries += u.requests,
+        Kind::Lb(_) => {
+            c.lb_requests += count.served;
+            c.internet_egress_bytes += u.egress_bytes;
+        }
+        _ => c.internet_egress_bytes += u.egress_bytes,
+    }
 }
 
 fn ratio(a: f64, b: f64) -> f64 {

@@ -816,13 +816,13 @@ fn an_autoscaler_reacts_to_a_traffic_spike_and_shrinks_after_it() {
     assert_eq!(w[599].nodes[0].instances, 1);
     assert_eq!(errors(&w[300..600]), 0);
     // Every launched instance is billed: the cost follows the instances.
-    let at = |i: usize| w[i].cost_per_hour_usd / 0.096;
+    let at = |i: usize| w[i].bill.instances / 0.096;
     assert!((at(50) - 1.0).abs() < 1e-9);
     assert!(
         (at(250) - f64::from(w[250].nodes[0].instances + w[250].nodes[0].booting)).abs() < 1e-9
     );
     let report = scaled.report();
-    let mean_instances = report.cost_per_hour_usd / 0.096;
+    let mean_instances = report.bill.instances / 0.096;
     assert!(
         mean_instances > 1.2 && mean_instances < 3.0,
         "{mean_instances}"
@@ -848,7 +848,7 @@ fn instances_are_workers_of_one_pool_and_each_is_billed() {
         two_by_two.nodes[0].utilization,
         one_by_four.nodes[0].utilization
     );
-    assert!((two_by_two.cost_per_hour_usd - 2.0 * one_by_four.cost_per_hour_usd).abs() < 1e-12);
+    assert!((two_by_two.bill.instances - 2.0 * one_by_four.bill.instances).abs() < 1e-12);
 }
 
 /// Users (2 000 reads/s over 1 000 Zipf(1) keys) → server → cache → database (50 ms queries:
