@@ -4026,9 +4026,23 @@ fn lb_pick(lb: &mut LbRt, rng: &mut SimRng, user: u32) -> Option<usize> {
         }
         LbPolicy::Random => nth_healthy(rng.below(count as u64) as usize),
         LbPolicy::IpHash => nth_healthy((hash64(u64::from(user)) % count as u64) as usize),
-        LbPolicy::LeastConnections => (0..n)
-            .filter(|&i| healthy(i))
-            .min_by_key(|&i| (lb.outstanding[i], i)),
+        LbPolicy::LeastConnections => {
+            // Ties go round robin, as nginx's least_conn breaks them: scanning from after the
+            // last pick, the first least-loaded target wins. Taking the lowest index instead
+            // sent web0 40 % more requests than web2 whenever the servers were mostly idle.
+            let mut best: Option<usize> = None;
+            let mut i = lb.next;
+            for _ in 0..n {
+                i = if i + 1 >= n { 0 } else { i + 1 };
+                if healthy(i) && best.is_none_or(|b| lb.outstanding[i] < lb.outstanding[b]) {
+                    best = Some(i);
+                }
+            }
+            if let Some(b) = best {
+                lb.next = b;
+            }
+            best
+        }
         LbPolicy::PowerOfTwo => {
             let a = nth_healthy(rng.below(count as u64) as usize);
             let b = if count > 1 {
