@@ -122,6 +122,8 @@ pub fn report_json(report: &Report, wall_ms: f64) -> Value {
                 "node_down": report.errors.node_down,
                 "total": report.errors.total(),
             },
+            "in_flight": report.in_flight,
+            "from_warmup": report.from_warmup,
         },
         "latency_ms": {
             "mean": report.latency.mean_ms,
@@ -157,6 +159,10 @@ pub fn report_text(report: &Report, wall_ms: f64) -> String {
     s += &format!(
         "requests  generated {}  completed {}  failed {} (timeout {}, rejected {}, no route {}, node down {})\n",
         report.generated, report.completed, e.total(), e.timeout, e.rejected, e.no_route, e.node_down
+    );
+    s += &format!(
+        "          in flight {}  from the warm-up {}\n",
+        report.in_flight, report.from_warmup
     );
     let l = &report.latency;
     s += &format!(

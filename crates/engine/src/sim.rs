@@ -910,6 +910,12 @@ pub struct Report {
     pub generated: u64,
     pub completed: u64,
     pub errors: ErrorCounts,
+    /// Requests still in flight at the end, and those born in the warm-up that were in flight
+    /// when counting began: `generated + from_warmup == completed + errors + in_flight`.
+    #[serde(default)]
+    pub in_flight: u64,
+    #[serde(default)]
+    pub from_warmup: u64,
     pub latency: LatencySummary,
     pub throughput_rps: f64,
     pub nodes: Vec<NodeReport>,
@@ -989,6 +995,9 @@ pub struct Simulation {
     user_base: Vec<u32>,
     window_len: SimDuration,
     warmup_end: SimTime,
+    /// Requests in flight when the first window after the warm-up opened (born in the warm-up,
+    /// finishing in the report's span); `None` until then.
+    from_warmup: Option<u64>,
     window_index: u64,
     window_start: SimTime,
     /// The end of the current [`Simulation::run_until`]: nothing outside looks at the
@@ -1227,6 +1236,7 @@ impl Simulation {
             user_base,
             window_len,
             warmup_end: SimTime::ZERO + model.warmup,
+            from_warmup: (model.warmup == SimDuration::ZERO).then_some(0),
             window_index: 0,
             window_start: SimTime::ZERO,
             horizon: SimTime::ZERO,
@@ -1496,6 +1506,9 @@ impl Simulation {
             generated,
             completed,
             errors,
+            in_flight: self.all.in_flight,
+            // Before the first counted window nothing is counted: all in flight is carried.
+            from_warmup: self.from_warmup.unwrap_or(self.all.in_flight),
             latency: hist.summary(),
             throughput_rps: ratio(completed as f64, measured_s),
             nodes,
@@ -3985,6 +3998,9 @@ impl Simulation {
         }
         self.window_index += 1;
         self.window_start = now;
+        if self.from_warmup.is_none() && now >= self.warmup_end {
+            self.from_warmup = Some(self.all.in_flight);
+        }
         self.window_generated = 0;
         self.window_completed = 0;
         self.window_errors = ErrorCounts::default();
