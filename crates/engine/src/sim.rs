@@ -398,10 +398,10 @@ pub enum Command {
     Reshard { node: NodeId },
 }
 
-/// The mean gap between arrivals drawn at the profile's peak rate (thinning accepts a share of
-/// them); infinite for no traffic, which never reaches a draw.
-fn mean_gap_s(rate_rps: f64, profile: crate::model::RateProfile) -> f64 {
-    1.0 / (rate_rps * profile.max_factor())
+/// The mean gap between arrivals at a steady rate (a profile draws at its envelope's instead);
+/// infinite for no traffic, which never reaches a draw.
+fn mean_gap_s(rate_rps: f64) -> f64 {
+    1.0 / rate_rps
 }
 
 /// `dt · level` for a time integral. The product nearly always fits in 64 bits (an hour times
@@ -587,8 +587,8 @@ impl Station {
 struct UsersRt {
     spec: UsersSpec,
     rate_rps: f64,
-    /// The mean gap between draws of the arrival stream, `1 / (rate · the profile's peak)`:
-    /// kept with the rate, so that an arrival pays no division.
+    /// The mean gap between arrivals at a steady rate, `1 / rate`: kept with the rate, so that
+    /// an arrival pays no division.
     mean_gap_s: f64,
     generation: u32,
     zipf: Zipf,
@@ -1059,7 +1059,7 @@ impl Simulation {
                         Kind::Users(Box::new(UsersRt {
                             spec: spec.clone(),
                             rate_rps: spec.rate_rps,
-                            mean_gap_s: mean_gap_s(spec.rate_rps, spec.profile),
+                            mean_gap_s: mean_gap_s(spec.rate_rps),
                             generation: 0,
                             zipf: Zipf::new(spec.keys.max(1), spec.zipf_alpha),
                             static_zipf: Zipf::new(spec.static_objects.max(1), spec.zipf_alpha),
@@ -1355,7 +1355,7 @@ impl Simulation {
             Command::SetRate { node, rps } => {
                 if let Some(Kind::Users(users)) = self.kind_mut(node) {
                     users.rate_rps = if rps.is_finite() { rps.max(0.0) } else { 0.0 };
-                    users.mean_gap_s = mean_gap_s(users.rate_rps, users.spec.profile);
+                    users.mean_gap_s = mean_gap_s(users.rate_rps);
                     users.generation = users.generation.wrapping_add(1);
                     // Poisson arrivals are memoryless, so restarting the clock of the next
                     // arrival at the new rate is exact.
@@ -2080,14 +2080,39 @@ impl Simulation {
                 rng,
                 ..
             }) if users.rate_rps > 0.0 => {
-                // Thinning: draw at the profile's peak rate, accept in on_arrival.
-                let gap = SimDuration::from_secs_f64(rng.exp(users.mean_gap_s));
-                Some((now + gap, users.generation))
+                if users.spec.profile != crate::model::RateProfile::Steady {
+                    Self::profile_arrival(users, rng, now)
+                } else {
+                    let gap = SimDuration::from_secs_f64(rng.exp(users.mean_gap_s));
+                    Some((now + gap, users.generation))
+                }
             }
             _ => None,
         };
         if let Some((time, generation)) = next {
             self.schedule(time, Action::Arrival { node, generation });
+        }
+    }
+
+    /// Thinning over a piecewise envelope: a gap drawn at the bound of the segment holding the
+    /// clock; one that leaves the segment is dropped and the draw starts again at its end
+    /// (exact: exponential gaps are memoryless), and `on_arrival` accepts at factor / bound.
+    #[inline(never)]
+    fn profile_arrival(users: &UsersRt, rng: &mut SimRng, now: SimTime) -> Option<(SimTime, u32)> {
+        let mut t = now;
+        loop {
+            let (bound, until) = users.spec.profile.envelope(t);
+            let rate = users.rate_rps * bound;
+            if rate > 0.0 {
+                let at = t + SimDuration::from_secs_f64(rng.exp(1.0 / rate));
+                if at < until {
+                    return Some((at, users.generation));
+                }
+            }
+            if until == SimTime::MAX {
+                return None;
+            }
+            t = until;
         }
     }
 
@@ -2105,8 +2130,7 @@ impl Simulation {
         let accept = if profile == crate::model::RateProfile::Steady {
             true
         } else {
-            let t = now.as_secs_f64();
-            n.rng.open01() * profile.max_factor() < profile.factor(t)
+            n.rng.open01() * profile.envelope(now).0 < profile.factor_at(now)
         };
         if !accept {
             self.schedule_next_arrival(node);
