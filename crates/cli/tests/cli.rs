@@ -35,6 +35,7 @@ fn short() -> RunOptions {
         seed: None,
         duration_s: 50.0,
         warmup_s: 5.0,
+        ..RunOptions::default()
     }
 }
 
@@ -86,6 +87,7 @@ fn stage_10_autoscaler_grows_the_pool_for_the_spike_and_shrinks_it_after() {
         seed: None,
         duration_s: 260.0,
         warmup_s: 0.0,
+        ..RunOptions::default()
     };
     let (report, _) = run(&text, &options).expect("stage 10 runs");
     let c = &report.counters;
@@ -275,6 +277,7 @@ fn warmed_and_unbacked_caches_count_what_they_should() {
         seed: Some(3),
         duration_s: 2.0,
         warmup_s: 20.5,
+        ..RunOptions::default()
     };
     let sharded =
         r#"{"id":"db","kind":"sharded_database","shards":4,"strategy":{"kind":"modulo"}}"#;
@@ -294,6 +297,7 @@ fn warmed_and_unbacked_caches_count_what_they_should() {
         seed: Some(3),
         duration_s: 30.0,
         warmup_s: 0.0,
+        ..RunOptions::default()
     };
     let (alone, _) = run(&design("", false), &options).expect("a cache alone");
     assert!(alone.completed > 10_000);
@@ -368,6 +372,7 @@ fn json_reports_prove_conservation_with_in_flight_and_warmup_carry_over() {
                 seed: Some(3),
                 duration_s,
                 warmup_s,
+                ..RunOptions::default()
             };
             let (report, wall) = run(&text, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
             let what = format!("{name} warm-up {warmup_s} s, {duration_s} s");
@@ -393,6 +398,7 @@ fn json_reports_prove_conservation_with_in_flight_and_warmup_carry_over() {
                 seed: Some(next()),
                 duration_s: 1.0 + (next() % 4) as f64 * 0.75,
                 warmup_s: (next() % 5) as f64 * 0.6,
+                ..RunOptions::default()
             };
             if let Ok((report, wall)) = run(&doc.to_string(), &options) {
                 assert_conserved(&report_json(&report, wall), &format!("{name} mutant {i}"));
