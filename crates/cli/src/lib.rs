@@ -1,10 +1,12 @@
 //! The headless runner behind the `scalelab` binary: loads a design, runs it, and renders the
 //! report as text or JSON; also the benchmarks. Kept in a library so tests call it in-process.
 
+use scalelab_design::budget::{self, BudgetError, Limits};
 use scalelab_design::{lower, Design};
 use scalelab_engine::prices::HOURS_PER_MONTH;
-use scalelab_engine::{Report, SimDuration, SimTime, Simulation};
+use scalelab_engine::{Report, SimDuration, SimTime, Simulation, WindowStats};
 use serde_json::{json, Map, Value};
+use std::collections::VecDeque;
 use std::time::Instant;
 
 /// Why a run could not start. Each variant maps to exit code 2 (bad input) in the binary.
@@ -18,6 +20,8 @@ pub enum CliError {
     Parse(String),
     /// The design is well-formed but invalid: one line per problem, naming node and field.
     Invalid(Vec<String>),
+    /// The design is valid but above the run's budget of memory or work.
+    Budget(BudgetError),
 }
 
 impl std::fmt::Display for CliError {
@@ -27,6 +31,10 @@ impl std::fmt::Display for CliError {
             CliError::Read { path, message } => write!(f, "cannot read {path}: {message}"),
             CliError::Parse(m) => write!(f, "{m}"),
             CliError::Invalid(lines) => write!(f, "invalid design:\n  {}", lines.join("\n  ")),
+            CliError::Budget(e) => write!(
+                f,
+                "{e}\n(raise the CLI's limits with --max-memory-mb and --max-events)"
+            ),
         }
     }
 }
@@ -35,6 +43,7 @@ impl std::error::Error for CliError {}
 
 pub const USAGE: &str = "usage:
   scalelab run DESIGN.json [--seed N] [--duration SECONDS] [--warmup SECONDS] [--json]
+               [--max-memory-mb MB] [--max-events N]
   scalelab bench [--json]
   scalelab schema";
 
@@ -44,6 +53,9 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     pub duration_s: f64,
     pub warmup_s: f64,
+    /// Raised budget limits (`--max-memory-mb`, `--max-events`); `None`: the CLI's defaults.
+    pub max_memory_mb: Option<f64>,
+    pub max_events: Option<f64>,
 }
 
 impl Default for RunOptions {
@@ -52,7 +64,24 @@ impl Default for RunOptions {
             seed: None,
             duration_s: 60.0,
             warmup_s: 5.0,
+            max_memory_mb: None,
+            max_events: None,
         }
+    }
+}
+
+impl RunOptions {
+    /// The budget of this run: the CLI's limits for its length, as raised by the options.
+    pub fn limits(&self) -> Limits {
+        let mut limits = Limits::cli(self.warmup_s + self.duration_s);
+        if let Some(mb) = self.max_memory_mb {
+            limits.memory_bytes = mb * 1024.0 * 1024.0;
+        }
+        if let Some(events) = self.max_events {
+            limits.events = events;
+            limits.events_per_sim_s = limits.events_per_sim_s.max(events);
+        }
+        limits
     }
 }
 
@@ -66,6 +95,17 @@ pub fn load(text: &str, warmup_s: f64) -> Result<(Design, scalelab_engine::Model
 
 /// Runs a design and returns the report and the wall time it took.
 pub fn run(text: &str, options: &RunOptions) -> Result<(Report, f64), CliError> {
+    run_windows(text, options).map(|(report, wall, _)| (report, wall))
+}
+
+/// Runs a design within its budget: refused (before parsing when the text is too long, before
+/// lowering when the design is too costly) with the parameter to change. Memory stays
+/// constant over time: the engine keeps running totals, and only the last
+/// [`budget::CLI_WINDOWS_KEPT`] windows are kept (returned, oldest first).
+pub fn run_windows(
+    text: &str,
+    options: &RunOptions,
+) -> Result<(Report, f64, VecDeque<WindowStats>), CliError> {
     for (name, v, max) in [
         ("--duration", options.duration_s, 1e7),
         ("--warmup", options.warmup_s, 1e7),
@@ -76,15 +116,31 @@ pub fn run(text: &str, options: &RunOptions) -> Result<(Report, f64), CliError> 
             )));
         }
     }
+    let limits = options.limits();
+    budget::check_text(text.len(), &limits).map_err(CliError::Budget)?;
+    let design = Design::from_json(text).map_err(|e| CliError::Parse(e.to_string()))?;
+    budget::check(&design, &limits).map_err(CliError::Budget)?;
     let (design, model) = load(text, options.warmup_s)?;
     let seed = options.seed.unwrap_or(design.seed);
     let start = Instant::now();
     let mut sim = Simulation::new(&model, seed);
-    sim.run_until(SimTime::from_secs_f64(
-        options.warmup_s + options.duration_s,
-    ));
+    let end = SimTime::from_secs_f64(options.warmup_s + options.duration_s);
+    // In slices of a few hundred windows, so closed windows never pile up in the engine.
+    let slice = model.window.0.max(1).saturating_mul(256);
+    let mut history = VecDeque::with_capacity(budget::CLI_WINDOWS_KEPT);
+    let mut t = SimTime::ZERO;
+    while t < end {
+        t = SimTime(t.0.saturating_add(slice)).min(end);
+        sim.run_until(t);
+        for w in sim.drain_windows() {
+            if history.len() == budget::CLI_WINDOWS_KEPT {
+                history.pop_front();
+            }
+            history.push_back(w);
+        }
+    }
     let report = sim.report();
-    Ok((report, start.elapsed().as_secs_f64() * 1e3))
+    Ok((report, start.elapsed().as_secs_f64() * 1e3, history))
 }
 
 /// The JSON report of `scalelab run --json`.
@@ -122,6 +178,8 @@ pub fn report_json(report: &Report, wall_ms: f64) -> Value {
                 "node_down": report.errors.node_down,
                 "total": report.errors.total(),
             },
+            "in_flight": report.in_flight,
+            "from_warmup": report.from_warmup,
         },
         "latency_ms": {
             "mean": report.latency.mean_ms,
@@ -157,6 +215,10 @@ pub fn report_text(report: &Report, wall_ms: f64) -> String {
     s += &format!(
         "requests  generated {}  completed {}  failed {} (timeout {}, rejected {}, no route {}, node down {})\n",
         report.generated, report.completed, e.total(), e.timeout, e.rejected, e.no_route, e.node_down
+    );
+    s += &format!(
+        "          in flight {}  from the warm-up {}\n",
+        report.in_flight, report.from_warmup
     );
     let l = &report.latency;
     s += &format!(
@@ -294,6 +356,7 @@ pub fn bench(stage5: &str) -> Result<Value, CliError> {
             seed: Some(1),
             duration_s: sim_s,
             warmup_s: 0.0,
+            ..RunOptions::default()
         },
     )?;
     let stage5_rss_mb = peak_rss_mb();

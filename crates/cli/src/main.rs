@@ -46,6 +46,8 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
             }
             "--duration" => options.duration_s = value("--duration")?,
             "--warmup" => options.warmup_s = value("--warmup")?,
+            "--max-memory-mb" => options.max_memory_mb = Some(value("--max-memory-mb")?),
+            "--max-events" => options.max_events = Some(value("--max-events")?),
             "-h" | "--help" => return Ok(format!("{}\n", scalelab_cli::USAGE)),
             other if other.starts_with("--") => {
                 return Err(CliError::Usage(format!("unknown option {other}")))
@@ -55,6 +57,12 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
     }
     match positional.as_slice() {
         [cmd, path] if cmd == "run" => {
+            // A file too long for the budget is refused before it is read.
+            if let Ok(meta) = std::fs::metadata(path) {
+                let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+                scalelab_design::budget::check_text(len, &options.limits())
+                    .map_err(CliError::Budget)?;
+            }
             let text = std::fs::read_to_string(path).map_err(|e| CliError::Read {
                 path: path.clone(),
                 message: e.to_string(),

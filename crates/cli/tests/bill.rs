@@ -19,6 +19,7 @@ fn report(doc: &Value, duration_s: f64) -> Report {
         seed: Some(1),
         duration_s,
         warmup_s: 5.0,
+        ..RunOptions::default()
     };
     run(&doc.to_string(), &options).expect("runs").0
 }

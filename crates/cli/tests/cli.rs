@@ -35,6 +35,7 @@ fn short() -> RunOptions {
         seed: None,
         duration_s: 50.0,
         warmup_s: 5.0,
+        ..RunOptions::default()
     }
 }
 
@@ -86,6 +87,7 @@ fn stage_10_autoscaler_grows_the_pool_for_the_spike_and_shrinks_it_after() {
         seed: None,
         duration_s: 260.0,
         warmup_s: 0.0,
+        ..RunOptions::default()
     };
     let (report, _) = run(&text, &options).expect("stage 10 runs");
     let c = &report.counters;
@@ -275,6 +277,7 @@ fn warmed_and_unbacked_caches_count_what_they_should() {
         seed: Some(3),
         duration_s: 2.0,
         warmup_s: 20.5,
+        ..RunOptions::default()
     };
     let sharded =
         r#"{"id":"db","kind":"sharded_database","shards":4,"strategy":{"kind":"modulo"}}"#;
@@ -294,6 +297,7 @@ fn warmed_and_unbacked_caches_count_what_they_should() {
         seed: Some(3),
         duration_s: 30.0,
         warmup_s: 0.0,
+        ..RunOptions::default()
     };
     let (alone, _) = run(&design("", false), &options).expect("a cache alone");
     assert!(alone.completed > 10_000);
@@ -333,5 +337,102 @@ fn seeds_are_read_exactly() {
             }
             None => assert_eq!(out.status.code(), Some(2), "{arg}"),
         }
+    }
+}
+
+/// `generated + from_warmup == completed + failed + in_flight`, read from the JSON report alone.
+fn assert_conserved(json: &Value, what: &str) {
+    let r = &json["requests"];
+    let n = |v: &Value| {
+        v.as_u64()
+            .unwrap_or_else(|| panic!("{what}: not a count in {r}"))
+    };
+    let (generated, from_warmup) = (n(&r["generated"]), n(&r["from_warmup"]));
+    let (completed, failed, in_flight) = (
+        n(&r["completed"]),
+        n(&r["failed"]["total"]),
+        n(&r["in_flight"]),
+    );
+    assert_eq!(
+        generated + from_warmup,
+        completed + failed + in_flight,
+        "{what}: requests not conserved in {r}"
+    );
+}
+
+/// The bug: the JSON report had no in-flight count and counted requests born in the warm-up
+/// as completed, so generated − completed − failed ranged from −19 402 to +40 644 over fuzzed
+/// reports. Every stage design, with warm-ups ending on and between window edges, and mutated
+/// designs now balance from the report alone.
+#[test]
+fn json_reports_prove_conservation_with_in_flight_and_warmup_carry_over() {
+    for (name, text) in designs() {
+        for (warmup_s, duration_s) in [(0.0, 3.0), (5.0, 10.0), (2.5, 4.25), (7.3, 0.2)] {
+            let options = RunOptions {
+                seed: Some(3),
+                duration_s,
+                warmup_s,
+                ..RunOptions::default()
+            };
+            let (report, wall) = run(&text, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let what = format!("{name} warm-up {warmup_s} s, {duration_s} s");
+            assert_conserved(&report_json(&report, wall), &what);
+        }
+    }
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut checked = 0;
+    for (name, text) in designs() {
+        let base: Value = serde_json::from_str(&text).expect("json");
+        for i in 0..40 {
+            let mut doc = base.clone();
+            for _ in 0..1 + next() % 4 {
+                scale_a_number(&mut doc, &mut next);
+            }
+            let options = RunOptions {
+                seed: Some(next()),
+                duration_s: 1.0 + (next() % 4) as f64 * 0.75,
+                warmup_s: (next() % 5) as f64 * 0.6,
+                ..RunOptions::default()
+            };
+            if let Ok((report, wall)) = run(&doc.to_string(), &options) {
+                assert_conserved(&report_json(&report, wall), &format!("{name} mutant {i}"));
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 200, "only {checked} mutants ran");
+}
+
+/// Multiplies one number of the document, picked at random, by 0, ½, 2 or 10: designs that
+/// mostly stay valid but run at other rates, sizes and times.
+fn scale_a_number(doc: &mut Value, next: &mut impl FnMut() -> u64) {
+    match doc {
+        Value::Object(map) if !map.is_empty() => {
+            let keys: Vec<String> = map.keys().cloned().collect();
+            let k = &keys[(next() % keys.len() as u64) as usize];
+            if let Some(v) = map.get_mut(k) {
+                scale_a_number(v, next);
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            let i = (next() % items.len() as u64) as usize;
+            scale_a_number(&mut items[i], next);
+        }
+        Value::Number(n) => {
+            let factor = [0.0, 0.5, 2.0, 10.0][(next() % 4) as usize];
+            let x = n.as_f64().unwrap_or(0.0) * factor;
+            *doc = if n.is_f64() {
+                Value::from(x)
+            } else {
+                Value::from(x.round() as u64)
+            };
+        }
+        _ => {}
     }
 }

@@ -5,6 +5,7 @@
 //! by [`lower`], which reports every problem as a [`Diagnostic`] naming the node and the field,
 //! and travels in URLs through [`codec`].
 
+pub mod budget;
 pub mod codec;
 pub mod document;
 pub mod lower;

@@ -1111,6 +1111,11 @@ fn fault_range(
     }
 }
 
+/// A rate profile's runtime form, unchecked (the budget's estimate reads it before lowering).
+pub(crate) fn profile_of(profile: &ProfileDoc) -> RateProfile {
+    lower_profile(profile, &mut |_, _, _, _| {})
+}
+
 /// Checks a rate profile's numbers and converts it.
 fn lower_profile(
     profile: &ProfileDoc,

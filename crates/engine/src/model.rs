@@ -103,10 +103,17 @@ pub enum RateProfile {
 impl RateProfile {
     /// The multiplier of the base rate at simulated second `t`.
     pub fn factor(&self, t: f64) -> f64 {
+        self.factor_at(SimTime::from_secs_f64(t))
+    }
+
+    /// The multiplier of the base rate at instant `t`; the profile's instants are compared as
+    /// integer times, exact at any age.
+    pub fn factor_at(&self, t: SimTime) -> f64 {
+        let at = SimTime::from_secs_f64;
         match *self {
             RateProfile::Steady => 1.0,
             RateProfile::Step { at_s, factor } => {
-                if t >= at_s {
+                if t >= at(at_s) {
                     factor
                 } else {
                     1.0
@@ -117,19 +124,21 @@ impl RateProfile {
                 to_s,
                 factor,
             } => {
-                if t <= from_s {
+                let (from, to) = (at(from_s), at(to_s));
+                if t <= from {
                     1.0
-                } else if t >= to_s || to_s <= from_s {
+                } else if t >= to || to <= from {
                     factor
                 } else {
-                    1.0 + (factor - 1.0) * (t - from_s) / (to_s - from_s)
+                    let done = t.since(from).as_secs_f64() / to.since(from).as_secs_f64();
+                    1.0 + (factor - 1.0) * done
                 }
             }
             RateProfile::Daily {
                 period_s,
                 amplitude,
             } => {
-                let phase = core::f64::consts::TAU * t / period_s.max(1e-9);
+                let phase = core::f64::consts::TAU * t.as_secs_f64() / period_s.max(1e-9);
                 (1.0 + amplitude * libm::sin(phase)).max(0.0)
             }
             RateProfile::Spike {
@@ -137,7 +146,8 @@ impl RateProfile {
                 duration_s,
                 factor,
             } => {
-                if t >= at_s && t < at_s + duration_s {
+                let start = at(at_s);
+                if t >= start && t < start + SimDuration::from_secs_f64(duration_s) {
                     factor
                 } else {
                     1.0
@@ -146,7 +156,7 @@ impl RateProfile {
         }
     }
 
-    /// An upper bound of [`RateProfile::factor`] over all time, the thinning envelope.
+    /// An upper bound of [`RateProfile::factor`] over all time.
     pub fn max_factor(&self) -> f64 {
         match *self {
             RateProfile::Steady => 1.0,
@@ -154,6 +164,54 @@ impl RateProfile {
             | RateProfile::Ramp { factor, .. }
             | RateProfile::Spike { factor, .. } => factor.max(1.0),
             RateProfile::Daily { amplitude, .. } => 1.0 + amplitude.abs(),
+        }
+    }
+
+    /// The thinning envelope at instant `t`: an upper bound of the factor from `t` until the
+    /// returned instant (exclusive; `SimTime::MAX` for ever), constant on that segment. Arrivals
+    /// are drawn at the segment's bound, so a short spike costs draws only while it lasts.
+    pub fn envelope(&self, t: SimTime) -> (f64, SimTime) {
+        let at = SimTime::from_secs_f64;
+        match *self {
+            RateProfile::Steady => (1.0, SimTime::MAX),
+            RateProfile::Step { at_s, factor } => {
+                let step = at(at_s);
+                if t < step {
+                    (1.0, step)
+                } else {
+                    (factor, SimTime::MAX)
+                }
+            }
+            RateProfile::Ramp {
+                from_s,
+                to_s,
+                factor,
+            } => {
+                let (from, to) = (at(from_s), at(to_s));
+                if t < from {
+                    (1.0, from)
+                } else if t < to {
+                    (factor.max(1.0), to)
+                } else {
+                    (factor, SimTime::MAX)
+                }
+            }
+            RateProfile::Daily { amplitude, .. } => (1.0 + amplitude.abs(), SimTime::MAX),
+            RateProfile::Spike {
+                at_s,
+                duration_s,
+                factor,
+            } => {
+                let start = at(at_s);
+                let end = start + SimDuration::from_secs_f64(duration_s);
+                if t < start {
+                    (1.0, start)
+                } else if t < end {
+                    (factor, end)
+                } else {
+                    (1.0, SimTime::MAX)
+                }
+            }
         }
     }
 }

@@ -356,7 +356,8 @@ struct ReplicaWrite {
     key: u32,
     version: u32,
     epoch: u32,
-    sent_ms: u32,
+    /// When the primary sent it: the lag is exact at any simulated age.
+    sent: SimTime,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -397,10 +398,10 @@ pub enum Command {
     Reshard { node: NodeId },
 }
 
-/// The mean gap between arrivals drawn at the profile's peak rate (thinning accepts a share of
-/// them); infinite for no traffic, which never reaches a draw.
-fn mean_gap_s(rate_rps: f64, profile: crate::model::RateProfile) -> f64 {
-    1.0 / (rate_rps * profile.max_factor())
+/// The mean gap between arrivals at a steady rate (a profile draws at its envelope's instead);
+/// infinite for no traffic, which never reaches a draw.
+fn mean_gap_s(rate_rps: f64) -> f64 {
+    1.0 / rate_rps
 }
 
 /// `dt · level` for a time integral. The product nearly always fits in 64 bits (an hour times
@@ -586,8 +587,8 @@ impl Station {
 struct UsersRt {
     spec: UsersSpec,
     rate_rps: f64,
-    /// The mean gap between draws of the arrival stream, `1 / (rate · the profile's peak)`:
-    /// kept with the rate, so that an arrival pays no division.
+    /// The mean gap between arrivals at a steady rate, `1 / rate`: kept with the rate, so that
+    /// an arrival pays no division.
     mean_gap_s: f64,
     generation: u32,
     zipf: Zipf,
@@ -600,12 +601,15 @@ struct UsersRt {
     dns: Vec<DnsAnswer>,
 }
 
-/// A user's cached DNS answer: when it expires (whole ms) and which target it names.
+/// A user's cached DNS answer: when it expires (ns of simulated time, exact at any age: a
+/// u32 of ms wrapped after 49.7 days) and which target it names; 16 bytes, four to a line.
 #[derive(Debug, Clone, Copy, Default)]
 struct DnsAnswer {
-    expiry_ms: u32,
+    expiry: u64,
     target: u16,
 }
+
+const _: () = assert!(std::mem::size_of::<DnsAnswer>() == 16);
 
 struct ServerRt {
     spec: ServerSpec,
@@ -906,6 +910,12 @@ pub struct Report {
     pub generated: u64,
     pub completed: u64,
     pub errors: ErrorCounts,
+    /// Requests still in flight at the end, and those born in the warm-up that were in flight
+    /// when counting began: `generated + from_warmup == completed + errors + in_flight`.
+    #[serde(default)]
+    pub in_flight: u64,
+    #[serde(default)]
+    pub from_warmup: u64,
     pub latency: LatencySummary,
     pub throughput_rps: f64,
     pub nodes: Vec<NodeReport>,
@@ -985,6 +995,9 @@ pub struct Simulation {
     user_base: Vec<u32>,
     window_len: SimDuration,
     warmup_end: SimTime,
+    /// Requests in flight when the first window after the warm-up opened (born in the warm-up,
+    /// finishing in the report's span); `None` until then.
+    from_warmup: Option<u64>,
     window_index: u64,
     window_start: SimTime,
     /// The end of the current [`Simulation::run_until`]: nothing outside looks at the
@@ -1004,7 +1017,7 @@ pub struct Simulation {
     /// resharding brings in a spare shard): then the report bills each node's spend in the
     /// windows after the warm-up (`NodeRt::total_fixed_usd`) averaged, not the final rate.
     /// The simulated seconds of those windows.
-    total_fixed_cost_s: f64,
+    total_fixed_cost: SimDuration,
     cost_varies: bool,
     rates: Rates,
     total_counters: Counters,
@@ -1046,7 +1059,7 @@ impl Simulation {
                         Kind::Users(Box::new(UsersRt {
                             spec: spec.clone(),
                             rate_rps: spec.rate_rps,
-                            mean_gap_s: mean_gap_s(spec.rate_rps, spec.profile),
+                            mean_gap_s: mean_gap_s(spec.rate_rps),
                             generation: 0,
                             zipf: Zipf::new(spec.keys.max(1), spec.zipf_alpha),
                             static_zipf: Zipf::new(spec.static_objects.max(1), spec.zipf_alpha),
@@ -1223,6 +1236,7 @@ impl Simulation {
             user_base,
             window_len,
             warmup_end: SimTime::ZERO + model.warmup,
+            from_warmup: (model.warmup == SimDuration::ZERO).then_some(0),
             window_index: 0,
             window_start: SimTime::ZERO,
             horizon: SimTime::ZERO,
@@ -1237,7 +1251,7 @@ impl Simulation {
             total_completed: 0,
             total_errors: ErrorCounts::default(),
             total_counters: Counters::default(),
-            total_fixed_cost_s: 0.0,
+            total_fixed_cost: SimDuration::ZERO,
             rates: Rates::from_table(),
             cost_varies: model.nodes.iter().any(|n| match &n.kind {
                 NodeKind::Server(s) => s.autoscale.is_some(),
@@ -1341,7 +1355,7 @@ impl Simulation {
             Command::SetRate { node, rps } => {
                 if let Some(Kind::Users(users)) = self.kind_mut(node) {
                     users.rate_rps = if rps.is_finite() { rps.max(0.0) } else { 0.0 };
-                    users.mean_gap_s = mean_gap_s(users.rate_rps, users.spec.profile);
+                    users.mean_gap_s = mean_gap_s(users.rate_rps);
                     users.generation = users.generation.wrapping_add(1);
                     // Poisson arrivals are memoryless, so restarting the clock of the next
                     // arrival at the new rate is exact.
@@ -1410,7 +1424,7 @@ impl Simulation {
         } else {
             0.0
         };
-        let counted_s = self.total_fixed_cost_s + open_s;
+        let counted_s = self.total_fixed_cost.as_secs_f64() + open_s;
         let nodes = self
             .nodes
             .iter()
@@ -1492,6 +1506,9 @@ impl Simulation {
             generated,
             completed,
             errors,
+            in_flight: self.all.in_flight,
+            // Before the first counted window nothing is counted: all in flight is carried.
+            from_warmup: self.from_warmup.unwrap_or(self.all.in_flight),
             latency: hist.summary(),
             throughput_rps: ratio(completed as f64, measured_s),
             nodes,
@@ -2063,14 +2080,39 @@ impl Simulation {
                 rng,
                 ..
             }) if users.rate_rps > 0.0 => {
-                // Thinning: draw at the profile's peak rate, accept in on_arrival.
-                let gap = SimDuration::from_secs_f64(rng.exp(users.mean_gap_s));
-                Some((now + gap, users.generation))
+                if users.spec.profile != crate::model::RateProfile::Steady {
+                    Self::profile_arrival(users, rng, now)
+                } else {
+                    let gap = SimDuration::from_secs_f64(rng.exp(users.mean_gap_s));
+                    Some((now + gap, users.generation))
+                }
             }
             _ => None,
         };
         if let Some((time, generation)) = next {
             self.schedule(time, Action::Arrival { node, generation });
+        }
+    }
+
+    /// Thinning over a piecewise envelope: a gap drawn at the bound of the segment holding the
+    /// clock; one that leaves the segment is dropped and the draw starts again at its end
+    /// (exact: exponential gaps are memoryless), and `on_arrival` accepts at factor / bound.
+    #[inline(never)]
+    fn profile_arrival(users: &UsersRt, rng: &mut SimRng, now: SimTime) -> Option<(SimTime, u32)> {
+        let mut t = now;
+        loop {
+            let (bound, until) = users.spec.profile.envelope(t);
+            let rate = users.rate_rps * bound;
+            if rate > 0.0 {
+                let at = t + SimDuration::from_secs_f64(rng.exp(1.0 / rate));
+                if at < until {
+                    return Some((at, users.generation));
+                }
+            }
+            if until == SimTime::MAX {
+                return None;
+            }
+            t = until;
         }
     }
 
@@ -2088,8 +2130,7 @@ impl Simulation {
         let accept = if profile == crate::model::RateProfile::Steady {
             true
         } else {
-            let t = now.as_secs_f64();
-            n.rng.open01() * profile.max_factor() < profile.factor(t)
+            n.rng.open01() * profile.envelope(now).0 < profile.factor_at(now)
         };
         if !accept {
             self.schedule_next_arrival(node);
@@ -2224,14 +2265,14 @@ impl Simulation {
             return (entry, SimDuration::ZERO);
         };
         let (lookup, ttl) = (dns.lookup, dns.ttl);
-        let now_ms = (self.now.0 / 1_000_000) as u32;
+        let now = self.now.0;
         if let Some(NodeRt {
             kind: Kind::Users(u),
             ..
         }) = self.nodes.get(users as usize)
         {
             let answer = u.dns[user as usize];
-            if answer.expiry_ms > now_ms {
+            if answer.expiry > now {
                 let idx = usize::from(answer.target);
                 return (
                     dns.targets[idx.min(dns.targets.len() - 1)],
@@ -2257,10 +2298,10 @@ impl Simulation {
         let idx = best.map_or(0, |(i, _)| i);
         let target = dns.targets[idx];
         self.nodes[entry as usize].usage.requests += 1;
-        let expiry = ((self.now + lookup + ttl).0 / 1_000_000).min(u32::MAX as u64) as u32;
+        let expiry = (self.now + lookup + ttl).0;
         if let Some(Kind::Users(u)) = self.kind_mut(users) {
             u.dns[user as usize] = DnsAnswer {
-                expiry_ms: expiry,
+                expiry,
                 target: idx as u16,
             };
         }
@@ -3025,14 +3066,13 @@ impl Simulation {
                             if let Kind::Db(d) = &mut self.nodes[node as usize].kind {
                                 d.unreplicated += 1;
                             }
-                            let sent_ms = (self.now.0 / 1_000_000) as u32;
                             let write = ReplicaWrite {
                                 replica: r,
                                 primary: node,
                                 key: f.key,
                                 version: v,
                                 epoch,
-                                sent_ms,
+                                sent: self.now,
                             };
                             let slot = match self.free_replica_writes.pop() {
                                 Some(slot) => {
@@ -3104,7 +3144,7 @@ impl Simulation {
             key,
             version,
             epoch,
-            sent_ms,
+            sent,
         } = self.replica_writes[slot as usize];
         if self.nodes[primary as usize].epoch == epoch
             && self.nodes[replica as usize].up
@@ -3122,11 +3162,9 @@ impl Simulation {
         if self.nodes[primary as usize].epoch != epoch || !self.nodes[replica as usize].up {
             return;
         }
-        let now_ms = (self.now.0 / 1_000_000) as u32;
         self.raise_stored(replica, key, version);
         self.window_counters.replicated += 1;
-        self.window_counters.replication_lag_ns +=
-            u64::from(now_ms.saturating_sub(sent_ms)) * 1_000_000;
+        self.window_counters.replication_lag_ns += self.now.since(sent).0;
     }
 
     /// The healthy member of database group `group` other than `old` that lacks the fewest of
@@ -3980,10 +4018,13 @@ impl Simulation {
             self.total_errors.no_route += e.no_route;
             self.total_errors.node_down += e.node_down;
             self.total_counters.add(&c);
-            self.total_fixed_cost_s += len.as_secs_f64();
+            self.total_fixed_cost = self.total_fixed_cost + len;
         }
         self.window_index += 1;
         self.window_start = now;
+        if self.from_warmup.is_none() && now >= self.warmup_end {
+            self.from_warmup = Some(self.all.in_flight);
+        }
         self.window_generated = 0;
         self.window_completed = 0;
         self.window_errors = ErrorCounts::default();
