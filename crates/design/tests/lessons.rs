@@ -745,7 +745,8 @@ lessons! {
         seconds: 60.0,
         what: "peak job backlog from 28 s to 50 s",
         measure: |r| peak_backlog_between(r, 28.0, 50.0),
-        expect: Expect::OnlyInB(500.0),
+        // Without the slowdown a job or two may be waiting at a window's end.
+        expect: Expect::AtLeast(100.0),
     };
     stage09_producers_stay_fast_while_workers_are_slow: Claim {
         stage: "stage09-message-queue.json",
