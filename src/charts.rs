@@ -9,7 +9,7 @@ use plotters_canvas::CanvasBackend;
 use scalelab_design::document::{AutoscaleDoc, SessionsDoc, WriteStrategyDoc};
 use scalelab_design::{Design, NodeParams};
 use scalelab_engine::prices::HOURS_PER_MONTH;
-use scalelab_engine::{Counters, WindowStats};
+use scalelab_engine::{Counters, NodeStats, WindowStats};
 use std::collections::BTreeSet;
 use web_sys::HtmlCanvasElement;
 
@@ -166,6 +166,18 @@ pub fn model_nodes(design: &Design) -> Vec<ModelNode> {
             }
         })
         .collect()
+}
+
+/// How loaded a node is, 0..=1: the busier of its CPU utilisation and its worker occupancy. A
+/// web server whose workers wait on the database is full while its CPU idles; a database or a
+/// web server short of vCPUs is full while its workers wait for a core.
+pub fn load(stats: &NodeStats) -> f64 {
+    stats.utilization.max(stats.cpu_utilization)
+}
+
+/// Whether [`load`] is the CPU's (rather than the workers').
+pub fn cpu_bound(stats: &NodeStats) -> bool {
+    stats.cpu_utilization > stats.utilization
 }
 
 /// The charts that apply to `design`, in display order. Latency, throughput and cost always do.
@@ -404,7 +416,7 @@ pub fn chart_data(
                         .iter()
                         .map(|w| {
                             if util {
-                                node_value(w, i, |s| s.utilization * 100.0)
+                                node_value(w, i, |s| load(s) * 100.0)
                             } else {
                                 node_value(w, i, |s| s.mean_queue)
                             }

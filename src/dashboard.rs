@@ -220,12 +220,12 @@ fn busiest(w: &WindowStats, nodes: &[ModelNode]) -> Option<(f64, String)> {
     w.nodes
         .iter()
         .filter(|n| nodes.get(n.id as usize).is_none_or(|m| m.server_like))
-        .max_by(|a, b| a.utilization.total_cmp(&b.utilization))
+        .max_by(|a, b| charts::load(a).total_cmp(&charts::load(b)))
         .map(|n| {
             let label = nodes
                 .get(n.id as usize)
                 .map_or_else(|| format!("#{}", n.id), |m| m.label.clone());
-            (n.utilization, label)
+            (charts::load(n), label)
         })
 }
 

@@ -24,10 +24,21 @@ pub fn hints(design: &Design, latest: Option<&WindowStats>, lang: Lang) -> Vec<S
         else {
             continue;
         };
+        // The busier of CPU and worker occupancy, named: both saturate a node.
+        let load = crate::charts::load(stats);
+        let which = t(
+            lang,
+            if crate::charts::cpu_bound(stats) {
+                Key::Cpu
+            } else {
+                Key::Occupancy
+            },
+        );
         let fill = |key: Key| {
             t(lang, key)
                 .replace("{node}", &node.id)
-                .replace("{util}", &format!("{:.0}", stats.utilization * 100.0))
+                .replace("{util}%", &format!("{:.0}% ({which})", load * 100.0))
+                .replace("{util}", &format!("{:.0}", load * 100.0))
         };
         if !stats.up {
             // A dead server the balancer still sends to: its requests fail fast until health
@@ -63,7 +74,7 @@ pub fn hints(design: &Design, latest: Option<&WindowStats>, lang: Lang) -> Vec<S
             }
             continue;
         }
-        if stats.utilization < SATURATED {
+        if load < SATURATED {
             continue;
         }
         let behind_balancer = behind_balancer(design, &node.id).is_some();
@@ -106,7 +117,7 @@ pub fn hints(design: &Design, latest: Option<&WindowStats>, lang: Lang) -> Vec<S
         let owner = &design.nodes[member.design_index];
         if matches!(owner.params, NodeParams::ShardedDatabase { .. })
             && member.key != owner.id
-            && stats.utilization >= SATURATED
+            && crate::charts::load(stats) >= SATURATED
         {
             out.push(t(lang, Key::HintHotShard).replace("{node}", &member.key));
         }
