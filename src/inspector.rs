@@ -1103,11 +1103,13 @@ fn select_view(
 }
 
 /// The price-table prefixes of the instance types a node of kind `kind` runs on: EC2 for web
-/// servers, session stores and queue consumers (a queue may also be an MSK broker), ElastiCache
-/// for caches, RDS for databases and shards.
+/// servers and queue consumers (a queue may also be an MSK broker), ElastiCache for caches and
+/// session stores (a Redis-like store, by default on ElastiCache; or on EC2), RDS for databases
+/// and shards.
 pub fn instance_prefixes(kind: &str) -> &'static [&'static str] {
     match kind {
-        "server" | "session_store" => &["ec2_"],
+        "server" => &["ec2_"],
+        "session_store" => &["elasticache_", "ec2_"],
         "queue" => &["ec2_", "msk_"],
         "cache" => &["elasticache_"],
         "database" | "sharded_database" => &["rds_"],
@@ -1652,20 +1654,7 @@ mod tests {
 
     #[test]
     fn every_current_field_has_korean_and_english_labels() {
-        let mut params = every_kind();
-        // Every nested variant, so each variant's fields are covered.
-        for tag in ["step", "ramp", "daily"] {
-            params
-                .push(apply_raw(&params[0], &path("profile"), &Raw::Tag(tag.into())).expect("tag"));
-        }
-        params.push(
-            apply_raw(
-                &params[2],
-                &path("autoscale"),
-                &Raw::Tag("utilization".into()),
-            )
-            .expect("autoscale tag"),
-        );
+        let params = every_variant();
         for params in &params {
             let kind = params.kind_name();
             for key in field_paths(&params_object(params)) {
@@ -1710,6 +1699,151 @@ mod tests {
         }
         // A field the engine gains later falls back to its raw name.
         assert_eq!(label_text(Lang::En, "server", "warp_factor"), "warp_factor");
+    }
+
+    /// Every kind, and every variant of its nested enums, so each variant's fields are covered.
+    fn every_variant() -> Vec<NodeParams> {
+        let mut params = every_kind();
+        for tag in ["step", "ramp", "daily"] {
+            params
+                .push(apply_raw(&params[0], &path("profile"), &Raw::Tag(tag.into())).expect("tag"));
+        }
+        params.push(
+            apply_raw(
+                &params[2],
+                &path("autoscale"),
+                &Raw::Tag("utilization".into()),
+            )
+            .expect("autoscale tag"),
+        );
+        params
+    }
+
+    /// Whether lowering refuses the node `params` with `key` set to `text` as out of range.
+    fn refused(params: &NodeParams, key: &str, text: &str) -> bool {
+        let edited = apply_raw(params, &path(key), &Raw::Number(text.into()))
+            .unwrap_or_else(|e| panic!("{} {key}={text}: {e:?}", params.kind_name()));
+        let mut design = Design::single_server();
+        design.nodes[2].params = edited;
+        let id = design.nodes[2].id.clone();
+        // Lowering names a consistent hash's vnodes by the strategy.
+        let field = if key == "strategy.vnodes" { "strategy" } else { key };
+        lower(&design, SimDuration::ZERO)
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .any(|d| {
+                d.node.as_deref() == Some(id.as_str())
+                    && d.field == Some(field)
+                    && matches!(d.problem, scalelab_design::lower::Problem::OutOfRange { .. })
+            })
+    }
+
+    /// The number inputs' ranges are lowering's: both ends are accepted and just beyond them is
+    /// refused, so the spinner never offers a value the design will reject.
+    #[test]
+    fn input_ranges_are_the_ranges_lowering_checks() {
+        // Limits that depend on another field (or are checked under another name) are checked
+        // at their fixed end only.
+        let dependent = [
+            "autoscale.min_instances",
+            "autoscale.scale_in_below",
+            "spare_shards",
+        ];
+        let mut checked = 0;
+        for params in every_variant() {
+            let kind = params.kind_name();
+            let object = params_object(&params);
+            for key in field_paths(&object) {
+                let p = path(&key);
+                let value = p[1..]
+                    .iter()
+                    .fold(object.get(&p[0]), |v, name| v.and_then(|v| v.get(name)));
+                let integer = match value {
+                    Some(Value::Number(n)) => n.is_u64() || n.is_i64(),
+                    Some(Value::Null) if optional_number(&p) => false,
+                    _ => continue,
+                };
+                let text = |x: f64| {
+                    if integer {
+                        format!("{}", x.round() as i64)
+                    } else {
+                        format!("{x}")
+                    }
+                };
+                let (min, max) = range(kind, &key);
+                let min = min.expect("every number has a minimum");
+                assert!(!refused(&params, &key, &text(min)), "{kind}.{key}={min}");
+                if min > 0.0 || !integer {
+                    let below = if min > 0.0 { min / 2.0 } else { -1.0 };
+                    let below = if integer { min - 1.0 } else { below };
+                    assert!(refused(&params, &key, &text(below)), "{kind}.{key}={below}");
+                }
+                match max {
+                    Some(max) if !dependent.contains(&key.as_str()) => {
+                        assert!(!refused(&params, &key, &text(max)), "{kind}.{key}={max}");
+                        let above = if integer { max + 1.0 } else { max * 1.5 };
+                        assert!(refused(&params, &key, &text(above)), "{kind}.{key}={above}");
+                    }
+                    Some(_) => {}
+                    None => assert!(
+                        !refused(&params, &key, &text(1e9)),
+                        "{kind}.{key} is bounded by lowering: give it a max"
+                    ),
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 60, "{checked} fields checked");
+    }
+
+    /// A node's instance menu lists the types of its kind only (EC2 for servers, ElastiCache for
+    /// caches, RDS for databases), each with its vCPUs and memory, its default among them.
+    #[test]
+    fn instance_menus_list_only_the_kinds_own_types() {
+        let expect = [
+            ("server", "ec2_"),
+            ("cache", "elasticache_"),
+            ("database", "rds_"),
+            ("sharded_database", "rds_"),
+        ];
+        for params in every_kind() {
+            let kind = params.kind_name();
+            let Some(Value::String(default)) = params_object(&params).get("instance").cloned()
+            else {
+                continue;
+            };
+            let options = instance_options(kind);
+            assert!(
+                options.iter().any(|(id, _)| *id == default),
+                "{kind}: {default} missing from {options:?}"
+            );
+            for (id, name) in &options {
+                assert!(name.contains("vCPU") && name.contains("GiB"), "{name}");
+                if let Some((_, prefix)) = expect.iter().find(|(k, _)| *k == kind) {
+                    assert!(id.starts_with(prefix), "{kind} lists {id}");
+                }
+            }
+        }
+        // Regression: every menu listed every instance type.
+        let ids = |kind| instance_options(kind).into_iter().map(|(id, _)| id);
+        let servers: Vec<String> = ids("server").collect();
+        assert!(ids("database").all(|id| !servers.contains(&id)));
+        assert!(ids("cache").all(|id| !servers.contains(&id)));
+        assert!(instance_options("load_balancer").is_empty());
+    }
+
+    #[test]
+    fn an_optional_size_is_set_by_typing_and_unset_by_emptying() {
+        let users = &every_kind()[0];
+        assert_eq!(params_object(users).get("static_kb"), Some(&Value::Null));
+        let set = apply_raw(users, &path("static_kb"), &Raw::Number("250".into())).expect("set");
+        assert!(matches!(
+            set,
+            NodeParams::Users { static_kb: Some(kb), .. } if kb == 250.0
+        ));
+        let unset = apply_raw(&set, &path("static_kb"), &Raw::Number(" ".into())).expect("unset");
+        assert_eq!(&unset, users);
     }
 
     #[test]
