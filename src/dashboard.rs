@@ -207,7 +207,7 @@ fn tally_view(tallies: &[charts::Tally], lang: Lang) -> Html {
                 { for tallies.iter().map(|t| html! {
                     <div class="metric" id={format!("c-{}", t.key)} data-value={t.value.to_string()}
                         title={text(lang, t.help)}>
-                        <dt>{ text(lang, t.label) }</dt><dd>{ t.value.to_string() }</dd>
+                        <dt>{ text(lang, t.label) }</dt><dd>{ t.shown.clone() }</dd>
                     </div>
                 }) }
             </dl>

@@ -61,6 +61,12 @@ pub enum Text {
     StaleReadsHelp,
     LostWrites,
     LostWritesHelp,
+    WritesAtRisk,
+    WritesAtRiskHelp,
+    GatherReads,
+    GatherReadsHelp,
+    MigrationTime,
+    MigrationTimeHelp,
     LostSessions,
     LostSessionsHelp,
     StaleResponses,
@@ -150,6 +156,21 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
         LostWritesHelp => (
             "확인된 뒤 사라진 쓰기: 복제되기 전에 주 데이터베이스가 죽었거나, 나중 쓰기 캐시가 반영 전에 죽었습니다.",
             "Acknowledged writes that are gone: the primary died before replicating them, or a write-back cache died before flushing them.",
+        ),
+        WritesAtRisk => ("위험에 처한 쓰기", "Writes at risk"),
+        WritesAtRiskHelp => (
+            "주 데이터베이스가 죽을 때 가장 앞선 부 데이터베이스에도 없던 확인된 쓰기: 그 부 서버가 승격되면 유실되고, 주 서버가 먼저 돌아오면 남습니다.",
+            "Acknowledged writes the most up-to-date replica lacked when the primary died: lost if that replica is promoted, kept if the primary comes back first.",
+        ),
+        GatherReads => ("솔팅 모아 읽기", "Gather reads"),
+        GatherReadsHelp => (
+            "솔팅된 핫 키를 읽으려고 첫 샤드 외에 더 읽은 샤드 수: 쓰기를 분산한 대가입니다.",
+            "Extra shard reads that reading a salted hot key gathered, beyond the first: the price of spreading its writes.",
+        ),
+        MigrationTime => ("재샤딩 이동 시간", "Migration time"),
+        MigrationTimeHelp => (
+            "재샤딩으로 키를 새 샤드로 옮기는 데 걸린 시뮬레이션 시간: 옮길 키가 많을수록 깁니다.",
+            "Simulated time a resharding spent copying keys to their new shards: the more keys move, the longer.",
         ),
         LostSessions => ("강제 재로그인", "Forced logins"),
         LostSessionsHelp => (
