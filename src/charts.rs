@@ -310,7 +310,10 @@ pub fn tallies(totals: &Counters, design: &Design) -> Vec<Tally> {
             "migration_s",
             Text::MigrationTime,
             Text::MigrationTimeHelp,
-            (c.migration_ns, format!("{:.1} s", c.migration_ns as f64 * 1e-9)),
+            (
+                c.migration_ns,
+                format!("{:.1} s", c.migration_ns as f64 * 1e-9),
+            ),
         ),
         (
             autoscaled,

@@ -182,6 +182,26 @@ mod tests {
         assert!(hints(&design, None, Lang::En).is_empty());
     }
 
+    /// Regression: a CPU-bound web server (its workers rarely held, its vCPUs full) looked idle
+    /// and got no hint.
+    #[test]
+    fn a_cpu_bound_server_is_saturated_too() {
+        let design = Design::single_server();
+        let mut w = window(vec![(2, 0.2, true)]);
+        w.nodes[0].cpu_utilization = 0.97;
+        let got = hints(&design, Some(&w), Lang::En);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].contains("scale out") && got[0].contains("97% (CPU)"),
+            "{got:?}"
+        );
+        let ko = hints(&design, Some(&w), Lang::Ko);
+        assert!(ko[0].contains("CPU") && !ko[0].contains('{'), "{ko:?}");
+        // Occupancy is named when it is the busier.
+        let got = hints(&design, Some(&window(vec![(2, 0.95, true)])), Lang::En);
+        assert!(got[0].contains("worker occupancy"), "{got:?}");
+    }
+
     /// A dead server the balancer still sends to is explained (least connections favours it:
     /// it fails fast), and a resharding under way names its copies.
     #[test]

@@ -1727,7 +1727,11 @@ mod tests {
         design.nodes[2].params = edited;
         let id = design.nodes[2].id.clone();
         // Lowering names a consistent hash's vnodes by the strategy.
-        let field = if key == "strategy.vnodes" { "strategy" } else { key };
+        let field = if key == "strategy.vnodes" {
+            "strategy"
+        } else {
+            key
+        };
         lower(&design, SimDuration::ZERO)
             .err()
             .unwrap_or_default()
@@ -1735,7 +1739,10 @@ mod tests {
             .any(|d| {
                 d.node.as_deref() == Some(id.as_str())
                     && d.field == Some(field)
-                    && matches!(d.problem, scalelab_design::lower::Problem::OutOfRange { .. })
+                    && matches!(
+                        d.problem,
+                        scalelab_design::lower::Problem::OutOfRange { .. }
+                    )
             })
     }
 

@@ -47,6 +47,17 @@ pub enum Text {
     Errors,
     Busiest,
     Cost,
+    CostPerMonth,
+    CostPerMillion,
+    PerMillion,
+    // The bill.
+    BillTitle,
+    BillLine,
+    BillHint,
+    BillByNode,
+    Share,
+    Total,
+    Node,
     // Tables and export.
     TableView,
     TableOf,
@@ -90,7 +101,10 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
             "Throughput and errors by cause (per second)",
         ),
         HitRatioTitle => ("캐시 · CDN 적중률 (%)", "Cache and CDN hit ratio (%)"),
-        UtilizationTitle => ("노드별 사용률 (%)", "Utilisation per node (%)"),
+        UtilizationTitle => (
+            "노드별 부하: CPU 사용률과 작업자 점유율 중 큰 값 (%)",
+            "Load per node: the busier of CPU and worker occupancy (%)",
+        ),
         QueueTitle => (
             "노드별 대기열 길이 (평균)",
             "Queue depth per node (time-averaged)",
@@ -132,7 +146,23 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
         PerMonth => ("월", "per month"),
         Errors => ("오류", "Errors"),
         Busiest => ("최고 사용률", "Busiest node"),
-        Cost => ("비용", "Cost"),
+        Cost => ("시간당 비용", "Cost per hour"),
+        CostPerMonth => ("월 비용", "Cost per month"),
+        CostPerMillion => ("요청 백만 건당 비용", "Cost per million requests"),
+        PerMillion => ("/ 백만 요청", "per million requests"),
+        BillTitle => (
+            "청구서 (최근 구간의 속도로)",
+            "The bill (at the latest window's pace)",
+        ),
+        BillLine => ("항목", "Line"),
+        BillHint => (
+            "항목에 마우스를 올리면 그 비용을 낸 노드가 보입니다.",
+            "Hover over a line to see which nodes it comes from.",
+        ),
+        BillByNode => ("노드별 청구서", "The bill by node"),
+        Share => ("비중", "Share"),
+        Total => ("합계", "Total"),
+        Node => ("노드", "Node"),
         TableView => ("표로 보기 (최근 30구간)", "Table view (last 30 windows)"),
         TableOf => ("표로 보기", "Table view"),
         ExportCsv => ("CSV로 내보내기 (전체 구간)", "Export CSV (all windows)"),
@@ -198,6 +228,31 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
             "자동 확장이 사용률에 따라 띄우거나 내린 웹 서버 인스턴스입니다.",
             "Web server instances the autoscaler launched or retired as utilisation changed.",
         ),
+    };
+    match lang {
+        Lang::Ko => ko,
+        Lang::En => en,
+    }
+}
+
+/// The name of a line of the bill (the engine's `Bill::lines` names).
+pub fn bill_line_text(lang: Lang, key: &str) -> &'static str {
+    let (ko, en) = match key {
+        "instances" => (
+            "인스턴스 (서버 · DB · 캐시 · LB · DNS 고정비)",
+            "Instances (servers, databases, caches, LB and DNS fees)",
+        ),
+        "internet_egress" => (
+            "인터넷 전송 (원본 → 사용자)",
+            "Internet egress (origin to users)",
+        ),
+        "cdn_egress" => ("CDN 전송 (엣지 → 사용자)", "CDN egress (edge to users)"),
+        "cdn_requests" => ("CDN 요청 요금", "CDN request fees"),
+        "cross_region" => ("데이터 센터 간 전송", "Transfer between data centres"),
+        "lb_capacity" => ("로드밸런서 용량 (LCU)", "Load balancer capacity (LCU)"),
+        "queue_requests" => ("메시지 큐 요청", "Message queue requests"),
+        "dns_queries" => ("DNS 조회", "DNS queries"),
+        _ => return "?",
     };
     match lang {
         Lang::Ko => ko,
