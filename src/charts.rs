@@ -1266,7 +1266,7 @@ mod tests {
         let sharded = Counters {
             gather_reads: 40,
             migration_ns: 6_700_000_000,
-            ..totals.clone()
+            ..totals
         };
         let got = tallies(&sharded, &stage11);
         let find = |key: &str| got.iter().find(|t| t.key == key).map(|t| t.shown.clone());
