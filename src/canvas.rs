@@ -246,7 +246,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
             "node",
             match stats {
                 Some(s) if !s.up => "down",
-                Some(s) => load_class(s.utilization),
+                Some(s) => load_class(crate::charts::load(s)),
                 None => "load-0",
             },
             selected.then_some("selected"),
@@ -254,8 +254,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
         );
         let badge = stats.map(|s| {
             if s.up {
-                let mut text =
-                    format!("{} {:.0}% · {} {}", t(lang, Key::Utilization), s.utilization * 100.0, t(lang, Key::Queue), s.queue_len);
+                // The busier of CPU and worker occupancy, named when it is the CPU.
+                let load = crate::charts::load(s) * 100.0;
+                let what = if crate::charts::cpu_bound(s) { Key::Cpu } else { Key::Utilization };
+                let mut text = format!("{} {load:.0}% · {} {}", t(lang, what), t(lang, Key::Queue), s.queue_len);
                 if let Some(hit) = s.hit_ratio {
                     text = format!("{text} · {} {:.0}%", t(lang, Key::DetailHit), hit * 100.0);
                 }
@@ -269,6 +271,16 @@ pub fn canvas(props: &CanvasProps) -> Html {
             } else {
                 format!("✕ {}", t(lang, Key::NodeDown))
             }
+        });
+        // Both loads, on hover and for screen readers: the badge shows only the busier.
+        let load_text = stats.filter(|s| s.up).map(|s| {
+            format!(
+                "{} {:.0}% · {} {:.0}%",
+                t(lang, Key::Cpu),
+                s.cpu_utilization * 100.0,
+                t(lang, Key::Occupancy),
+                s.utilization * 100.0
+            )
         });
         let errors = stats.map_or(0, |s| s.errors);
         let down_members = members_down(index);
@@ -287,8 +299,13 @@ pub fn canvas(props: &CanvasProps) -> Html {
             <g class={class} transform={format!("translate({},{})", at.x, at.y)}
                 data-node={node.id.clone()} data-kind={node.params.kind_name()} tabindex="0" role="button"
                 aria-pressed={selected.to_string()}
-                aria-label={format!("{kind} {}. {}", node.id, badge.clone().unwrap_or_default())}
+                aria-label={format!("{kind} {}. {}{}", node.id, badge.clone().unwrap_or_default(), load_text.clone().map(|l| format!(". {l}")).unwrap_or_default())}
+                data-cpu={stats.map(|s| format!("{}", s.cpu_utilization))}
+                data-occupancy={stats.map(|s| format!("{}", s.utilization))}
                 {onkeydown}>
+                if let Some(load_text) = load_text {
+                    <title>{ load_text }</title>
+                }
                 <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="10" />
                 <text class="kind" x="10" y="19">{ kind }</text>
                 <text class="id" x={(NODE_W - 8.0).to_string()} y="19" text-anchor="end">{ node.id.clone() }</text>

@@ -6,10 +6,10 @@ use crate::i18n::dashboard::{text, Text};
 use crate::i18n::Lang;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use scalelab_design::document::{AutoscaleDoc, SessionsDoc, WriteStrategyDoc};
+use scalelab_design::document::{AutoscaleDoc, HotShardDoc, SessionsDoc, WriteStrategyDoc};
 use scalelab_design::{Design, NodeParams};
 use scalelab_engine::prices::HOURS_PER_MONTH;
-use scalelab_engine::{Counters, WindowStats};
+use scalelab_engine::{Counters, NodeStats, WindowStats};
 use std::collections::BTreeSet;
 use web_sys::HtmlCanvasElement;
 
@@ -168,6 +168,18 @@ pub fn model_nodes(design: &Design) -> Vec<ModelNode> {
         .collect()
 }
 
+/// How loaded a node is, 0..=1: the busier of its CPU utilisation and its worker occupancy. A
+/// web server whose workers wait on the database is full while its CPU idles; a database or a
+/// web server short of vCPUs is full while its workers wait for a core.
+pub fn load(stats: &NodeStats) -> f64 {
+    stats.utilization.max(stats.cpu_utilization)
+}
+
+/// Whether [`load`] is the CPU's (rather than the workers').
+pub fn cpu_bound(stats: &NodeStats) -> bool {
+    stats.cpu_utilization > stats.utilization
+}
+
 /// The charts that apply to `design`, in display order. Latency, throughput and cost always do.
 pub fn applicable(design: &Design) -> Vec<ChartId> {
     let any = |f: fn(&NodeParams) -> bool| design.nodes.iter().any(|n| f(&n.params));
@@ -194,7 +206,10 @@ pub struct Tally {
     pub key: &'static str,
     pub label: Text,
     pub help: Text,
+    /// The raw count (nanoseconds for a time), the `data-value` tests read.
     pub value: u64,
+    /// The count as shown, with its unit where it has one.
+    pub shown: String,
 }
 
 /// The mechanism counts that apply to `design`, from the run's totals: shown even at zero, so
@@ -226,72 +241,103 @@ pub fn tallies(totals: &Counters, design: &Design) -> Vec<Tally> {
     let autoscaled = any(
         &|p| matches!(p, NodeParams::Server { autoscale, .. } if *autoscale != AutoscaleDoc::Off),
     );
+    // Salted reads gather only where hot keys are salted on the shared shards.
+    let salted = any(&|p| {
+        matches!(p, NodeParams::ShardedDatabase { salt, hot_keys, hot_shard, .. }
+            if *salt > 1 && *hot_keys > 0 && *hot_shard == HotShardDoc::Shared)
+    });
     let c = totals;
+    let count = |n: u64| (n, n.to_string());
     let rows = [
         (
             cache || replicas,
             "stale_reads",
             Text::StaleReads,
             Text::StaleReadsHelp,
-            c.stale_reads,
+            count(c.stale_reads),
         ),
         (
             replicas || write_back,
             "lost_writes",
             Text::LostWrites,
             Text::LostWritesHelp,
-            c.lost_writes,
+            count(c.lost_writes),
+        ),
+        (
+            replicas,
+            "writes_at_risk",
+            Text::WritesAtRisk,
+            Text::WritesAtRiskHelp,
+            count(c.writes_at_risk),
         ),
         (
             in_server,
             "lost_sessions",
             Text::LostSessions,
             Text::LostSessionsHelp,
-            c.lost_sessions,
+            count(c.lost_sessions),
         ),
         (
             cdn,
             "stale_responses",
             Text::StaleResponses,
             Text::StaleResponsesHelp,
-            c.stale_responses,
+            count(c.stale_responses),
         ),
         (
             cache,
             "stampede_reads",
             Text::StampedeReads,
             Text::StampedeReadsHelp,
-            c.stampede_reads,
+            count(c.stampede_reads),
         ),
         (
             sharded,
             "keys_moved",
             Text::KeysMoved,
             Text::KeysMovedHelp,
-            c.keys_moved,
+            count(c.keys_moved),
+        ),
+        (
+            salted,
+            "gather_reads",
+            Text::GatherReads,
+            Text::GatherReadsHelp,
+            count(c.gather_reads),
+        ),
+        (
+            sharded,
+            "migration_s",
+            Text::MigrationTime,
+            Text::MigrationTimeHelp,
+            (
+                c.migration_ns,
+                format!("{:.1} s", c.migration_ns as f64 * 1e-9),
+            ),
         ),
         (
             autoscaled,
             "instances_launched",
             Text::InstancesLaunched,
             Text::AutoscaleHelp,
-            c.instances_launched,
+            count(c.instances_launched),
         ),
         (
             autoscaled,
             "instances_retired",
             Text::InstancesRetired,
             Text::AutoscaleHelp,
-            c.instances_retired,
+            count(c.instances_retired),
         ),
     ];
     rows.into_iter()
         .filter(|row| row.0)
-        .map(|(_, key, label, help, value)| Tally {
+        .map(|(_, key, label, help, (value, shown))| Tally {
             key,
             label,
             help,
             value,
+            shown,
         })
         .collect()
 }
@@ -404,7 +450,7 @@ pub fn chart_data(
                         .iter()
                         .map(|w| {
                             if util {
-                                node_value(w, i, |s| s.utilization * 100.0)
+                                node_value(w, i, |s| load(s) * 100.0)
                             } else {
                                 node_value(w, i, |s| s.mean_queue)
                             }
@@ -593,9 +639,11 @@ pub fn windows_to_csv(windows: &[WindowStats], design: &Design) -> String {
         "keys_migrated",
         "db_queries",
     ];
-    const NODE_FIELDS: [&str; 10] = [
+    const NODE_FIELDS: [&str; 12] = [
         "up",
         "utilization",
+        "cpu_utilization",
+        "cost_per_hour_usd",
         "mean_queue",
         "queue_len",
         "served",
@@ -612,8 +660,23 @@ pub fn windows_to_csv(windows: &[WindowStats], design: &Design) -> String {
             "stampede_reads",
             "instances_launched",
             "instances_retired",
+            "usd_per_million_requests",
+            "writes_at_risk",
+            "gather_reads",
+            "migration_s",
+            "internet_egress_bytes",
+            "cross_region_bytes",
+            "lb_requests",
+            "queue_requests",
+            "dns_queries",
         ]
         .map(String::from),
+    );
+    // The bill's lines, each in dollars per hour at the window's pace.
+    header.extend(
+        scalelab_engine::Bill::default()
+            .lines()
+            .map(|(line, _)| format!("bill_{line}_usd_per_hour")),
     );
     for &id in &ids {
         let label = nodes
@@ -659,7 +722,7 @@ pub fn windows_to_csv(windows: &[WindowStats], design: &Design) -> String {
             num(w.job_latency.p99_ms),
             num(w.job_latency.max_ms),
             num(w.cost_per_hour_usd),
-            num(w.cost_per_hour_usd * HOURS_PER_MONTH),
+            num(w.cost_per_month_usd),
             c.cache_hits.to_string(),
             c.cache_misses.to_string(),
             c.cdn_hits.to_string(),
@@ -678,12 +741,24 @@ pub fn windows_to_csv(windows: &[WindowStats], design: &Design) -> String {
             c.stampede_reads.to_string(),
             c.instances_launched.to_string(),
             c.instances_retired.to_string(),
+            num(w.usd_per_million_requests),
+            c.writes_at_risk.to_string(),
+            c.gather_reads.to_string(),
+            num(c.migration_ns as f64 * 1e-9),
+            c.internet_egress_bytes.to_string(),
+            c.cross_region_bytes.to_string(),
+            c.lb_requests.to_string(),
+            c.queue_requests.to_string(),
+            c.dns_queries.to_string(),
         ];
+        row.extend(w.bill.lines().map(|(_, usd)| num(usd)));
         for &id in &ids {
             match w.nodes.iter().find(|n| n.id == id) {
                 Some(n) => row.extend([
                     u8::from(n.up).to_string(),
                     num(n.utilization),
+                    num(n.cpu_utilization),
+                    num(n.cost_per_hour_usd),
                     num(n.mean_queue),
                     n.queue_len.to_string(),
                     n.served.to_string(),
@@ -1014,6 +1089,8 @@ mod tests {
                 NodeStats {
                     id: 4,
                     utilization: 0.5,
+                    cpu_utilization: 0.75,
+                    cost_per_hour_usd: 0.5,
                     mean_queue: 1.5,
                     up: true,
                     ..NodeStats::default()
@@ -1028,6 +1105,13 @@ mod tests {
             ],
             cache_hit_ratio: (index > 0).then_some(0.8),
             cost_per_hour_usd: 1.5,
+            cost_per_month_usd: 1095.0,
+            usd_per_million_requests: 2.5,
+            bill: scalelab_engine::Bill {
+                instances: 1.0,
+                internet_egress: 0.5,
+                ..Default::default()
+            },
             ..WindowStats::default()
         }
     }
@@ -1141,8 +1225,9 @@ mod tests {
                 "util:cache"
             ]
         );
-        // Node 4 is the second replica, node 7 the cache; the others did not report.
-        assert_eq!(util.points("util:db/r2"), vec![(2.0, 50.0)]);
+        // Node 4 is the second replica, node 7 the cache; the others did not report. A node's
+        // line is the busier of CPU (75 % on node 4) and worker occupancy (50 %).
+        assert_eq!(util.points("util:db/r2"), vec![(2.0, 75.0)]);
         assert_eq!(util.points("util:cache"), vec![(2.0, 25.0)]);
         assert_eq!(util.points("util:web0"), vec![]);
         let queue = chart_data(ChartId::Queue, &windows, &d, &nodes, Lang::En);
@@ -1171,10 +1256,37 @@ mod tests {
             vec![
                 ("stale_reads", 3),
                 ("lost_writes", 2),
+                ("writes_at_risk", 0),
                 ("stampede_reads", 7)
             ]
         );
-        for t in tallies(&totals, &cached_design()) {
+        // Stage 11 salts its celebrity key on shared shards and reshards: gather reads and
+        // migration time (shown in seconds) join the keys moved.
+        let stage11 = crate::stages::STAGES[10].design().expect("stage 11");
+        let sharded = Counters {
+            gather_reads: 40,
+            migration_ns: 6_700_000_000,
+            ..totals
+        };
+        let got = tallies(&sharded, &stage11);
+        let find = |key: &str| got.iter().find(|t| t.key == key).map(|t| t.shown.clone());
+        assert_eq!(find("gather_reads").as_deref(), Some("40"));
+        assert_eq!(find("migration_s").as_deref(), Some("6.7 s"));
+        assert!(find("keys_moved").is_some());
+        // A dedicated hot shard is never salted: nothing to gather.
+        let mut dedicated = stage11.clone();
+        for node in &mut dedicated.nodes {
+            if let NodeParams::ShardedDatabase { hot_shard, .. } = &mut node.params {
+                *hot_shard = HotShardDoc::Dedicated;
+            }
+        }
+        assert!(tallies(&sharded, &dedicated)
+            .iter()
+            .all(|t| t.key != "gather_reads"));
+        for t in tallies(&totals, &cached_design())
+            .into_iter()
+            .chain(tallies(&sharded, &stage11))
+        {
             for lang in [Lang::Ko, Lang::En] {
                 assert!(!text(lang, t.label).is_empty() && !text(lang, t.help).is_empty());
             }
@@ -1329,6 +1441,12 @@ mod tests {
         assert_eq!(cell("cache_hit_ratio"), Some(""));
         assert_eq!(cell("cost_per_month_usd"), Some("1095"));
         assert_eq!(cell("db/r2.utilization"), Some("0.5"));
+        assert_eq!(cell("db/r2.cpu_utilization"), Some("0.75"));
+        assert_eq!(cell("db/r2.cost_per_hour_usd"), Some("0.5"));
+        assert_eq!(cell("usd_per_million_requests"), Some("2.5"));
+        assert_eq!(cell("bill_instances_usd_per_hour"), Some("1"));
+        assert_eq!(cell("bill_internet_egress_usd_per_hour"), Some("0.5"));
+        assert_eq!(cell("bill_dns_queries_usd_per_hour"), Some("0"));
         assert_eq!(cell("cache.hit_ratio"), Some("0.75"));
         assert_eq!(cell("cache.up"), Some("1"));
         assert_eq!(cell("web0.utilization"), None);

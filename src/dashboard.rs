@@ -3,7 +3,7 @@
 //! view per chart built from the same series, and a CSV export of every window.
 
 use crate::charts::{self, ChartData, ChartId, Layout, ModelNode};
-use crate::i18n::dashboard::{text, Text};
+use crate::i18n::dashboard::{bill_line_text, text, Text};
 use crate::i18n::Lang;
 use scalelab_design::Design;
 use scalelab_engine::prices::HOURS_PER_MONTH;
@@ -126,6 +126,7 @@ pub fn dashboard(props: &DashboardProps) -> Html {
     html! {
         <div class="dash" id="dashboard">
             { live_numbers(&props.windows, &nodes, lang) }
+            { bill_view(props.windows.last(), &nodes, lang) }
             { tally_view(&charts::tallies(&props.totals, &props.design), lang) }
             <p class="dash-hint">{ text(lang, Text::HoverHint) }</p>
             <div class="dash-grid">{ for charts_html }</div>
@@ -161,6 +162,8 @@ fn live_numbers(windows: &[WindowStats], nodes: &[ModelNode], lang: Lang) -> Htm
         .and_then(|w| busiest(w, nodes))
         .unwrap_or((0.0, String::new()));
     let cost = latest.map_or(0.0, |w| w.cost_per_hour_usd);
+    let per_month = latest.map_or(0.0, |w| w.cost_per_month_usd);
+    let per_million = latest.map_or(0.0, |w| w.usd_per_million_requests);
     let tr = |key| text(lang, key);
     let errors_text = format!(
         "{:.0}/s ({} {:.0} · {} {:.0} · {} {:.0} · {} {:.0})",
@@ -188,9 +191,138 @@ fn live_numbers(windows: &[WindowStats], nodes: &[ModelNode], lang: Lang) -> Htm
             { item("m-throughput", tr(Text::Throughput).into(), throughput, format!("{throughput:.0}/s")) }
             { item("m-errors", tr(Text::Errors).into(), per_s(errors.total()), errors_text) }
             { item("m-util", tr(Text::Busiest).into(), util, util_text) }
-            { item("m-cost", tr(Text::Cost).into(), cost,
-                format!("${cost:.3} {} · ${:.0} {}", tr(Text::PerHour), cost * HOURS_PER_MONTH, tr(Text::PerMonth))) }
+            { item("m-cost", tr(Text::Cost).into(), cost, format!("${cost:.3} {}", tr(Text::PerHour))) }
+            { item("m-cost-month", tr(Text::CostPerMonth).into(), per_month, format!("${per_month:.0} {}", tr(Text::PerMonth))) }
+            { item("m-cost-million", tr(Text::CostPerMillion).into(), per_million,
+                format!("${per_million:.3} {}", tr(Text::PerMillion))) }
         </dl>
+    }
+}
+
+/// One line of the bill with what it costs per hour and which nodes it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BillLine {
+    /// The engine's name of the line (`instances`, `internet_egress`…).
+    pub key: &'static str,
+    pub usd_per_hour: f64,
+    /// (node label, dollars per hour) of every node with a share of this line, largest first.
+    pub nodes: Vec<(String, f64)>,
+}
+
+/// The lines of a window's bill that cost anything, in the engine's order, each with the nodes
+/// it comes from.
+pub fn bill_lines(w: &WindowStats, nodes: &[ModelNode]) -> Vec<BillLine> {
+    let label = |id: u32| {
+        nodes
+            .get(id as usize)
+            .map_or_else(|| format!("#{id}"), |m| m.label.clone())
+    };
+    w.bill
+        .lines()
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (_, usd))| *usd != 0.0)
+        .map(|(i, (key, usd_per_hour))| {
+            let mut by_node: Vec<(String, f64)> = w
+                .nodes
+                .iter()
+                .map(|n| (label(n.id), n.bill.lines()[i].1))
+                .filter(|(_, usd)| *usd != 0.0)
+                .collect();
+            by_node.sort_by(|a, b| b.1.total_cmp(&a.1));
+            BillLine {
+                key,
+                usd_per_hour,
+                nodes: by_node,
+            }
+        })
+        .collect()
+}
+
+/// Dollars with as many decimals as a small amount needs.
+fn usd(x: f64) -> String {
+    if x.abs() >= 100.0 {
+        format!("${x:.0}")
+    } else if x.abs() >= 1.0 {
+        format!("${x:.2}")
+    } else {
+        format!("${x:.4}")
+    }
+}
+
+/// The latest window's bill by line (each line's nodes on hover), and by node in a table view.
+fn bill_view(latest: Option<&WindowStats>, nodes: &[ModelNode], lang: Lang) -> Html {
+    let Some(w) = latest else {
+        return html! {};
+    };
+    let lines = bill_lines(w, nodes);
+    let tr = |key| text(lang, key);
+    let total = w.cost_per_hour_usd;
+    let rows = lines.iter().map(|line| {
+        let share = if total > 0.0 { line.usd_per_hour / total } else { 0.0 };
+        let from: Vec<String> = line
+            .nodes
+            .iter()
+            .map(|(node, x)| format!("{node} {}/h", usd(*x)))
+            .collect();
+        html! {
+            <tr data-line={line.key} data-value={format!("{}", line.usd_per_hour)} title={from.join(" · ")}>
+                <th scope="row">{ bill_line_text(lang, line.key) }</th>
+                <td>{ usd(line.usd_per_hour) }</td>
+                <td>{ usd(line.usd_per_hour * HOURS_PER_MONTH) }</td>
+                <td>{ format!("{:.0} %", share * 100.0) }</td>
+            </tr>
+        }
+    });
+    // By node: the nodes that cost anything, a column per line of the bill.
+    let node_rows = w.nodes.iter().filter(|n| n.cost_per_hour_usd != 0.0).map(|n| {
+        let label = nodes
+            .get(n.id as usize)
+            .map_or_else(|| format!("#{}", n.id), |m| m.label.clone());
+        let cells = lines.iter().map(|line| {
+            let x = n
+                .bill
+                .lines()
+                .iter()
+                .find(|(key, _)| *key == line.key)
+                .map_or(0.0, |(_, x)| *x);
+            html! { <td data-line={line.key} data-value={format!("{x}")}>{ if x == 0.0 { "–".to_string() } else { usd(x) } }</td> }
+        });
+        html! {
+            <tr data-node={label.clone()} data-value={format!("{}", n.cost_per_hour_usd)}>
+                <th scope="row">{ label }</th>{ for cells }<td>{ usd(n.cost_per_hour_usd) }</td>
+            </tr>
+        }
+    });
+    html! {
+        <section class="bill" id="bill" aria-labelledby="bill-title">
+            <h3 id="bill-title">{ tr(Text::BillTitle) }</h3>
+            <table id="bill-table">
+                <thead><tr>
+                    <th scope="col">{ tr(Text::BillLine) }</th>
+                    <th scope="col">{ tr(Text::DollarsPerHour) }</th>
+                    <th scope="col">{ tr(Text::DollarsPerMonth) }</th>
+                    <th scope="col">{ tr(Text::Share) }</th>
+                </tr></thead>
+                <tbody>{ for rows }</tbody>
+                <tfoot><tr data-line="total" data-value={format!("{total}")}>
+                    <th scope="row">{ tr(Text::Total) }</th>
+                    <td>{ usd(total) }</td><td>{ usd(w.cost_per_month_usd) }</td><td>{ "100 %" }</td>
+                </tr></tfoot>
+            </table>
+            <p class="dash-hint">{ tr(Text::BillHint) }</p>
+            <details class="table-view" id="bill-by-node">
+                <summary>{ tr(Text::BillByNode) }</summary>
+                <table id="bill-nodes">
+                    <thead><tr>
+                        <th scope="col">{ tr(Text::Node) }</th>
+                        { for lines.iter().map(|l| html! { <th scope="col" data-line={l.key}>{ bill_line_text(lang, l.key) }</th> }) }
+                        <th scope="col">{ tr(Text::Total) }</th>
+                    </tr></thead>
+                    <tbody>{ for node_rows }</tbody>
+                </table>
+            </details>
+        </section>
     }
 }
 
@@ -207,7 +339,7 @@ fn tally_view(tallies: &[charts::Tally], lang: Lang) -> Html {
                 { for tallies.iter().map(|t| html! {
                     <div class="metric" id={format!("c-{}", t.key)} data-value={t.value.to_string()}
                         title={text(lang, t.help)}>
-                        <dt>{ text(lang, t.label) }</dt><dd>{ t.value.to_string() }</dd>
+                        <dt>{ text(lang, t.label) }</dt><dd>{ t.shown.clone() }</dd>
                     </div>
                 }) }
             </dl>
@@ -220,12 +352,12 @@ fn busiest(w: &WindowStats, nodes: &[ModelNode]) -> Option<(f64, String)> {
     w.nodes
         .iter()
         .filter(|n| nodes.get(n.id as usize).is_none_or(|m| m.server_like))
-        .max_by(|a, b| a.utilization.total_cmp(&b.utilization))
+        .max_by(|a, b| charts::load(a).total_cmp(&charts::load(b)))
         .map(|n| {
             let label = nodes
                 .get(n.id as usize)
                 .map_or_else(|| format!("#{}", n.id), |m| m.label.clone());
-            (n.utilization, label)
+            (charts::load(n), label)
         })
 }
 
@@ -593,6 +725,61 @@ mod tests {
         }
     }
 
+    /// The bill shows the lines that cost anything, each with the nodes it comes from; the
+    /// nodes' shares add up to the line.
+    #[test]
+    fn bill_lines_name_their_nodes() {
+        use scalelab_engine::Bill;
+        let nodes = vec![
+            ModelNode {
+                label: "lb".into(),
+                server_like: false,
+                pool: false,
+            },
+            ModelNode {
+                label: "web".into(),
+                server_like: true,
+                pool: false,
+            },
+        ];
+        let node_bill = |id: u32, instances: f64, egress: f64| NodeStats {
+            id,
+            bill: Bill {
+                instances,
+                internet_egress: egress,
+                ..Bill::default()
+            },
+            cost_per_hour_usd: instances + egress,
+            ..NodeStats::default()
+        };
+        let w = WindowStats {
+            nodes: vec![node_bill(0, 0.0225, 0.3), node_bill(1, 0.096, 0.1)],
+            bill: Bill {
+                instances: 0.1185,
+                internet_egress: 0.4,
+                ..Bill::default()
+            },
+            cost_per_hour_usd: 0.5185,
+            ..WindowStats::default()
+        };
+        let lines = bill_lines(&w, &nodes);
+        let keys: Vec<&str> = lines.iter().map(|l| l.key).collect();
+        assert_eq!(keys, ["instances", "internet_egress"]);
+        assert_eq!(
+            lines[1].nodes,
+            vec![("lb".to_string(), 0.3), ("web".to_string(), 0.1)]
+        );
+        for line in &lines {
+            let sum: f64 = line.nodes.iter().map(|(_, x)| x).sum();
+            assert!((sum - line.usd_per_hour).abs() < 1e-12, "{line:?}");
+        }
+        for (key, _) in Bill::default().lines() {
+            for lang in [Lang::Ko, Lang::En] {
+                assert_ne!(bill_line_text(lang, key), "?", "{key}");
+            }
+        }
+    }
+
     #[test]
     fn busiest_ignores_nodes_without_workers() {
         let nodes = vec![
@@ -617,6 +804,10 @@ mod tests {
             ..WindowStats::default()
         };
         assert_eq!(busiest(&w, &nodes), Some((0.7, "web1".to_string())));
+        // A web server busy computing while few of its workers are held is the busiest.
+        let mut cpu_bound = w.clone();
+        cpu_bound.nodes[1].cpu_utilization = 0.9;
+        assert_eq!(busiest(&cpu_bound, &nodes), Some((0.9, "web0".to_string())));
         assert_eq!(busiest(&WindowStats::default(), &nodes), None);
     }
 }

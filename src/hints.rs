@@ -24,10 +24,21 @@ pub fn hints(design: &Design, latest: Option<&WindowStats>, lang: Lang) -> Vec<S
         else {
             continue;
         };
+        // The busier of CPU and worker occupancy, named: both saturate a node.
+        let load = crate::charts::load(stats);
+        let which = t(
+            lang,
+            if crate::charts::cpu_bound(stats) {
+                Key::Cpu
+            } else {
+                Key::Occupancy
+            },
+        );
         let fill = |key: Key| {
             t(lang, key)
                 .replace("{node}", &node.id)
-                .replace("{util}", &format!("{:.0}", stats.utilization * 100.0))
+                .replace("{util}%", &format!("{:.0}% ({which})", load * 100.0))
+                .replace("{util}", &format!("{:.0}", load * 100.0))
         };
         if !stats.up {
             // A dead server the balancer still sends to: its requests fail fast until health
@@ -63,7 +74,7 @@ pub fn hints(design: &Design, latest: Option<&WindowStats>, lang: Lang) -> Vec<S
             }
             continue;
         }
-        if stats.utilization < SATURATED {
+        if load < SATURATED {
             continue;
         }
         let behind_balancer = behind_balancer(design, &node.id).is_some();
@@ -106,7 +117,7 @@ pub fn hints(design: &Design, latest: Option<&WindowStats>, lang: Lang) -> Vec<S
         let owner = &design.nodes[member.design_index];
         if matches!(owner.params, NodeParams::ShardedDatabase { .. })
             && member.key != owner.id
-            && stats.utilization >= SATURATED
+            && crate::charts::load(stats) >= SATURATED
         {
             out.push(t(lang, Key::HintHotShard).replace("{node}", &member.key));
         }
@@ -169,6 +180,26 @@ mod tests {
             }
         }
         assert!(hints(&design, None, Lang::En).is_empty());
+    }
+
+    /// Regression: a CPU-bound web server (its workers rarely held, its vCPUs full) looked idle
+    /// and got no hint.
+    #[test]
+    fn a_cpu_bound_server_is_saturated_too() {
+        let design = Design::single_server();
+        let mut w = window(vec![(2, 0.2, true)]);
+        w.nodes[0].cpu_utilization = 0.97;
+        let got = hints(&design, Some(&w), Lang::En);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].contains("scale out") && got[0].contains("97% (CPU)"),
+            "{got:?}"
+        );
+        let ko = hints(&design, Some(&w), Lang::Ko);
+        assert!(ko[0].contains("CPU") && !ko[0].contains('{'), "{ko:?}");
+        // Occupancy is named when it is the busier.
+        let got = hints(&design, Some(&window(vec![(2, 0.95, true)])), Lang::En);
+        assert!(got[0].contains("worker occupancy"), "{got:?}");
     }
 
     /// A dead server the balancer still sends to is explained (least connections favours it:

@@ -62,6 +62,9 @@ const SWITCHES: &[(&str, &[&str])] = &[
     ("invalidation", &["ttl", "purge", "versioned"]),
     ("service_shape", &["exponential", "constant", "log_normal"]),
     ("sessions", &["none", "in_server"]),
+    ("fill_from", &["replicas", "primary"]),
+    ("hot_shard", &["shared", "dedicated"]),
+    ("autoscale.metric", &["cpu", "occupancy"]),
 ];
 
 /// Nested tagged enums: the field, the name of its tag, and the tags.
@@ -81,6 +84,10 @@ const TAGGED: &[(&str, &str, &[&str])] = &[
 
 /// Fields serde leaves out when empty, added back so they can be edited, by node kind.
 const OPTIONAL_FIELDS: &[(&str, &str)] = &[("database", "replica_regions")];
+
+/// Optional numbers serde leaves out when unset, by node kind: shown as an empty number input,
+/// and emptying the input unsets them again (the design then falls back to another value).
+const OPTIONAL_NUMBERS: &[(&str, &str)] = &[("users", "static_kb")];
 
 /// The options of a switch field, if `path` is one.
 pub fn switch_options(path: &str) -> Option<&'static [&'static str]> {
@@ -161,6 +168,11 @@ pub fn params_object(params: &NodeParams) -> Map<String, Value> {
             object.insert(field.to_string(), Value::Array(Vec::new()));
         }
     }
+    for (k, field) in OPTIONAL_NUMBERS {
+        if *k == kind && !object.contains_key(*field) {
+            object.insert(field.to_string(), Value::Null);
+        }
+    }
     object
 }
 
@@ -176,13 +188,17 @@ const FIELD_ORDER: &[&str] = &[
     "keys",
     "zipf_alpha",
     "static_objects",
+    "response_kb",
+    "static_kb",
     "profile",
     "lookup_ms",
     "capacity",
+    "item_kb",
     "eviction",
     "ttl_s",
     "ttl_reset",
     "read_strategy",
+    "fill_from",
     "write_strategy",
     "flush_interval_s",
     "warm",
@@ -195,6 +211,7 @@ const FIELD_ORDER: &[&str] = &[
     "strategy",
     "hot_keys",
     "salt",
+    "hot_shard",
     "workers",
     "consumers",
     "instances",
@@ -212,7 +229,9 @@ const FIELD_ORDER: &[&str] = &[
     "lag_ms",
     "failover_s",
     "replica_regions",
+    "record_kb",
     "migration_rps",
+    "migration_share",
     "policy",
     "health_interval_s",
     "health_threshold",
@@ -234,6 +253,7 @@ const FIELD_ORDER: &[&str] = &[
     "scale_in_below",
     "interval_s",
     "boot_s",
+    "metric",
 ];
 
 /// An object's fields in [`FIELD_ORDER`]; fields this build does not know come last, by name.
@@ -299,6 +319,11 @@ pub fn parse_number(raw: &str, integer_field: bool) -> Option<Value> {
     Number::from_f64(x).map(Value::Number)
 }
 
+/// Whether the field at `path` is an optional number (of any kind that has it).
+fn optional_number(path: &[String]) -> bool {
+    matches!(path, [name] if OPTIONAL_NUMBERS.iter().any(|(_, field)| field == name))
+}
+
 /// Applies one input to the node's parameters through JSON. `path` is the field's path
 /// (`["profile", "at_s"]`); for [`Raw::Tag`] it is the nested enum's field (`["profile"]`).
 pub fn apply_raw(params: &NodeParams, path: &[String], raw: &Raw) -> Result<NodeParams, EditError> {
@@ -316,6 +341,10 @@ pub fn apply_raw(params: &NodeParams, path: &[String], raw: &Raw) -> Result<Node
         .as_object_mut()
         .ok_or_else(|| EditError::Refused("not an object".into()))?;
     let current = object.get(last).cloned().unwrap_or(Value::Null);
+    if matches!(raw, Raw::Number(text) if text.trim().is_empty()) && optional_number(path) {
+        object.remove(last);
+        return serde_json::from_value(value).map_err(|e| EditError::Refused(e.to_string()));
+    }
     let new = match raw {
         Raw::Number(text) => {
             let integer = current.is_u64() || current.is_i64();
@@ -388,6 +417,7 @@ pub fn station_of(design: &Design, params: &NodeParams) -> Option<(u32, f64)> {
             read_ms,
             write_ms,
             replicas,
+            instance,
             ..
         } => {
             // With replicas the primary takes only writes; alone it takes the users' mix.
@@ -396,7 +426,9 @@ pub fn station_of(design: &Design, params: &NodeParams) -> Option<(u32, f64)> {
             } else {
                 *write_ms
             };
-            (*workers, mean)
+            // A database serves as many at once as it has both workers and vCPUs.
+            let cores = scalelab_engine::prices::instance_shape(instance).map(|s| s.vcpus.max(1));
+            ((*workers).min(cores.unwrap_or(u32::MAX)), mean)
         }
         NodeParams::Queue {
             consumers, job_ms, ..
@@ -404,6 +436,25 @@ pub fn station_of(design: &Design, params: &NodeParams) -> Option<(u32, f64)> {
         _ => return None,
     };
     (workers >= 1 && mean_ms.is_finite() && mean_ms > 0.0).then_some((workers, mean_ms / 1e3))
+}
+
+/// The vCPUs a node computes on (all instances of a pool, one instance per queue consumer), or
+/// `None` for kinds without an instance type or an instance type without a shape.
+pub fn cores_of(params: &NodeParams, instances: u32) -> Option<u32> {
+    let (instance, count) = match params {
+        NodeParams::Server { instance, .. } => (instance, instances.max(1)),
+        NodeParams::SessionStore { instance, .. } | NodeParams::Database { instance, .. } => {
+            (instance, 1)
+        }
+        NodeParams::Queue {
+            instance,
+            consumers,
+            ..
+        } => (instance, (*consumers).max(1)),
+        _ => return None,
+    };
+    let shape = scalelab_engine::prices::instance_shape(instance)?;
+    Some(shape.vcpus.max(1).saturating_mul(count))
 }
 
 /// What the cache-theory formulas need: the catalogue size and skew the node sees, its capacity
@@ -501,42 +552,74 @@ fn number_text(n: &Number) -> String {
     }
 }
 
-/// min, max and step of a number input, mirroring the ranges lowering checks so the browser's
-/// spinner stays inside them (typing outside still works and shows lowering's message).
-fn bounds(kind: &str, path: &str, integer: bool) -> (Option<f64>, Option<f64>, String) {
+/// Sizes in KB lowering accepts for responses, assets, records and items (1 GB).
+const MAX_PAYLOAD_KB: f64 = 1_000_000.0;
+/// The longest time a rate profile may name (lowering's limit).
+const MAX_PROFILE_S: f64 = 1e7;
+
+/// min and max of a number input: the ranges `lower` checks (the test pins them to it), so the
+/// browser's spinner stays inside them (typing outside still works and shows lowering's message).
+/// Where lowering's limit depends on another field (`scale_in_below` ≤ `scale_out_above`,
+/// `spare_shards` + `shards` ≤ 256) this is the widest the other field allows.
+fn range(kind: &str, path: &str) -> (Option<f64>, Option<f64>) {
     let (min, max) = match (kind, path) {
-        ("dns", "ttl_s") => (Some(0.0), Some(86_400.0)),
-        ("cache", "ttl_s") => (Some(0.0), Some(2_592_000.0)),
-        ("cdn", "ttl_s") => (Some(0.0), Some(31_536_000.0)),
-        (_, "users") => (Some(1.0), Some(10_000_000.0)),
-        (_, "rate_rps") => (Some(0.0), Some(1_000_000.0)),
-        (_, "read_fraction" | "static_fraction" | "profile.amplitude") => (Some(0.0), Some(1.0)),
-        (_, "keys" | "static_objects" | "capacity") => (Some(1.0), Some(1_000_000.0)),
-        (_, "hot_keys") => (Some(0.0), Some(1_000_000.0)),
-        (_, "zipf_alpha") => (Some(0.0), Some(5.0)),
-        (_, "workers" | "consumers") => (Some(1.0), Some(10_000.0)),
-        (_, "instances" | "autoscale.min_instances" | "autoscale.max_instances") => {
-            (Some(1.0), Some(1_000.0))
+        ("dns", "ttl_s") => (0.0, 86_400.0),
+        ("cache", "ttl_s") => (0.0, 2_592_000.0),
+        ("cdn", "ttl_s") => (0.0, 31_536_000.0),
+        ("cdn", "object_kb") => (0.0, 10_000_000.0),
+        ("queue", "job_ms") => (0.001, 3_600_000.0),
+        (_, "users") => (1.0, 10_000_000.0),
+        (_, "rate_rps") => (0.0, 1_000_000.0),
+        (_, "rtt_ms" | "lookup_ms" | "edge_rtt_ms") => (0.0, 10_000.0),
+        (_, "timeout_ms") => (1.0, 600_000.0),
+        (_, "read_fraction" | "static_fraction" | "profile.amplitude") => (0.0, 1.0),
+        (_, "keys" | "static_objects" | "capacity") => (1.0, 1_000_000.0),
+        (_, "hot_keys") => (0.0, 1_000_000.0),
+        (_, "zipf_alpha") => (0.0, 5.0),
+        (_, "workers" | "consumers") => (1.0, 10_000.0),
+        (_, "instances" | "autoscale.min_instances" | "autoscale.max_instances") => (1.0, 1_000.0),
+        (_, "autoscale.scale_out_above") => (0.01, 1.0),
+        (_, "autoscale.scale_in_below") => (0.0, 1.0),
+        (_, "autoscale.interval_s") => (0.1, 3_600.0),
+        (_, "autoscale.boot_s") => (0.0, 3_600.0),
+        (_, "queue_capacity") => (0.0, 1_000_000.0),
+        (_, "replicas") => (0.0, 16.0),
+        (_, "shards") => (1.0, 256.0),
+        (_, "spare_shards") => (0.0, 255.0),
+        (_, "salt") => (1.0, 64.0),
+        (_, "health_interval_s") => (0.0, 3_600.0),
+        (_, "health_threshold") => (1.0, 100.0),
+        (_, "strategy.vnodes") => (1.0, 1_000.0),
+        (_, "service_cv") => (0.0, 10.0),
+        (_, "service_ms" | "read_ms" | "write_ms") => (0.001, 60_000.0),
+        (_, "publish_ms") => (0.0, 60_000.0),
+        (_, "lag_ms") => (0.0, 600_000.0),
+        (_, "failover_s" | "purge_delay_s") => (0.0, 86_400.0),
+        (_, "flush_interval_s") => (0.01, 3_600.0),
+        (_, "migration_rps") => (1.0, 1_000_000.0),
+        (_, "migration_share") => (0.01, 1.0),
+        (_, "response_kb" | "static_kb" | "record_kb") => (0.0, MAX_PAYLOAD_KB),
+        (_, "item_kb") => (0.001, MAX_PAYLOAD_KB),
+        (_, "profile.factor") => (0.0, 1_000.0),
+        (_, "profile.period_s") => (1.0, MAX_PROFILE_S),
+        (_, "profile.at_s" | "profile.from_s" | "profile.to_s" | "profile.duration_s") => {
+            (0.0, MAX_PROFILE_S)
         }
-        (_, "autoscale.scale_out_above" | "autoscale.scale_in_below") => (Some(0.0), Some(1.0)),
-        (_, "autoscale.interval_s") => (Some(0.1), Some(3_600.0)),
-        (_, "autoscale.boot_s") => (Some(0.0), Some(3_600.0)),
-        (_, "queue_capacity") => (Some(0.0), Some(1_000_000.0)),
-        (_, "replicas") => (Some(0.0), Some(16.0)),
-        (_, "shards") => (Some(1.0), Some(256.0)),
-        (_, "spare_shards") => (Some(0.0), Some(255.0)),
-        (_, "salt") => (Some(1.0), Some(64.0)),
-        (_, "health_threshold") => (Some(1.0), Some(100.0)),
-        (_, "strategy.vnodes") => (Some(1.0), Some(1_000.0)),
-        (_, "service_cv") => (Some(0.0), Some(10.0)),
-        (_, "profile.factor") => (Some(0.0), Some(1_000.0)),
-        (_, "service_ms" | "read_ms" | "write_ms" | "job_ms") => (Some(0.001), None),
-        _ => (Some(0.0), None),
+        _ => return (Some(0.0), None),
     };
+    (Some(min), Some(max))
+}
+
+/// min, max and step of a number input.
+fn bounds(kind: &str, path: &str, integer: bool) -> (Option<f64>, Option<f64>, String) {
+    let (min, max) = range(kind, path);
     let step = if integer {
         "1".to_string()
-    } else if max == Some(1.0) {
+    } else if max == Some(1.0) && min == Some(0.0) {
         "0.05".to_string()
+    } else if max == Some(1.0) {
+        // Steps count from the minimum: 0.05 from 0.01 would make 0.7 a mismatch.
+        "0.01".to_string()
     } else {
         "any".to_string()
     };
@@ -876,7 +959,7 @@ fn field_view(ctx: &Ctx, path: Vec<String>, value: &Value) -> Html {
         }
         Value::String(current) if key == "instance" || switch_options(&key).is_some() => {
             let options: Vec<(String, String)> = if key == "instance" {
-                instance_options()
+                instance_options(ctx.kind)
             } else {
                 switch_options(&key)
                     .unwrap_or_default()
@@ -913,6 +996,16 @@ fn field_view(ctx: &Ctx, path: Vec<String>, value: &Value) -> Html {
         }
         Value::Object(inner) => {
             return nested_view(ctx, path, inner, label, hint_html, problems, invalid);
+        }
+        Value::Null if optional_number(&path) => {
+            let (min, max, step) = bounds(ctx.kind, &key, false);
+            let emit = emit(Raw::Number);
+            html! {
+                <DraftInput kind="number" id={id.clone()} value={draft.unwrap_or_default()}
+                    min={min.map(|m| AttrValue::from(m.to_string()))} max={max.map(|m| AttrValue::from(m.to_string()))}
+                    step={Some(AttrValue::from(step))} inputmode={Some(AttrValue::Static("decimal"))}
+                    on_commit={Callback::from(emit)} {invalid} described_by={described.map(AttrValue::from)} />
+            }
         }
         Value::Null => {
             let emit = emit(Raw::Text);
@@ -1009,21 +1102,40 @@ fn select_view(
     }
 }
 
-/// Instance types from the price table: hourly-priced compute, database and cache instances.
-fn instance_options() -> Vec<(String, String)> {
-    scalelab_engine::prices::PRICE_TABLE
+/// The price-table prefixes of the instance types a node of kind `kind` runs on: EC2 for web
+/// servers and queue consumers (a queue may also be an MSK broker), ElastiCache for caches and
+/// session stores (a Redis-like store, by default on ElastiCache; or on EC2), RDS for databases
+/// and shards.
+pub fn instance_prefixes(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "server" => &["ec2_"],
+        "session_store" => &["elasticache_", "ec2_"],
+        "queue" => &["ec2_", "msk_"],
+        "cache" => &["elasticache_"],
+        "database" | "sharded_database" => &["rds_"],
+        _ => &[],
+    }
+}
+
+/// The instance types a node of kind `kind` can run on, from the price table (rows with vCPUs
+/// and memory only), each with its vCPUs, memory and hourly price.
+pub fn instance_options(kind: &str) -> Vec<(String, String)> {
+    use scalelab_engine::prices::{instance_shape, PriceUnit, PRICE_TABLE};
+    let prefixes = instance_prefixes(kind);
+    PRICE_TABLE
         .iter()
-        .filter(|p| {
-            p.unit == scalelab_engine::prices::PriceUnit::PerHour
-                && ["ec2_", "rds_", "elasticache_"]
-                    .iter()
-                    .any(|prefix| p.id.starts_with(prefix))
-        })
-        .map(|p| {
-            (
+        .filter(|p| p.unit == PriceUnit::PerHour && prefixes.iter().any(|x| p.id.starts_with(x)))
+        .filter_map(|p| {
+            let shape = instance_shape(p.id)?;
+            // The description's own "(2 vCPU, 1 GiB)" is replaced by the shape the model uses.
+            let name = p.description.split(" (").next().unwrap_or(p.description);
+            Some((
                 p.id.to_string(),
-                format!("{} · ${}/h", p.description, p.usd),
-            )
+                format!(
+                    "{name} · {} vCPU · {} GiB · ${}/h",
+                    shape.vcpus, shape.memory_gib, p.usd
+                ),
+            ))
         })
         .collect()
 }
@@ -1206,12 +1318,27 @@ fn theory_view(
                 format!("{lambda:.1} /s"),
                 format!("c = {servers}, μ = {:.1} /s", 1.0 / mean_s),
             ));
+            // The CPU's offered load: every service's CPU time over the vCPUs' time.
+            let cores = cores_of(params, stats.instances);
+            rows.push(row(
+                "theory-cpu",
+                text(lang, Text::CpuUtilization),
+                percent(stats.cpu_utilization),
+                cores.map_or_else(dash, |c| {
+                    let load = lambda * mean_s / f64::from(c);
+                    if load < 1.0 {
+                        format!("{} ({} vCPU)", percent(load), c)
+                    } else {
+                        format!("≥ 100 % ({c} vCPU)")
+                    }
+                }),
+            ));
             match theory {
                 Some(q) => {
                     let ms = |s: f64| format!("{:.1} ms", s * 1e3);
                     rows.push(row(
                         "theory-utilization",
-                        text(lang, Text::Utilization),
+                        text(lang, Text::Occupancy),
                         percent(stats.utilization),
                         percent(q.utilization),
                     ));
@@ -1236,11 +1363,15 @@ fn theory_view(
                 }
                 None => rows.push(row(
                     "theory-utilization",
-                    text(lang, Text::Utilization),
+                    text(lang, Text::Occupancy),
                     percent(stats.utilization),
                     text(lang, Text::Unstable).to_string(),
                 )),
             }
+        }
+        if matches!(params, NodeParams::Server { .. }) {
+            // A web server's worker also waits on the cache and database, which M/M/c omits.
+            notes.push(text(lang, Text::OccupancyNote));
         }
         if let NodeParams::Server {
             service_shape: ServiceShape::Constant | ServiceShape::LogNormal,
@@ -1523,20 +1654,7 @@ mod tests {
 
     #[test]
     fn every_current_field_has_korean_and_english_labels() {
-        let mut params = every_kind();
-        // Every nested variant, so each variant's fields are covered.
-        for tag in ["step", "ramp", "daily"] {
-            params
-                .push(apply_raw(&params[0], &path("profile"), &Raw::Tag(tag.into())).expect("tag"));
-        }
-        params.push(
-            apply_raw(
-                &params[2],
-                &path("autoscale"),
-                &Raw::Tag("utilization".into()),
-            )
-            .expect("autoscale tag"),
-        );
+        let params = every_variant();
         for params in &params {
             let kind = params.kind_name();
             for key in field_paths(&params_object(params)) {
@@ -1581,6 +1699,158 @@ mod tests {
         }
         // A field the engine gains later falls back to its raw name.
         assert_eq!(label_text(Lang::En, "server", "warp_factor"), "warp_factor");
+    }
+
+    /// Every kind, and every variant of its nested enums, so each variant's fields are covered.
+    fn every_variant() -> Vec<NodeParams> {
+        let mut params = every_kind();
+        for tag in ["step", "ramp", "daily"] {
+            params
+                .push(apply_raw(&params[0], &path("profile"), &Raw::Tag(tag.into())).expect("tag"));
+        }
+        params.push(
+            apply_raw(
+                &params[2],
+                &path("autoscale"),
+                &Raw::Tag("utilization".into()),
+            )
+            .expect("autoscale tag"),
+        );
+        params
+    }
+
+    /// Whether lowering refuses the node `params` with `key` set to `text` as out of range.
+    fn refused(params: &NodeParams, key: &str, text: &str) -> bool {
+        let edited = apply_raw(params, &path(key), &Raw::Number(text.into()))
+            .unwrap_or_else(|e| panic!("{} {key}={text}: {e:?}", params.kind_name()));
+        let mut design = Design::single_server();
+        design.nodes[2].params = edited;
+        let id = design.nodes[2].id.clone();
+        // Lowering names a consistent hash's vnodes by the strategy.
+        let field = if key == "strategy.vnodes" {
+            "strategy"
+        } else {
+            key
+        };
+        lower(&design, SimDuration::ZERO)
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .any(|d| {
+                d.node.as_deref() == Some(id.as_str())
+                    && d.field == Some(field)
+                    && matches!(
+                        d.problem,
+                        scalelab_design::lower::Problem::OutOfRange { .. }
+                    )
+            })
+    }
+
+    /// The number inputs' ranges are lowering's: both ends are accepted and just beyond them is
+    /// refused, so the spinner never offers a value the design will reject.
+    #[test]
+    fn input_ranges_are_the_ranges_lowering_checks() {
+        // Limits that depend on another field (or are checked under another name) are checked
+        // at their fixed end only.
+        let dependent = [
+            "autoscale.min_instances",
+            "autoscale.scale_in_below",
+            "spare_shards",
+        ];
+        let mut checked = 0;
+        for params in every_variant() {
+            let kind = params.kind_name();
+            let object = params_object(&params);
+            for key in field_paths(&object) {
+                let p = path(&key);
+                let value = p[1..]
+                    .iter()
+                    .fold(object.get(&p[0]), |v, name| v.and_then(|v| v.get(name)));
+                let integer = match value {
+                    Some(Value::Number(n)) => n.is_u64() || n.is_i64(),
+                    Some(Value::Null) if optional_number(&p) => false,
+                    _ => continue,
+                };
+                let text = |x: f64| {
+                    if integer {
+                        format!("{}", x.round() as i64)
+                    } else {
+                        format!("{x}")
+                    }
+                };
+                let (min, max) = range(kind, &key);
+                let min = min.expect("every number has a minimum");
+                assert!(!refused(&params, &key, &text(min)), "{kind}.{key}={min}");
+                if min > 0.0 || !integer {
+                    let below = if min > 0.0 { min / 2.0 } else { -1.0 };
+                    let below = if integer { min - 1.0 } else { below };
+                    assert!(refused(&params, &key, &text(below)), "{kind}.{key}={below}");
+                }
+                match max {
+                    Some(max) if !dependent.contains(&key.as_str()) => {
+                        assert!(!refused(&params, &key, &text(max)), "{kind}.{key}={max}");
+                        let above = if integer { max + 1.0 } else { max * 1.5 };
+                        assert!(refused(&params, &key, &text(above)), "{kind}.{key}={above}");
+                    }
+                    Some(_) => {}
+                    None => assert!(
+                        !refused(&params, &key, &text(1e9)),
+                        "{kind}.{key} is bounded by lowering: give it a max"
+                    ),
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 60, "{checked} fields checked");
+    }
+
+    /// A node's instance menu lists the types of its kind only (EC2 for servers, ElastiCache for
+    /// caches, RDS for databases), each with its vCPUs and memory, its default among them.
+    #[test]
+    fn instance_menus_list_only_the_kinds_own_types() {
+        let expect = [
+            ("server", "ec2_"),
+            ("cache", "elasticache_"),
+            ("database", "rds_"),
+            ("sharded_database", "rds_"),
+        ];
+        for params in every_kind() {
+            let kind = params.kind_name();
+            let Some(Value::String(default)) = params_object(&params).get("instance").cloned()
+            else {
+                continue;
+            };
+            let options = instance_options(kind);
+            assert!(
+                options.iter().any(|(id, _)| *id == default),
+                "{kind}: {default} missing from {options:?}"
+            );
+            for (id, name) in &options {
+                assert!(name.contains("vCPU") && name.contains("GiB"), "{name}");
+                if let Some((_, prefix)) = expect.iter().find(|(k, _)| *k == kind) {
+                    assert!(id.starts_with(prefix), "{kind} lists {id}");
+                }
+            }
+        }
+        // Regression: every menu listed every instance type.
+        let ids = |kind| instance_options(kind).into_iter().map(|(id, _)| id);
+        let servers: Vec<String> = ids("server").collect();
+        assert!(ids("database").all(|id| !servers.contains(&id)));
+        assert!(ids("cache").all(|id| !servers.contains(&id)));
+        assert!(instance_options("load_balancer").is_empty());
+    }
+
+    #[test]
+    fn an_optional_size_is_set_by_typing_and_unset_by_emptying() {
+        let users = &every_kind()[0];
+        assert_eq!(params_object(users).get("static_kb"), Some(&Value::Null));
+        let set = apply_raw(users, &path("static_kb"), &Raw::Number("250".into())).expect("set");
+        assert!(matches!(
+            set,
+            NodeParams::Users { static_kb: Some(kb), .. } if kb == 250.0
+        ));
+        let unset = apply_raw(&set, &path("static_kb"), &Raw::Number(" ".into())).expect("unset");
+        assert_eq!(&unset, users);
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub const KINDS: &[Kind] = &[
     Kind {
         tag: "users",
         label: Key::KindUsers,
-        defaults: r#"{"kind":"users","users":10000,"rate_rps":100,"rtt_ms":40,"timeout_ms":2000,"keys":10000,"zipf_alpha":0.9}"#,
+        defaults: r#"{"kind":"users","users":10000,"rate_rps":100,"rtt_ms":40,"timeout_ms":2000,"keys":10000,"zipf_alpha":0.9,"response_kb":10}"#,
     },
     Kind {
         tag: "dns",
@@ -46,17 +46,17 @@ pub const KINDS: &[Kind] = &[
     Kind {
         tag: "cache",
         label: Key::KindCache,
-        defaults: r#"{"kind":"cache","capacity":1000}"#,
+        defaults: r#"{"kind":"cache","capacity":1000,"item_kb":1,"fill_from":"replicas"}"#,
     },
     Kind {
         tag: "database",
         label: Key::KindDatabase,
-        defaults: r#"{"kind":"database"}"#,
+        defaults: r#"{"kind":"database","record_kb":1}"#,
     },
     Kind {
         tag: "sharded_database",
         label: Key::KindShardedDatabase,
-        defaults: r#"{"kind":"sharded_database","shards":4,"strategy":{"kind":"modulo"}}"#,
+        defaults: r#"{"kind":"sharded_database","shards":4,"strategy":{"kind":"modulo"},"hot_shard":"shared","migration_share":0.25,"record_kb":1}"#,
     },
     Kind {
         tag: "queue",
@@ -87,6 +87,33 @@ mod tests {
                 .default_params()
                 .unwrap_or_else(|| panic!("{} defaults must parse", kind.tag));
             assert_eq!(params.kind_name(), kind.tag);
+        }
+    }
+
+    /// A node fresh from the palette is simulable as it is: lowering finds nothing out of range
+    /// in it and knows its instance type (connections are the user's to draw).
+    #[test]
+    fn new_nodes_start_inside_every_bound() {
+        use scalelab_design::lower::{lower, Problem};
+        for kind in KINDS {
+            let mut design = scalelab_design::Design::single_server();
+            design.nodes[2].params = kind.default_params().expect("defaults parse");
+            let id = design.nodes[2].id.clone();
+            let problems: Vec<_> = lower(&design, scalelab_engine::SimDuration::ZERO)
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|d| d.node.as_deref() == Some(id.as_str()))
+                .filter(|d| {
+                    matches!(
+                        d.problem,
+                        Problem::OutOfRange { .. }
+                            | Problem::UnknownInstance { .. }
+                            | Problem::Invalid { .. }
+                    )
+                })
+                .collect();
+            assert!(problems.is_empty(), "{}: {problems:?}", kind.tag);
         }
     }
 }

@@ -47,6 +47,17 @@ pub enum Text {
     Errors,
     Busiest,
     Cost,
+    CostPerMonth,
+    CostPerMillion,
+    PerMillion,
+    // The bill.
+    BillTitle,
+    BillLine,
+    BillHint,
+    BillByNode,
+    Share,
+    Total,
+    Node,
     // Tables and export.
     TableView,
     TableOf,
@@ -61,6 +72,12 @@ pub enum Text {
     StaleReadsHelp,
     LostWrites,
     LostWritesHelp,
+    WritesAtRisk,
+    WritesAtRiskHelp,
+    GatherReads,
+    GatherReadsHelp,
+    MigrationTime,
+    MigrationTimeHelp,
     LostSessions,
     LostSessionsHelp,
     StaleResponses,
@@ -84,7 +101,10 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
             "Throughput and errors by cause (per second)",
         ),
         HitRatioTitle => ("캐시 · CDN 적중률 (%)", "Cache and CDN hit ratio (%)"),
-        UtilizationTitle => ("노드별 사용률 (%)", "Utilisation per node (%)"),
+        UtilizationTitle => (
+            "노드별 부하: CPU 사용률과 작업자 점유율 중 큰 값 (%)",
+            "Load per node: the busier of CPU and worker occupancy (%)",
+        ),
         QueueTitle => (
             "노드별 대기열 길이 (평균)",
             "Queue depth per node (time-averaged)",
@@ -126,7 +146,23 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
         PerMonth => ("월", "per month"),
         Errors => ("오류", "Errors"),
         Busiest => ("최고 사용률", "Busiest node"),
-        Cost => ("비용", "Cost"),
+        Cost => ("시간당 비용", "Cost per hour"),
+        CostPerMonth => ("월 비용", "Cost per month"),
+        CostPerMillion => ("요청 백만 건당 비용", "Cost per million requests"),
+        PerMillion => ("/ 백만 요청", "per million requests"),
+        BillTitle => (
+            "청구서 (최근 구간의 속도로)",
+            "The bill (at the latest window's pace)",
+        ),
+        BillLine => ("항목", "Line"),
+        BillHint => (
+            "항목에 마우스를 올리면 그 비용을 낸 노드가 보입니다.",
+            "Hover over a line to see which nodes it comes from.",
+        ),
+        BillByNode => ("노드별 청구서", "The bill by node"),
+        Share => ("비중", "Share"),
+        Total => ("합계", "Total"),
+        Node => ("노드", "Node"),
         TableView => ("표로 보기 (최근 30구간)", "Table view (last 30 windows)"),
         TableOf => ("표로 보기", "Table view"),
         ExportCsv => ("CSV로 내보내기 (전체 구간)", "Export CSV (all windows)"),
@@ -150,6 +186,21 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
         LostWritesHelp => (
             "확인된 뒤 사라진 쓰기: 복제되기 전에 주 데이터베이스가 죽었거나, 나중 쓰기 캐시가 반영 전에 죽었습니다.",
             "Acknowledged writes that are gone: the primary died before replicating them, or a write-back cache died before flushing them.",
+        ),
+        WritesAtRisk => ("위험에 처한 쓰기", "Writes at risk"),
+        WritesAtRiskHelp => (
+            "주 데이터베이스가 죽을 때 가장 앞선 부 데이터베이스에도 없던 확인된 쓰기: 그 부 서버가 승격되면 유실되고, 주 서버가 먼저 돌아오면 남습니다.",
+            "Acknowledged writes the most up-to-date replica lacked when the primary died: lost if that replica is promoted, kept if the primary comes back first.",
+        ),
+        GatherReads => ("솔팅 모아 읽기", "Gather reads"),
+        GatherReadsHelp => (
+            "솔팅된 핫 키를 읽으려고 첫 샤드 외에 더 읽은 샤드 수: 쓰기를 분산한 대가입니다.",
+            "Extra shard reads that reading a salted hot key gathered, beyond the first: the price of spreading its writes.",
+        ),
+        MigrationTime => ("재샤딩 이동 시간", "Migration time"),
+        MigrationTimeHelp => (
+            "재샤딩으로 키를 새 샤드로 옮기는 데 걸린 시뮬레이션 시간: 옮길 키가 많을수록 깁니다.",
+            "Simulated time a resharding spent copying keys to their new shards: the more keys move, the longer.",
         ),
         LostSessions => ("강제 재로그인", "Forced logins"),
         LostSessionsHelp => (
@@ -177,6 +228,31 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
             "자동 확장이 사용률에 따라 띄우거나 내린 웹 서버 인스턴스입니다.",
             "Web server instances the autoscaler launched or retired as utilisation changed.",
         ),
+    };
+    match lang {
+        Lang::Ko => ko,
+        Lang::En => en,
+    }
+}
+
+/// The name of a line of the bill (the engine's `Bill::lines` names).
+pub fn bill_line_text(lang: Lang, key: &str) -> &'static str {
+    let (ko, en) = match key {
+        "instances" => (
+            "인스턴스 (서버 · DB · 캐시 · LB · DNS 고정비)",
+            "Instances (servers, databases, caches, LB and DNS fees)",
+        ),
+        "internet_egress" => (
+            "인터넷 전송 (원본 → 사용자)",
+            "Internet egress (origin to users)",
+        ),
+        "cdn_egress" => ("CDN 전송 (엣지 → 사용자)", "CDN egress (edge to users)"),
+        "cdn_requests" => ("CDN 요청 요금", "CDN request fees"),
+        "cross_region" => ("데이터 센터 간 전송", "Transfer between data centres"),
+        "lb_capacity" => ("로드밸런서 용량 (LCU)", "Load balancer capacity (LCU)"),
+        "queue_requests" => ("메시지 큐 요청", "Message queue requests"),
+        "dns_queries" => ("DNS 조회", "DNS queries"),
+        _ => return "?",
     };
     match lang {
         Lang::Ko => ko,

@@ -27,6 +27,7 @@ pub fn field_text(lang: Lang, kind: &str, path: &str) -> Option<FieldText> {
     const S: (&str, &str) = ("s", "s");
     const NONE: (&str, &str) = ("", "");
     const SHARE: (&str, &str) = ("0–1", "0–1");
+    const KB: (&str, &str) = ("KB", "KB");
     // The same name means different things on different kinds: the TTL of a DNS answer, of a
     // cache entry and of an edge copy are three of the chapter's separate ideas.
     let (ko, en, unit) = match (kind, path) {
@@ -133,7 +134,7 @@ pub fn field_text(lang: Lang, kind: &str, path: &str) -> Option<FieldText> {
             NONE,
         ),
         (_, "edge_rtt_ms") => ("엣지까지 왕복 지연", "Round trip to the edge", MS),
-        (_, "object_kb") => ("객체 크기", "Object size", ("KB", "KB")),
+        (_, "object_kb") => ("객체 크기", "Object size", KB),
         (_, "invalidation") => ("콘텐츠 무효화 방법", "Invalidation", NONE),
         (_, "purge_delay_s") => ("퍼지 전파 시간", "Purge propagation delay", S),
         (_, "consumers") => ("소비자 (작업 서버) 수", "Consumers (workers)", NONE),
@@ -163,6 +164,22 @@ pub fn field_text(lang: Lang, kind: &str, path: &str) -> Option<FieldText> {
             "Resharding migration rate",
             ("키/s", "keys/s"),
         ),
+        (_, "migration_share") => (
+            "데이터 이동이 쓸 수 있는 샤드 작업자 비율",
+            "Share of a shard's workers migration may hold",
+            SHARE,
+        ),
+        (_, "hot_shard") => ("핫 키를 두는 곳", "Where the hot keys live", NONE),
+        (_, "response_kb") => ("동적 응답 크기", "Dynamic response size", KB),
+        (_, "static_kb") => (
+            "정적 파일 크기 (비우면 CDN의 객체 크기)",
+            "Static asset size (empty = the CDN's object size)",
+            KB,
+        ),
+        (_, "fill_from") => ("캐시 미스를 채울 데이터베이스", "Misses fill from", NONE),
+        (_, "item_kb") => ("항목 하나의 메모리", "Memory per cached item", KB),
+        (_, "record_kb") => ("레코드 크기", "Record size", KB),
+        (_, "autoscale.metric") => ("측정 기준", "Measured utilisation", NONE),
         _ => return None,
     };
     Some(FieldText {
@@ -225,6 +242,26 @@ pub fn field_hint(lang: Lang, kind: &str, path: &str) -> Option<&'static str> {
         (_, "policy") => (
             "헬스 체크에 실패한 서버에는 보내지 않습니다.",
             "Servers that fail their health checks get no traffic.",
+        ),
+        (_, "fill_from") => (
+            "부 데이터베이스에서 채우면 복제 지연만큼 오래된 값이 캐시에 남을 수 있고, 주 데이터베이스에서 채우면 최신이지만 주 서버가 바빠집니다.",
+            "Filling from replicas can cache a value as old as the replication lag; filling from the primary is fresh but loads it.",
+        ),
+        (_, "hot_shard") => (
+            "전용 샤드는 유명인사 키를 다른 키와 떼어 놓습니다. 그 샤드 하나가 감당할 수 있을 때까지만.",
+            "A dedicated shard keeps the celebrity keys away from the others, as long as that one shard can carry them.",
+        ),
+        (_, "item_kb") => (
+            "용량 × 항목 크기가 인스턴스 메모리보다 크면 캐시는 여러 노드의 클러스터가 되고 노드마다 비용이 듭니다.",
+            "When capacity × item size exceeds the instance's memory the cache is a cluster of nodes, each billed.",
+        ),
+        (_, "response_kb") => (
+            "사용자에게 보내는 응답은 인터넷 전송 요금(egress)으로 청구됩니다.",
+            "Responses sent to users are billed as internet egress.",
+        ),
+        (_, "autoscale.metric") => (
+            "웹 서버는 캐시와 데이터베이스를 기다리는 동안에도 작업자를 붙잡습니다: CPU는 한가해도 작업자 점유율은 높을 수 있습니다.",
+            "A web server's worker is held while it waits on the cache and database: CPU may be idle while worker occupancy is high.",
         ),
         _ => return None,
     };
@@ -293,6 +330,21 @@ pub fn option_text(lang: Lang, field: &str, value: &str) -> Option<&'static str>
             ("안정 해시 (consistent hashing)", "Consistent hashing")
         }
         ("strategy.kind", "jump_hash") => ("점프 해시 (jump hash)", "Jump hash"),
+        ("fill_from", "replicas") => (
+            "부 데이터베이스 (뒤처진 사본을 채울 수 있음)",
+            "Replicas (a lagging one fills a stale copy)",
+        ),
+        ("fill_from", "primary") => (
+            "주 데이터베이스 (최신, 대신 주 서버 부하)",
+            "Primary (fresh, but loads the primary)",
+        ),
+        ("hot_shard", "shared") => (
+            "일반 샤드에 함께 (솔팅 시 분산)",
+            "On the shards (spread when salted)",
+        ),
+        ("hot_shard", "dedicated") => ("전용 샤드 하나", "A dedicated shard of their own"),
+        ("autoscale.metric", "cpu") => ("CPU 사용률", "CPU utilisation"),
+        ("autoscale.metric", "occupancy") => ("작업자 점유율", "Worker occupancy"),
         _ => return None,
     };
     Some(pick(lang, ko, en))
@@ -317,7 +369,9 @@ pub enum Text {
     Theory,
     Measured,
     Expected,
-    Utilization,
+    CpuUtilization,
+    Occupancy,
+    OccupancyNote,
     MeanQueue,
     MeanResponse,
     P99Response,
@@ -360,7 +414,12 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
         Notes => ("알아 둘 점", "Worth knowing"),
         Measured => ("측정값", "Measured"),
         Expected => ("이론값", "Theory"),
-        Utilization => ("사용률", "Utilisation"),
+        CpuUtilization => ("CPU 사용률", "CPU"),
+        Occupancy => ("작업자 점유율", "Worker occupancy"),
+        OccupancyNote => (
+            "웹 서버의 작업자는 캐시와 데이터베이스의 응답을 기다리는 동안에도 점유되므로, 측정된 점유율은 CPU 시간만 센 이론값보다 높습니다. CPU 사용률은 vCPU 시간 중 계산한 비율입니다.",
+            "A web server's worker is also held while it waits on the cache and database, so measured occupancy exceeds the theory, which counts CPU time only. CPU is the share of the vCPUs' time spent computing.",
+        ),
         MeanQueue => ("평균 대기열 길이", "Mean queue length"),
         MeanResponse => ("평균 응답 시간 (노드)", "Mean response at the node"),
         P99Response => ("p99 응답 시간 (노드)", "p99 response at the node"),
@@ -457,6 +516,9 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
         Problem::Invalid { reason } => match *reason {
             "the shard map cannot be built with these parameters" => {
                 "이 설정으로는 샤드 맵을 만들 수 없습니다".into()
+            }
+            "this price row is not an instance type with vCPUs and memory" => {
+                "이 가격 항목은 vCPU와 메모리가 있는 인스턴스 유형이 아닙니다".into()
             }
             other => other.to_string(),
         },
