@@ -388,6 +388,12 @@ pub fn region_index(design: &Design, region: &str) -> Option<u16> {
         .map(|i| i as u16)
 }
 
+/// How many requests a node computes at once: as many as it has both workers and vCPUs.
+fn servers_of(workers: u32, instance: &str) -> u32 {
+    let cores = scalelab_engine::prices::instance_shape(instance).map(|s| s.vcpus.max(1));
+    workers.min(cores.unwrap_or(u32::MAX))
+}
+
 /// The worker count and mean service time (seconds) that make a node an M/M/c station, or `None`
 /// for kinds that are not one queue of workers.
 pub fn station_of(design: &Design, params: &NodeParams) -> Option<(u32, f64)> {
@@ -400,18 +406,24 @@ pub fn station_of(design: &Design, params: &NodeParams) -> Option<(u32, f64)> {
         })
         .unwrap_or(1.0);
     let (workers, mean_ms) = match params {
-        // A pool's instances are one queue in front of all their workers.
+        // A pool's instances are one queue in front of all their workers, computing on as many
+        // cores as they have both threads and vCPUs.
         NodeParams::Server {
             workers,
             service_ms,
             instances,
+            instance,
             ..
-        } => (workers.saturating_mul((*instances).max(1)), *service_ms),
+        } => (
+            servers_of(*workers, instance).saturating_mul((*instances).max(1)),
+            *service_ms,
+        ),
         NodeParams::SessionStore {
             workers,
             service_ms,
+            instance,
             ..
-        } => (*workers, *service_ms),
+        } => (servers_of(*workers, instance), *service_ms),
         NodeParams::Database {
             workers,
             read_ms,
@@ -427,8 +439,7 @@ pub fn station_of(design: &Design, params: &NodeParams) -> Option<(u32, f64)> {
                 *write_ms
             };
             // A database serves as many at once as it has both workers and vCPUs.
-            let cores = scalelab_engine::prices::instance_shape(instance).map(|s| s.vcpus.max(1));
-            ((*workers).min(cores.unwrap_or(u32::MAX)), mean)
+            (servers_of(*workers, instance), mean)
         }
         NodeParams::Queue {
             consumers, job_ms, ..
@@ -1888,12 +1899,13 @@ mod tests {
     fn theory_inputs_for_stations_and_caches() {
         let design = Design::single_server();
         let server = &design.nodes[2].params;
-        assert_eq!(station_of(&design, server), Some((4, 0.04)));
+        // 4 workers on an m5.large's 2 vCPUs: two requests compute at once.
+        assert_eq!(station_of(&design, server), Some((2, 0.02)));
         assert_eq!(station_of(&design, &design.nodes[1].params), None);
-        // Stage 1 at 50 req/s against 4 workers of 40 ms: ρ = 0.5.
-        let q = analytic::mmc(50.0, 25.0, 4).expect("stable");
+        // Stage 1 at 50 req/s against 2 vCPUs of 20 ms: ρ = 0.5.
+        let q = analytic::mmc(50.0, 50.0, 2).expect("stable");
         assert!((q.utilization - 0.5).abs() < 1e-12);
-        assert!(analytic::mmc(200.0, 25.0, 4).is_none(), "unstable at ρ ≥ 1");
+        assert!(analytic::mmc(100.0, 50.0, 2).is_none(), "unstable at ρ ≥ 1");
 
         let mut design = Design::single_server();
         let kinds = every_kind();

@@ -693,7 +693,8 @@ impl Design {
     }
 
     /// The chapter's first stage: users → DNS → one server that runs the web app, the database
-    /// and the cache. Its capacity is 4 workers / 40 ms = 100 requests per second.
+    /// and the cache. Its capacity is its m5.large's 2 vCPUs / 20 ms of CPU = 100 requests per
+    /// second (4 workers, so the threads are not the limit).
     pub fn single_server() -> Design {
         Design {
             version: CURRENT_VERSION,
@@ -739,7 +740,7 @@ impl Design {
                     params: NodeParams::Server {
                         workers: 4,
                         queue_capacity: 200,
-                        service_ms: 40.0,
+                        service_ms: 20.0,
                         service_shape: ServiceShape::Exponential,
                         service_cv: 1.0,
                         instance: default_instance(),
