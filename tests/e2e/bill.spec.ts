@@ -12,6 +12,15 @@ test('stage 5 shows its bill by line and by node, and CPU beside worker occupanc
   await page.locator('#start').click();
   await expect.poll(() => windows(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
   await page.locator('#pause').click();
+  // A window already on its way when the pause was sent may still land: wait until the count
+  // holds still, so every number below is read from the same window.
+  let last = -1;
+  await expect.poll(async () => {
+    const n = await windows(page);
+    const still = n === last;
+    last = n;
+    return still;
+  }, { intervals: [400] }).toBe(true);
 
   // The whole bill three ways: per hour, per month (730 h) and per million requests.
   const perHour = await metric(page, 'm-cost');
