@@ -13,6 +13,7 @@ use crate::stages::{stage_of, STAGES};
 use crate::state::{Action, AppState, Notice, RunState};
 use crate::storage;
 use gloo::worker::{Spawnable, WorkerBridge};
+use scalelab_design::budget::{self, Limits};
 use scalelab_design::{lower, Design, NodeParams};
 use scalelab_engine::SimDuration;
 use scalelab_worker::{SimWorker, Speed, WorkerOutput};
@@ -26,7 +27,11 @@ fn initial_state() -> AppState {
     let lang = storage::browser_language().map_or(Lang::En, |tag| Lang::from_tag(&tag));
     let saved = storage::saved_design();
     let (design, notice) = match storage::design_from_url() {
-        Some(Ok(design)) => (design, None),
+        // A link's design is checked against the browser's budget before anything lowers it.
+        Some(Ok(design)) => match budget::check(&design, &Limits::browser()) {
+            Ok(_) => (design, None),
+            Err(err) => (Design::single_server(), Some(Notice::TooBig(err))),
+        },
         Some(Err(err)) => (Design::single_server(), Some(Notice::BadLink(err))),
         None => (Design::single_server(), None),
     };
@@ -550,6 +555,13 @@ fn notice_view(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
                 </>
             })
         }
+        Some(Notice::TooBig(err)) => Some(html! {
+            <>
+                <strong>{ t(lang, Key::DesignTooBig) }</strong>{ " " }
+                { t(lang, Key::DesignTooBigHint).replace("{parameter}", &err.parameter).replace("{largest}", &format!("{}", err.largest)) }
+                <details><summary>{ "…" }</summary><code>{ err.to_string() }</code></details>
+            </>
+        }),
         Some(Notice::WorkerError(message)) => Some(html! {
             <><strong>{ t(lang, Key::WorkerFailed) }</strong>{ " " }<code>{ message }</code></>
         }),

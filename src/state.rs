@@ -4,6 +4,7 @@
 use crate::editor::{snap, Camera, Effect, Pt};
 use crate::i18n::Lang;
 use crate::palette::Kind;
+use scalelab_design::budget::{self, BudgetError, Limits};
 use scalelab_design::{DecodeError, Design, NodeParams};
 use scalelab_engine::{Command, Counters, WindowStats};
 use scalelab_worker::{Speed, WorkerInput, WorkerOutput};
@@ -26,6 +27,9 @@ pub enum Notice {
     BadLink(DecodeError),
     Invalid(Vec<String>),
     WorkerError(String),
+    /// A design that would cost more memory or work than the browser allows was refused; the
+    /// design before it stays.
+    TooBig(BudgetError),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -187,6 +191,9 @@ impl AppState {
     /// Hands a changed design to the worker. A running simulation either restarts, or, when the
     /// user chose so, continues its timeline with the new design from the next window.
     fn load(&mut self, design: Design) {
+        if self.refused_by_budget(&design) {
+            return;
+        }
         self.design = design.clone();
         let continue_run = self.apply_from_next_window && self.run == RunState::Running;
         if !continue_run {
@@ -225,10 +232,23 @@ pub const NODE_W: f64 = 180.0;
 pub const NODE_H: f64 = 64.0;
 
 impl AppState {
+    /// Whether `design` would cost more memory or work than the browser allows; if so the
+    /// notice says which parameter drives it and the current design stays (nothing lowers it:
+    /// a link asking for 30 GB of tables must not reach the inspector or the worker).
+    fn refused_by_budget(&mut self, design: &Design) -> bool {
+        match budget::check(design, &Limits::browser()) {
+            Ok(_) => false,
+            Err(err) => {
+                self.notice = Some(Notice::TooBig(err));
+                true
+            }
+        }
+    }
+
     /// Replaces the design as one undoable edit. `reload` restarts the run on the new model;
     /// layout-only edits (moving nodes) leave the running simulation alone.
     fn edit(&mut self, design: Design, reload: bool) {
-        if design == self.design {
+        if design == self.design || (reload && self.refused_by_budget(&design)) {
             return;
         }
         let past = Rc::make_mut(&mut self.past);
@@ -707,6 +727,32 @@ mod tests {
             }],
             ..Snapshot::default()
         }))
+    }
+
+    /// A design that would cost more than the browser allows (20 000 regions: a latency matrix of
+    /// 400 million entries) is refused with the parameter named, and the design before it stays,
+    /// whether it comes as a whole new design, an edit or the users' count.
+    #[test]
+    fn a_design_over_the_browser_budget_is_refused_and_the_last_one_stays() {
+        let state = Rc::new(AppState::new(Design::single_server(), Lang::En, None, None));
+        let mut huge = Design::single_server();
+        huge.regions = (0..20_000)
+            .map(|i| scalelab_design::document::RegionDoc {
+                name: format!("r{i}"),
+            })
+            .collect();
+        let after = state.clone().reduce(Action::LoadDesign(Box::new(huge)));
+        assert_eq!(after.design, Design::single_server());
+        match &after.notice {
+            Some(Notice::TooBig(err)) => assert_eq!(err.parameter, "regions"),
+            other => panic!("{other:?}"),
+        }
+        assert!(after.past.is_empty(), "a refused design is no undo step");
+        // A design within the budget still loads.
+        let mut fine = Design::single_server();
+        fine.seed = 7;
+        let after = state.reduce(Action::LoadDesign(Box::new(fine.clone())));
+        assert_eq!(after.design, fine);
     }
 
     /// The mechanism totals count from the start of the run, and a snapshot that left the worker

@@ -70,6 +70,8 @@ pub enum Key {
     LinkTooNew,
     LinkDamaged,
     LinkTooLarge,
+    DesignTooBig,
+    DesignTooBigHint,
     LinkInvalid,
     DefaultLoaded,
     RestoreSaved,
@@ -200,6 +202,14 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             "The link was made by a newer version of ScaleLab.",
         ),
         LinkDamaged => ("링크가 잘렸거나 손상되었습니다.", "The link is truncated or damaged."),
+        DesignTooBig => (
+            "이 설계는 브라우저가 감당할 수 있는 것보다 많은 메모리나 계산이 필요해 열지 않았습니다. 지금 설계는 그대로입니다.",
+            "This design needs more memory or work than a browser tab can give, so it was not opened; the current design stays.",
+        ),
+        DesignTooBigHint => (
+            "원인: {parameter} (들어가는 최댓값 {largest}).",
+            "It is driven by {parameter} (the largest value that fits: {largest}).",
+        ),
         LinkTooLarge => (
             "링크에 담긴 설계가 너무 큽니다 (링크 하나에 1 MiB까지). 파일로 주고받으세요.",
             "The link holds too large a design (a link carries up to 1 MiB); share it as a file.",

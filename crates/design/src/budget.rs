@@ -3,6 +3,7 @@
 //! or the machine down. Estimates are upper bounds of the engine's big tables, not exact counts.
 
 use crate::document::{Design, FaultAction, NodeParams};
+use crate::lower::MAX_RATE_RPS;
 use scalelab_engine::SimTime;
 
 /// Bytes of one user's cached DNS answer (the engine's 16-byte record).
@@ -209,7 +210,14 @@ fn judge(resource: Resource, terms: &[Term], limit: f64) -> Result<f64, BudgetEr
         .copied()
         .max_by(|a, b| group_cost(a).total_cmp(&group_cost(b)))
         .unwrap_or_default();
-    let room = limit - (total - group_cost(driver));
+    // The room the other parameters leave (summed apart: `total - group` is NaN when the
+    // driver's own cost is infinite).
+    let others: f64 = terms
+        .iter()
+        .filter(|t| t.parameter != driver)
+        .map(Term::cost)
+        .sum();
+    let room = limit - others;
     let capped = |x: f64| {
         group(terms, driver)
             .map(|t| cost(t.per_unit, t.value.min(x), t.power))
@@ -454,7 +462,16 @@ fn work_terms(design: &Design, run_s: Option<f64>) -> (Vec<Term>, Option<Vec<Ter
                 _ => None,
             })
             .fold(0.0, f64::max);
-        let rate = rate_rps.max(fault_rps);
+        // Rates beyond lowering's bounds are lowering's to refuse, by node and field: the budget
+        // judges what could run (a fault's 1e308 req/s would otherwise read as "at most 0 fits").
+        let in_bounds = |r: f64| {
+            if r.is_finite() {
+                r.clamp(0.0, MAX_RATE_RPS)
+            } else {
+                0.0
+            }
+        };
+        let rate = in_bounds(*rate_rps).max(in_bounds(fault_rps));
         let profile = crate::lower::profile_of(profile);
         per_s.push(Term {
             node: Some(n.id.clone()),
