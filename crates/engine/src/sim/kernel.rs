@@ -12,7 +12,13 @@ impl Simulation {
             .map(|n| match &n.kind {
                 NodeKind::Users(u) => u.keys,
                 NodeKind::ShardRouter(r) => r.key_space,
-                _ => 1,
+                NodeKind::Dns(_)
+                | NodeKind::Server(_)
+                | NodeKind::LoadBalancer(_)
+                | NodeKind::Cache(_)
+                | NodeKind::Database(_)
+                | NodeKind::Cdn(_)
+                | NodeKind::Queue(_) => 1,
             })
             .max()
             .unwrap_or(1)
@@ -233,7 +239,13 @@ impl Simulation {
             cost_varies: model.nodes.iter().any(|n| match &n.kind {
                 NodeKind::Server(s) => s.autoscale.is_some(),
                 NodeKind::ShardRouter(r) => r.shards.len() > r.active as usize,
-                _ => false,
+                NodeKind::Users(_)
+                | NodeKind::Dns(_)
+                | NodeKind::LoadBalancer(_)
+                | NodeKind::Cache(_)
+                | NodeKind::Database(_)
+                | NodeKind::Cdn(_)
+                | NodeKind::Queue(_) => false,
             }),
             total_jobs: LatencyHistogram::new(),
             all: Conservation::default(),
@@ -245,7 +257,14 @@ impl Simulation {
             .iter()
             .filter_map(|n| match &n.kind {
                 Kind::Router(r) => Some(r.spec.shards.iter().skip(r.spec.active.max(1) as usize)),
-                _ => None,
+                Kind::Users(_)
+                | Kind::Dns(_)
+                | Kind::Server(_)
+                | Kind::Lb(_)
+                | Kind::Cache(_)
+                | Kind::Db(_)
+                | Kind::Cdn(_)
+                | Kind::Queue(_) => None,
             })
             .flatten()
             .copied()
@@ -257,14 +276,19 @@ impl Simulation {
         }
         for id in 0..sim.nodes.len() as NodeId {
             sim.schedule_next_arrival(id);
+            // The periodic actions a kind runs from the start.
             match &sim.nodes[id as usize].kind {
-                Kind::Lb(lb) if lb.spec.health_interval.0 > 0 => {
-                    let at = SimTime::ZERO + lb.spec.health_interval;
-                    sim.schedule(at, Action::HealthCheck { node: id });
+                Kind::Lb(lb) => {
+                    if lb.spec.health_interval.0 > 0 {
+                        let at = SimTime::ZERO + lb.spec.health_interval;
+                        sim.schedule(at, Action::HealthCheck { node: id });
+                    }
                 }
-                Kind::Cache(c) if c.spec.write == WriteStrategy::WriteBack => {
-                    let at = SimTime::ZERO + c.spec.flush_interval.max(SimDuration(1));
-                    sim.schedule(at, Action::Flush { node: id });
+                Kind::Cache(c) => {
+                    if c.spec.write == WriteStrategy::WriteBack {
+                        let at = SimTime::ZERO + c.spec.flush_interval.max(SimDuration(1));
+                        sim.schedule(at, Action::Flush { node: id });
+                    }
                 }
                 Kind::Server(s) => {
                     if let Some(rule) = s.spec.autoscale {
@@ -272,7 +296,12 @@ impl Simulation {
                         sim.schedule_after(interval, Action::Autoscale { node: id });
                     }
                 }
-                _ => {}
+                Kind::Users(_)
+                | Kind::Dns(_)
+                | Kind::Db(_)
+                | Kind::Cdn(_)
+                | Kind::Queue(_)
+                | Kind::Router(_) => {}
             }
         }
         for (index, (at, _)) in model.schedule.iter().enumerate() {
@@ -536,10 +565,14 @@ impl Simulation {
                     .and_then(|&s| record_kb(s))
                     .unwrap_or(MESSAGE_KB),
             ),
-            Kind::Server(_) | Kind::Lb(_) if req != NIL && op != Op::Session => {
-                u64::from(self.requests[req as usize].bytes)
+            Kind::Server(_) | Kind::Lb(_) => {
+                if req != NIL && op != Op::Session {
+                    u64::from(self.requests[req as usize].bytes)
+                } else {
+                    kb_bytes(MESSAGE_KB)
+                }
             }
-            _ => kb_bytes(MESSAGE_KB),
+            Kind::Users(_) | Kind::Dns(_) | Kind::Cdn(_) | Kind::Queue(_) => kb_bytes(MESSAGE_KB),
         };
         self.nodes[from as usize].usage.cross_region_bytes += bytes;
     }
@@ -691,15 +724,15 @@ impl Simulation {
         }
         let f = self.frames[frame as usize];
         match &self.nodes[f.node as usize].kind {
-            Kind::Queue(_) => {
-                let born = f.born;
-                self.free_worker(f.node);
-                let latency = self.now.since(born);
-                self.window_jobs.record(latency);
-                self.window_counters.jobs_done += 1;
-                self.free_frames.push(frame);
-            }
-            _ => {
+            Kind::Queue(_) => self.queue_job_done(frame),
+            Kind::Users(_)
+            | Kind::Dns(_)
+            | Kind::Server(_)
+            | Kind::Lb(_)
+            | Kind::Cache(_)
+            | Kind::Db(_)
+            | Kind::Cdn(_)
+            | Kind::Router(_) => {
                 self.free_worker(f.node);
                 self.finish(frame, Ok(f.version));
             }
@@ -727,7 +760,7 @@ impl Simulation {
         let Some(n) = self.nodes.get_mut(node as usize) else {
             return;
         };
-        if !n.up || matches!(n.kind, Kind::Users(_) | Kind::Dns(_)) {
+        if !n.up || !n.kind.can_crash() {
             return;
         }
         n.station.account(now);
@@ -738,8 +771,7 @@ impl Simulation {
         // are freed now.
         n.station.busy = 0;
         n.station.cores_busy = 0;
-        let durable = matches!(n.kind, Kind::Queue(_));
-        let lost: Vec<FrameId> = if durable {
+        let lost: Vec<FrameId> = if n.kind.durable() {
             Vec::new()
         } else {
             // Workers waiting for a core die with the rest.
@@ -750,46 +782,30 @@ impl Simulation {
             lost
         };
         let epoch = n.epoch;
-        let mut lost_dirty = Vec::new();
-        match &mut n.kind {
-            Kind::Server(s) => s.sessions.clear(),
+        // What the crash takes with it: memory, and (a primary) its group's writes at risk.
+        let lost_dirty = match &mut n.kind {
+            Kind::Server(s) => {
+                s.sessions.clear();
+                Vec::new()
+            }
             Kind::Cache(c) => {
-                lost_dirty = c.store.clear();
+                let dirty = c.store.clear();
                 c.fetching.clear();
+                dirty
             }
             Kind::Cdn(c) => {
                 c.store.clear();
+                Vec::new()
             }
-            _ => {}
-        }
-        for d in lost_dirty {
-            // The database still has the last flushed version: roll the truth back to it.
-            let stored = self.db_version_behind(node, d.key);
-            self.window_counters.lost_writes += u64::from(d.version.saturating_sub(stored));
-            if let Some(t) = self.keys_tab.get_mut(d.key as usize, TRUTH) {
-                *t = stored;
-            }
-        }
-        // A dead primary: its group fails over after the configured delay.
-        let groups: Vec<(NodeId, SimDuration)> = self
-            .nodes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, g)| match &g.kind {
-                Kind::Db(d) if d.primary == node && !d.spec.replicas.is_empty() => {
-                    Some((i as NodeId, d.spec.failover_delay))
-                }
-                _ => None,
-            })
-            .collect();
-        for (group, delay) in groups {
-            // Acknowledged writes the best replica lacks are at risk now, lost if it is
-            // promoted before the primary comes back.
-            if let Some((_, lacks)) = self.most_up_to_date(group, node) {
-                self.window_counters.writes_at_risk += lacks;
-            }
-            self.schedule(now + delay, Action::Failover { node: group, epoch });
-        }
+            Kind::Users(_)
+            | Kind::Dns(_)
+            | Kind::Lb(_)
+            | Kind::Db(_)
+            | Kind::Queue(_)
+            | Kind::Router(_) => Vec::new(),
+        };
+        self.cache_lost_dirty(node, lost_dirty);
+        self.db_crashed(node, epoch);
         for frame in lost {
             self.finish(frame, Err(ErrorCause::NodeDown));
         }
@@ -805,40 +821,27 @@ impl Simulation {
         }
         n.station.account(now);
         n.up = true;
-        if let Kind::Server(s) = &mut n.kind {
-            // The autoscaler measures from the restore on: downtime is not idle capacity.
-            s.eval_busy = n.life_busy_area + n.station.busy_area.total();
-            s.eval_capacity = n.life_capacity_area + n.station.capacity_until(now);
-            s.eval_cpu = n.life_cpu_ns + u128::from(n.station.cpu_ns);
-            s.eval_cpu_capacity = n.life_cpu_capacity_area + n.station.cpu_capacity_until(now);
-        }
-        // A database member that comes back resynchronises from its group's primary and
-        // rejoins as a replica if someone else was promoted meanwhile.
-        // A replica's group lists it; the group's address node (the original primary) is a
-        // member too, and after a failover its group's acting primary is someone else.
-        let primary = self
-            .nodes
-            .iter()
-            .find_map(|g| match &g.kind {
-                Kind::Db(d) if d.spec.replicas.contains(&node) => Some(d.primary),
-                _ => None,
-            })
-            .or_else(|| match &self.nodes[node as usize].kind {
-                Kind::Db(d) => Some(d.primary),
-                _ => None,
-            });
-        if let Some(p) = primary.filter(|&p| p != node) {
-            if let (Kind::Db(pd), Kind::Db(d)) = (
-                &self.nodes[p as usize].kind,
-                &self.nodes[node as usize].kind,
-            ) {
-                let (from, to) = (pd.col, d.col);
-                for row in self.keys_tab.rows_mut() {
-                    row[to] = row[from];
-                }
+        // What a kind resets or resynchronises as it comes back.
+        let rejoins = match &mut n.kind {
+            Kind::Server(s) => {
+                // The autoscaler measures from the restore on: downtime is not idle capacity.
+                s.eval_busy = n.life_busy_area + n.station.busy_area.total();
+                s.eval_capacity = n.life_capacity_area + n.station.capacity_until(now);
+                s.eval_cpu = n.life_cpu_ns + u128::from(n.station.cpu_ns);
+                s.eval_cpu_capacity = n.life_cpu_capacity_area + n.station.cpu_capacity_until(now);
+                false
             }
-        } else if primary == Some(node) {
-            self.catch_up_replicas(node);
+            Kind::Db(_) => true,
+            Kind::Users(_)
+            | Kind::Dns(_)
+            | Kind::Lb(_)
+            | Kind::Cache(_)
+            | Kind::Cdn(_)
+            | Kind::Queue(_)
+            | Kind::Router(_) => false,
+        };
+        if rejoins {
+            self.db_rejoin(node);
         }
         self.free_worker_fill(node);
         self.warm(node);

@@ -182,6 +182,71 @@ enum Kind {
     Router(Box<RouterRt>),
 }
 
+// Exhaustive matches, no `_`: a new kind does not compile until it answers each.
+impl Kind {
+    /// Whether the node's work survives a crash: a durable queue keeps its jobs, accepts
+    /// publishes while down and takes back the job a crashed consumer held.
+    #[inline]
+    fn durable(&self) -> bool {
+        match self {
+            Kind::Queue(_) => true,
+            Kind::Users(_)
+            | Kind::Dns(_)
+            | Kind::Server(_)
+            | Kind::Lb(_)
+            | Kind::Cache(_)
+            | Kind::Db(_)
+            | Kind::Cdn(_)
+            | Kind::Router(_) => false,
+        }
+    }
+
+    /// Whether a kill command (or a data centre's failure) can crash it: the users and the
+    /// name service stand outside the design's data centres.
+    fn can_crash(&self) -> bool {
+        match self {
+            Kind::Users(_) | Kind::Dns(_) => false,
+            Kind::Server(_)
+            | Kind::Lb(_)
+            | Kind::Cache(_)
+            | Kind::Db(_)
+            | Kind::Cdn(_)
+            | Kind::Queue(_)
+            | Kind::Router(_) => true,
+        }
+    }
+
+    /// Whether the node has statistics of its own in windows and reports (users only send).
+    fn reported(&self) -> bool {
+        match self {
+            Kind::Users(_) => false,
+            Kind::Dns(_)
+            | Kind::Server(_)
+            | Kind::Lb(_)
+            | Kind::Cache(_)
+            | Kind::Db(_)
+            | Kind::Cdn(_)
+            | Kind::Queue(_)
+            | Kind::Router(_) => true,
+        }
+    }
+
+    /// Instances billed and instances booting: a server pool's, a cache's nodes; 1 otherwise.
+    fn instances(&self) -> (u32, u32) {
+        match self {
+            Kind::Server(s) => (s.running, s.booting),
+            Kind::Cache(c) => (c.spec.nodes.max(1), 0),
+            Kind::Users(_)
+            | Kind::Dns(_)
+            | Kind::Lb(_)
+            | Kind::Db(_)
+            | Kind::Cdn(_)
+            | Kind::Queue(_)
+            | Kind::Router(_) => (1, 0),
+        }
+    }
+}
+
 #[derive(Default, Clone, Copy)]
 struct NodeCount {
     served: u64,

@@ -127,7 +127,7 @@ impl Simulation {
             .nodes
             .iter()
             .enumerate()
-            .filter(|(_, n)| !matches!(n.kind, Kind::Users(_)))
+            .filter(|(_, n)| n.kind.reported())
             .map(|(i, n)| {
                 let st = &n.station;
                 let dt = self.now.since(st.last_change).0;
@@ -168,11 +168,7 @@ impl Simulation {
                     errors: count.errors,
                     cost_per_hour_usd: node_bill.total(),
                     bill: node_bill,
-                    instances: match &n.kind {
-                        Kind::Server(s) => s.running,
-                        Kind::Cache(c) => c.spec.nodes.max(1),
-                        _ => 1,
-                    },
+                    instances: n.kind.instances().0,
                     cpu_utilization: ratio(cpu as f64, cpu_capacity as f64).min(1.0),
                 }
             })
@@ -240,7 +236,7 @@ impl Simulation {
             .nodes
             .iter_mut()
             .enumerate()
-            .filter(|(_, n)| !matches!(n.kind, Kind::Users(_)))
+            .filter(|(_, n)| n.kind.reported())
             .map(|(id, n)| {
                 n.station.account(now);
                 let outstanding = match &n.kind {
@@ -253,16 +249,17 @@ impl Simulation {
                         0
                     }
                     Kind::Lb(lb) => lb.outstanding.iter().map(|&o| o as u64).sum(),
-                    _ => 0,
+                    Kind::Users(_)
+                    | Kind::Dns(_)
+                    | Kind::Server(_)
+                    | Kind::Cache(_)
+                    | Kind::Cdn(_)
+                    | Kind::Router(_) => 0,
                 };
                 let capacity = n.station.capacity_until(now);
                 let cpu_capacity = n.station.cpu_capacity_until(now);
                 let cpu = u128::from(n.station.cpu_ns);
-                let (instances, booting) = match &n.kind {
-                    Kind::Server(s) => (s.running, s.booting),
-                    Kind::Cache(c) => (c.spec.nodes.max(1), 0),
-                    _ => (1, 0),
-                };
+                let (instances, booting) = n.kind.instances();
                 let node_bill = bill_of(n, n.cost_per_hour_usd, n.usage, n.win, len_s, rates);
                 bill.add(&node_bill);
                 count_usage(&n.kind, &n.usage, n.win, counters);
@@ -382,7 +379,13 @@ pub(super) fn hit_ratio(kind: &Kind, c: NodeCount) -> Option<f64> {
                 c.hits as f64 / n as f64
             })
         }
-        _ => None,
+        Kind::Users(_)
+        | Kind::Dns(_)
+        | Kind::Server(_)
+        | Kind::Lb(_)
+        | Kind::Db(_)
+        | Kind::Queue(_)
+        | Kind::Router(_) => None,
     }
 }
 
@@ -425,19 +428,22 @@ pub(super) fn bill_of(
         Kind::Queue(_) => {
             bill.queue_requests = u.requests as f64 / 1e6 * r.queue_million * per_hour
         }
-        _ => bill.internet_egress = gb(u.egress_bytes) * r.internet_egress_gb * per_hour,
-    }
-    if let Kind::Lb(_) = &n.kind {
-        let connections_per_s = count.served as f64 * per_hour / 3600.0;
-        let lcu = crate::prices::alb_lcu(
-            connections_per_s,
-            // Every connection lasts under a minute: at most a minute's new connections are
-            // active in it.
-            connections_per_s * 60.0,
-            gb(u.egress_bytes) * per_hour,
-            connections_per_s,
-        );
-        bill.lb_capacity = lcu * r.lcu_hour;
+        Kind::Lb(_) => {
+            bill.internet_egress = gb(u.egress_bytes) * r.internet_egress_gb * per_hour;
+            let connections_per_s = count.served as f64 * per_hour / 3600.0;
+            let lcu = crate::prices::alb_lcu(
+                connections_per_s,
+                // Every connection lasts under a minute: at most a minute's new connections are
+                // active in it.
+                connections_per_s * 60.0,
+                gb(u.egress_bytes) * per_hour,
+                connections_per_s,
+            );
+            bill.lb_capacity = lcu * r.lcu_hour;
+        }
+        Kind::Users(_) | Kind::Server(_) | Kind::Cache(_) | Kind::Db(_) | Kind::Router(_) => {
+            bill.internet_egress = gb(u.egress_bytes) * r.internet_egress_gb * per_hour
+        }
     }
     bill
 }
@@ -453,7 +459,9 @@ pub(super) fn count_usage(kind: &Kind, u: &Usage, count: NodeCount, c: &mut Coun
             c.lb_requests += count.served;
             c.internet_egress_bytes += u.egress_bytes;
         }
-        _ => c.internet_egress_bytes += u.egress_bytes,
+        Kind::Users(_) | Kind::Server(_) | Kind::Cache(_) | Kind::Db(_) | Kind::Router(_) => {
+            c.internet_egress_bytes += u.egress_bytes
+        }
     }
 }
 

@@ -191,7 +191,7 @@ impl Simulation {
         let now = self.now;
         let node = self.frames[frame as usize].node;
         let n = &mut self.nodes[node as usize];
-        if !n.up && !matches!(n.kind, Kind::Queue(_)) {
+        if !n.up && !n.kind.durable() {
             n.win.errors += 1;
             self.finish(frame, Err(ErrorCause::NodeDown));
             return;
@@ -285,7 +285,8 @@ impl Simulation {
             }
             (Kind::Db(d), _) => (d.spec.write_service, Action::DbDone { frame, epoch }),
             (Kind::Queue(q), _) => (q.spec.job_service, Action::ServiceDone { frame, epoch }),
-            _ => (
+            // Kinds that only forward or answer at once: they never take a worker.
+            (Kind::Users(_) | Kind::Dns(_) | Kind::Lb(_) | Kind::Cdn(_) | Kind::Router(_), _) => (
                 Dist::Constant { mean_s: 0.0 },
                 Action::ServiceDone { frame, epoch },
             ),
@@ -369,7 +370,7 @@ impl Simulation {
         let f = self.frames[frame as usize];
         let n = &mut self.nodes[f.node as usize];
         // The node crashed while serving this frame; its worker was released at the crash.
-        if matches!(n.kind, Kind::Queue(_)) {
+        if n.kind.durable() {
             // A durable queue redelivers an unacknowledged job.
             n.station.account(self.now);
             n.station.queue.push_front(frame);

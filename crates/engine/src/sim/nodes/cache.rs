@@ -267,6 +267,18 @@ impl Simulation {
             }
         }
     }
+
+    /// Dirty write-back entries a crashed cache lost: the database still has the last flushed
+    /// version, so the truth rolls back to it.
+    pub(in crate::sim) fn cache_lost_dirty(&mut self, node: NodeId, lost: Vec<Dirty>) {
+        for d in lost {
+            let stored = self.db_version_behind(node, d.key);
+            self.window_counters.lost_writes += u64::from(d.version.saturating_sub(stored));
+            if let Some(t) = self.keys_tab.get_mut(d.key as usize, TRUTH) {
+                *t = stored;
+            }
+        }
+    }
 }
 
 /// The op of a cache miss's read: from any replica, or from the primary.

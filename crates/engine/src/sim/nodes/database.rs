@@ -456,4 +456,60 @@ impl Simulation {
             }
         }
     }
+
+    /// A database member that comes back resynchronises from its group's primary and rejoins
+    /// as a replica if someone else was promoted meanwhile.
+    pub(in crate::sim) fn db_rejoin(&mut self, node: NodeId) {
+        // A replica's group lists it; the group's address node (the original primary) is a
+        // member too, and after a failover its group's acting primary is someone else.
+        let primary = self
+            .nodes
+            .iter()
+            .find_map(|g| match &g.kind {
+                Kind::Db(d) if d.spec.replicas.contains(&node) => Some(d.primary),
+                _ => None,
+            })
+            .or_else(|| match &self.nodes[node as usize].kind {
+                Kind::Db(d) => Some(d.primary),
+                _ => None,
+            });
+        if let Some(p) = primary.filter(|&p| p != node) {
+            if let (Kind::Db(pd), Kind::Db(d)) = (
+                &self.nodes[p as usize].kind,
+                &self.nodes[node as usize].kind,
+            ) {
+                let (from, to) = (pd.col, d.col);
+                for row in self.keys_tab.rows_mut() {
+                    row[to] = row[from];
+                }
+            }
+        } else if primary == Some(node) {
+            self.catch_up_replicas(node);
+        }
+    }
+
+    /// A crashed member: a group whose acting primary it was fails over after the configured
+    /// delay (`epoch`: the member's, after the crash).
+    pub(in crate::sim) fn db_crashed(&mut self, node: NodeId, epoch: u32) {
+        let now = self.now;
+        let groups: Vec<(NodeId, SimDuration)> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| match &g.kind {
+                Kind::Db(d) if d.primary == node && !d.spec.replicas.is_empty() => {
+                    Some((i as NodeId, d.spec.failover_delay))
+                }
+                _ => None,
+            })
+            .collect();
+        for (group, delay) in groups {
+            // Acknowledged writes the best replica lacks are at risk now, lost if it is
+            // promoted before the primary comes back.
+            if let Some((_, lacks)) = self.most_up_to_date(group, node) {
+                self.window_counters.writes_at_risk += lacks;
+            }
+            self.schedule(now + delay, Action::Failover { node: group, epoch });
+        }
+    }
 }

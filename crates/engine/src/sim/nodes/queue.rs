@@ -45,4 +45,15 @@ impl Simulation {
             self.schedule_after(publish, Action::Wake { frame });
         }
     }
+
+    /// A consumer has finished a job: its latency is recorded and its background frame ends.
+    pub(in crate::sim) fn queue_job_done(&mut self, frame: FrameId) {
+        let f = self.frames[frame as usize];
+        let born = f.born;
+        self.free_worker(f.node);
+        let latency = self.now.since(born);
+        self.window_jobs.record(latency);
+        self.window_counters.jobs_done += 1;
+        self.free_frames.push(frame);
+    }
 }
