@@ -9,6 +9,7 @@ pub mod budget;
 pub mod codec;
 pub mod document;
 pub mod lower;
+pub mod sweep;
 
 pub use codec::{decode_fragment, encode_fragment, DecodeError, EncodeError};
 pub use document::{
@@ -16,3 +17,4 @@ pub use document::{
     CURRENT_VERSION,
 };
 pub use lower::{lower, Diagnostic, Lowered};
+pub use sweep::{sweep, Sweep, SweepError, SweepOptions, SweepOutcome, SweepPoint};

@@ -172,7 +172,7 @@ pub fn model_nodes(design: &Design) -> Vec<ModelNode> {
 /// Limits on parameters. Wider than any real system, narrow enough that memory and time stay
 /// bounded (one DNS-cache slot per user and one version counter per key, for example).
 const MAX_USERS: f64 = 10_000_000.0;
-const MAX_RATE_RPS: f64 = 1_000_000.0;
+pub(crate) const MAX_RATE_RPS: f64 = 1_000_000.0;
 const MAX_KEYS: f64 = 1_000_000.0;
 const MAX_WORKERS: f64 = 10_000.0;
 /// Instances of one server pool, autoscaled or not.
