@@ -129,9 +129,11 @@ fn stage_1_saturates_its_server_first() {
     assert_eq!(o.first_saturated.as_deref(), Some("server"));
     // Its scheduled kill and restore are left out, and its ramp made steady.
     assert_eq!((o.faults_removed, o.profiles_flattened), (2, 1));
-    // 4 workers on 2 vCPUs at 20 ms: the CPUs serve 100 req/s.
+    // 4 workers on 2 vCPUs at 20 ms.
     let limit = o.limit_rps.expect("a limit");
-    assert!((80.0..100.0).contains(&limit), "limit {limit}");
+    // The CPUs serve 100 req/s; one seed's draws (the same at every step) put the limit within
+    // a few per cent of it.
+    assert!((85.0..106.0).contains(&limit), "limit {limit}");
 }
 
 #[test]
