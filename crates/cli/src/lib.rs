@@ -405,7 +405,10 @@ fn sweep_notes(o: &SweepOutcome) -> Vec<String> {
     notes
 }
 
-fn stop_text(stop: StopReason) -> &'static str {
+fn stop_text(stop: Option<StopReason>) -> &'static str {
+    let Some(stop) = stop else {
+        return "not finished";
+    };
     match stop {
         StopReason::LimitFound => "limit found within 1 %",
         StopReason::NoRateMeets => "no rate meets the targets (the design's rate halved 10 times)",

@@ -138,7 +138,8 @@ pub struct SweepOutcome {
     pub failed_rps: Option<f64>,
     /// The model key of the node that saturated first as the rate rose.
     pub first_saturated: Option<String>,
-    pub stop: StopReason,
+    /// Why it stopped; `None` while it runs.
+    pub stop: Option<StopReason>,
     /// The budget refusal that stopped the sweep, when it was the budget.
     pub budget: Option<String>,
     pub target_p99_ms: Option<f64>,
@@ -371,8 +372,8 @@ impl Sweep {
             first_saturated,
             points,
             stop: match self.phase {
-                Phase::Done(reason) => reason,
-                _ => StopReason::MaxSteps,
+                Phase::Done(reason) => Some(reason),
+                _ => None,
             },
             budget: self.budget.clone(),
             target_p99_ms: self.options.target_p99_ms,

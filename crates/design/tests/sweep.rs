@@ -70,7 +70,7 @@ fn the_limit_of_an_mmc_server_is_where_theory_p99_meets_the_target() {
         .expect("sweep");
         let want = theory_rate(c, 1e3 / service_ms, target_ms / 1e3);
         let got = o.limit_rps.expect("a limit");
-        assert_eq!(o.stop, StopReason::LimitFound, "c={c}");
+        assert_eq!(o.stop, Some(StopReason::LimitFound), "c={c}");
         assert!(
             o.failed_rps.expect("a failing rate") <= got * (1.0 + PRECISION),
             "c={c}: not bracketed within 1 %"
@@ -213,7 +213,7 @@ fn a_sweep_stops_at_its_bounds_and_says_so() {
         },
     )
     .expect("sweep");
-    assert_eq!(o.stop, StopReason::MaxSimulatedSeconds);
+    assert_eq!(o.stop, Some(StopReason::MaxSimulatedSeconds));
     assert_eq!((o.points.len(), o.simulated_s), (2, 180.0));
     assert!(o.limit_rps.is_some() && o.failed_rps.is_none());
     let o = sweep(
@@ -224,7 +224,7 @@ fn a_sweep_stops_at_its_bounds_and_says_so() {
         },
     )
     .expect("sweep");
-    assert_eq!((o.stop, o.points.len()), (StopReason::MaxSteps, 3));
+    assert_eq!((o.stop, o.points.len()), (Some(StopReason::MaxSteps), 3));
     // Bounds above the sweep's own are refused.
     let over = SweepOptions {
         max_simulated_s: MAX_SIMULATED_S * 2.0,
@@ -241,7 +241,7 @@ fn a_target_no_rate_can_meet_gives_no_limit() {
         &options(Some(1.0), 10.0),
     )
     .expect("sweep");
-    assert_eq!(o.stop, StopReason::NoRateMeets);
+    assert_eq!(o.stop, Some(StopReason::NoRateMeets));
     assert_eq!(o.limit_rps, None);
     assert!(o.points.iter().all(|p| !p.meets));
 }
@@ -282,4 +282,20 @@ fn a_sweep_replays_exactly() {
         .expect("sweep")
     };
     assert_eq!(run(), run());
+}
+
+#[test]
+fn a_sweep_run_a_step_at_a_time_ends_as_one_run_whole() {
+    let d = design(stage("stage01-single-server.json"));
+    let o = options(Some(400.0), 20.0);
+    let mut s = Sweep::new(&d, &o).expect("sweep");
+    let mut steps = 0;
+    while !s.is_done() {
+        assert_eq!(s.outcome().stop, None, "still running");
+        s.step().expect("a step");
+        steps += 1;
+        assert!(s.points().len() <= steps);
+    }
+    assert!(!s.step().expect("done"), "a finished sweep runs nothing");
+    assert_eq!(s.outcome(), sweep(&d, &o).expect("whole"));
 }
