@@ -390,12 +390,11 @@ fn sweep_notes(o: &SweepOutcome) -> Vec<String> {
         "each step: a fresh run at one rate with seed {}, {} s warm-up discarded, {} s measured",
         o.seed, o.warmup_s, o.step_s
     )];
-    if o.faults_removed > 0 {
-        notes.push(format!(
-            "{} scheduled fault(s) removed for the sweep",
-            o.faults_removed
-        ));
-    }
+    // Said even when there were none: a sweep never runs a design's faults.
+    notes.push(format!(
+        "{} scheduled fault(s) removed for the sweep",
+        o.faults_removed
+    ));
     if o.profiles_flattened > 0 {
         notes.push(format!(
             "{} users profile(s) made steady for the sweep",
