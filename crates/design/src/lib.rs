@@ -3,7 +3,7 @@
 //! Only this crate knows serde formats. A [`Design`] is parsed (and migrated when old) by
 //! [`Design::from_json`], checked and lowered into the engine's runtime [`scalelab_engine::Model`]
 //! by [`lower`], which reports every problem as a [`Diagnostic`] naming the node and the field,
-//! and travels in URLs through [`codec`]. [`sweep`] finds the offered rate at which a design
+//! and travels in URLs through [`codec`]. [`mod@sweep`] finds the offered rate at which a design
 //! stops meeting a target.
 
 pub mod budget;
