@@ -1,7 +1,8 @@
 //! The headless runner behind the `scalelab` binary: loads a design, runs it, and renders the
-//! report as text or JSON; also the benchmarks. Kept in a library so tests call it in-process.
+//! report as text or JSON; sweeps its load to find the limit; also the benchmarks. Kept in a library so tests call it in-process.
 
 use scalelab_design::budget::{self, BudgetError, Limits};
+use scalelab_design::sweep::{StopReason, SweepError, SweepOptions, SweepOutcome};
 use scalelab_design::{lower, Design};
 use scalelab_engine::prices::HOURS_PER_MONTH;
 use scalelab_engine::{Report, SimDuration, SimTime, Simulation, WindowStats};
@@ -22,6 +23,8 @@ pub enum CliError {
     Invalid(Vec<String>),
     /// The design is valid but above the run's budget of memory or work.
     Budget(BudgetError),
+    /// A sweep cannot start for a reason of the design (the text says which).
+    Sweep(String),
 }
 
 impl std::fmt::Display for CliError {
@@ -35,6 +38,7 @@ impl std::fmt::Display for CliError {
                 f,
                 "{e}\n(raise the CLI's limits with --max-memory-mb and --max-events)"
             ),
+            CliError::Sweep(m) => write!(f, "{m}"),
         }
     }
 }
@@ -44,6 +48,8 @@ impl std::error::Error for CliError {}
 pub const USAGE: &str = "usage:
   scalelab run DESIGN.json [--seed N] [--duration SECONDS] [--warmup SECONDS] [--json]
                [--max-memory-mb MB] [--max-events N]
+  scalelab sweep DESIGN.json [--target-p99-ms MS] [--target-error-rate SHARE] [--seed N]
+                 [--step-s SECONDS] [--json] [--max-memory-mb MB] [--max-events N]
   scalelab bench [--json]
   scalelab schema";
 
@@ -333,6 +339,158 @@ fn bill_text(report: &Report) -> String {
         &report.bill,
         String::new(),
     );
+    s
+}
+
+/// Options of `scalelab sweep` beside the budget's (`RunOptions::max_*`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepArgs {
+    pub target_p99_ms: Option<f64>,
+    pub target_error_rate: Option<f64>,
+    pub seed: Option<u64>,
+    pub step_s: Option<f64>,
+    pub max_memory_mb: Option<f64>,
+    pub max_events: Option<f64>,
+}
+
+/// Sweeps a design text (see `scalelab_design::sweep`) and returns the outcome, the design's
+/// name and the wall time it took. The budget is the CLI's for one step, its events for the
+/// whole sweep.
+pub fn sweep(text: &str, args: &SweepArgs) -> Result<(SweepOutcome, String, f64), CliError> {
+    let mut options = SweepOptions::new(Limits::cli(0.0));
+    options.target_p99_ms = args.target_p99_ms;
+    options.seed = args.seed;
+    if let Some(e) = args.target_error_rate {
+        options.target_error_rate = e;
+    }
+    if let Some(s) = args.step_s {
+        options.step_s = s;
+    }
+    let run = RunOptions {
+        max_memory_mb: args.max_memory_mb,
+        max_events: args.max_events,
+        ..RunOptions::default()
+    };
+    options.limits = run.limits();
+    budget::check_text(text.len(), &options.limits).map_err(CliError::Budget)?;
+    let design = Design::from_json(text).map_err(|e| CliError::Parse(e.to_string()))?;
+    let start = Instant::now();
+    let outcome = scalelab_design::sweep(&design, &options).map_err(|e| match e {
+        SweepError::Option(m) => CliError::Usage(m),
+        SweepError::Invalid(lines) => CliError::Invalid(lines),
+        SweepError::Budget(b) => CliError::Budget(b),
+        SweepError::NoTraffic => CliError::Sweep(e.to_string()),
+    })?;
+    Ok((outcome, design.name, start.elapsed().as_secs_f64() * 1e3))
+}
+
+/// What the sweep changed in the design, in words: said in both outputs.
+fn sweep_notes(o: &SweepOutcome) -> Vec<String> {
+    let mut notes = vec![format!(
+        "each step: a fresh run at one rate with seed {}, {} s warm-up discarded, {} s measured",
+        o.seed, o.warmup_s, o.step_s
+    )];
+    // Said even when there were none: a sweep never runs a design's faults.
+    notes.push(format!(
+        "{} scheduled fault(s) removed for the sweep",
+        o.faults_removed
+    ));
+    if o.profiles_flattened > 0 {
+        notes.push(format!(
+            "{} users profile(s) made steady for the sweep",
+            o.profiles_flattened
+        ));
+    }
+    notes
+}
+
+fn stop_text(stop: Option<StopReason>) -> &'static str {
+    let Some(stop) = stop else {
+        return "not finished";
+    };
+    match stop {
+        StopReason::LimitFound => "limit found within 1 %",
+        StopReason::NoRateMeets => "no rate meets the targets (the design's rate halved 10 times)",
+        StopReason::RateCap => "the users' highest rate meets the targets: the limit is above it",
+        StopReason::MaxSteps => "the sweep's most steps reached before the limit was bracketed",
+        StopReason::MaxSimulatedSeconds => {
+            "the sweep's most simulated seconds reached before the limit was bracketed"
+        }
+        StopReason::Budget => "the next step is over the budget",
+    }
+}
+
+/// The JSON of `scalelab sweep --json`: the outcome's fields, the design's name, the notes and
+/// the wall time.
+pub fn sweep_json(outcome: &SweepOutcome, name: &str, wall_ms: f64) -> Value {
+    let mut v = serde_json::to_value(outcome).unwrap_or(Value::Null);
+    if let Some(o) = v.as_object_mut() {
+        o.insert("design".into(), json!(name));
+        o.insert("notes".into(), json!(sweep_notes(outcome)));
+        o.insert("wall_ms".into(), json!(wall_ms));
+    }
+    v
+}
+
+/// The human-readable sweep: one line per step by rising rate, then the limit and the first
+/// saturated node.
+pub fn sweep_text(o: &SweepOutcome, name: &str, wall_ms: f64) -> String {
+    let mut s = format!("sweep of '{name}'\n");
+    for n in sweep_notes(o) {
+        s += &format!("  {n}\n");
+    }
+    s += &format!(
+        "targets   p99 {}  error rate <= {:.3} %  and keeping up with the offered load\n",
+        o.target_p99_ms
+            .map_or("not set".into(), |t| format!("<= {t} ms")),
+        o.target_error_rate * 100.0
+    );
+    s += "    rate/s   p50 ms    p99 ms  errors %   thru/s  meets  busiest                 util\n";
+    for p in &o.points {
+        s += &format!(
+            "{:>10.1} {:>8.2} {:>9.2} {:>9.3} {:>8.1}  {:<5}  {:<22} {:>5.2}\n",
+            p.rate_rps,
+            p.p50_ms,
+            p.p99_ms,
+            p.error_rate * 100.0,
+            p.throughput_rps,
+            if p.meets {
+                "yes"
+            } else if p.keeps_up {
+                "no"
+            } else {
+                "no*"
+            },
+            p.busiest.as_deref().unwrap_or("-"),
+            p.busiest_utilization
+        );
+    }
+    if o.points.iter().any(|p| !p.keeps_up) {
+        s += "  (* the backlog grew: the step did not keep up with its offered load)\n";
+    }
+    s += &match (o.limit_rps, o.failed_rps) {
+        (Some(l), Some(f)) => format!("limit     {l:.1} req/s (fails at {f:.1})\n"),
+        (Some(l), None) => format!("limit     at least {l:.1} req/s\n"),
+        (None, Some(f)) => format!("limit     none (fails even at {f:.1} req/s)\n"),
+        (None, None) => "limit     none\n".into(),
+    };
+    s += &format!(
+        "first saturated  {}\n",
+        o.first_saturated
+            .as_deref()
+            .unwrap_or("none (no node passed 0.95 utilisation)")
+    );
+    s += &format!(
+        "stopped   {}: {} steps, {:.0} simulated s, {} events, wall {:.0} ms\n",
+        stop_text(o.stop),
+        o.points.len(),
+        o.simulated_s,
+        o.events,
+        wall_ms
+    );
+    if let Some(b) = &o.budget {
+        s += &format!("          {b}\n");
+    }
     s
 }
 

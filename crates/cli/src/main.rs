@@ -1,7 +1,10 @@
-//! `scalelab`: run a design headlessly (`run`), measure the engine (`bench`), print the design
-//! JSON Schema (`schema`). Bad input exits with code 2 and a message, never a panic.
+//! `scalelab`: run a design headlessly (`run`), find its limit (`sweep`), measure the engine
+//! (`bench`), print the design JSON Schema (`schema`). Bad input exits with code 2 and a message, never a panic.
 
-use scalelab_cli::{bench, report_json, report_text, run, schema_json, CliError, RunOptions};
+use scalelab_cli::{
+    bench, report_json, report_text, run, schema_json, sweep, sweep_json, sweep_text, CliError,
+    RunOptions, SweepArgs,
+};
 use std::process::ExitCode;
 
 /// The stage-5 design, compiled in so `bench` runs from any directory.
@@ -24,6 +27,16 @@ fn main() -> ExitCode {
 fn dispatch(args: &[String]) -> Result<String, CliError> {
     let mut json = false;
     let mut options = RunOptions::default();
+    let mut sweep_args = SweepArgs {
+        target_p99_ms: None,
+        target_error_rate: None,
+        seed: None,
+        step_s: None,
+        max_memory_mb: None,
+        max_events: None,
+    };
+    // Options given, so that one meant for another command is refused rather than ignored.
+    let mut given: Vec<&str> = Vec::new();
     let mut positional = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -32,6 +45,7 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
                 .and_then(|v| v.parse::<f64>().ok())
                 .ok_or_else(|| CliError::Usage(format!("{name} needs a number")))
         };
+        given.push(a.as_str());
         match a.as_str() {
             "--json" => json = true,
             // A seed is any u64, read exactly (as a float, 2^53 + 1 ran as 2^53).
@@ -48,6 +62,11 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
             "--warmup" => options.warmup_s = value("--warmup")?,
             "--max-memory-mb" => options.max_memory_mb = Some(value("--max-memory-mb")?),
             "--max-events" => options.max_events = Some(value("--max-events")?),
+            "--target-p99-ms" => sweep_args.target_p99_ms = Some(value("--target-p99-ms")?),
+            "--target-error-rate" => {
+                sweep_args.target_error_rate = Some(value("--target-error-rate")?)
+            }
+            "--step-s" => sweep_args.step_s = Some(value("--step-s")?),
             "-h" | "--help" => return Ok(format!("{}\n", scalelab_cli::USAGE)),
             other if other.starts_with("--") => {
                 return Err(CliError::Usage(format!("unknown option {other}")))
@@ -55,23 +74,53 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
             other => positional.push(other.to_string()),
         }
     }
+    let only = |allowed: &[&str], cmd: &str| -> Result<(), CliError> {
+        match given
+            .iter()
+            .find(|g| g.starts_with("--") && !allowed.contains(g))
+        {
+            Some(g) => Err(CliError::Usage(format!("{g} does not apply to {cmd}"))),
+            None => Ok(()),
+        }
+    };
+    const BUDGET: [&str; 3] = ["--json", "--max-memory-mb", "--max-events"];
     match positional.as_slice() {
         [cmd, path] if cmd == "run" => {
-            // A file too long for the budget is refused before it is read.
-            if let Ok(meta) = std::fs::metadata(path) {
-                let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
-                scalelab_design::budget::check_text(len, &options.limits())
-                    .map_err(CliError::Budget)?;
-            }
-            let text = std::fs::read_to_string(path).map_err(|e| CliError::Read {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
+            only(
+                &[&BUDGET[..], &["--seed", "--duration", "--warmup"]].concat(),
+                cmd,
+            )?;
+            let text = read_design(path, &options)?;
             let (report, wall_ms) = run(&text, &options)?;
             Ok(if json {
                 format!("{}\n", report_json(&report, wall_ms))
             } else {
                 report_text(&report, wall_ms)
+            })
+        }
+        [cmd, path] if cmd == "sweep" => {
+            only(
+                &[
+                    &BUDGET[..],
+                    &[
+                        "--seed",
+                        "--target-p99-ms",
+                        "--target-error-rate",
+                        "--step-s",
+                    ],
+                ]
+                .concat(),
+                cmd,
+            )?;
+            sweep_args.seed = options.seed;
+            sweep_args.max_memory_mb = options.max_memory_mb;
+            sweep_args.max_events = options.max_events;
+            let text = read_design(path, &options)?;
+            let (outcome, name, wall_ms) = sweep(&text, &sweep_args)?;
+            Ok(if json {
+                format!("{}\n", sweep_json(&outcome, &name, wall_ms))
+            } else {
+                sweep_text(&outcome, &name, wall_ms)
             })
         }
         [cmd] if cmd == "bench" => {
@@ -91,4 +140,16 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
         [cmd] if cmd == "schema" => Ok(schema_json()),
         _ => Err(CliError::Usage("expected a command".into())),
     }
+}
+
+/// Reads a design file; one too long for the budget is refused before it is read.
+fn read_design(path: &str, options: &RunOptions) -> Result<String, CliError> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+        scalelab_design::budget::check_text(len, &options.limits()).map_err(CliError::Budget)?;
+    }
+    std::fs::read_to_string(path).map_err(|e| CliError::Read {
+        path: path.to_string(),
+        message: e.to_string(),
+    })
 }

@@ -3,12 +3,14 @@
 //! Only this crate knows serde formats. A [`Design`] is parsed (and migrated when old) by
 //! [`Design::from_json`], checked and lowered into the engine's runtime [`scalelab_engine::Model`]
 //! by [`lower`], which reports every problem as a [`Diagnostic`] naming the node and the field,
-//! and travels in URLs through [`codec`].
+//! and travels in URLs through [`codec`]. [`mod@sweep`] finds the offered rate at which a design
+//! stops meeting a target.
 
 pub mod budget;
 pub mod codec;
 pub mod document;
 pub mod lower;
+pub mod sweep;
 
 pub use codec::{decode_fragment, encode_fragment, DecodeError, EncodeError};
 pub use document::{
@@ -16,3 +18,4 @@ pub use document::{
     CURRENT_VERSION,
 };
 pub use lower::{lower, Diagnostic, Lowered};
+pub use sweep::{sweep, Sweep, SweepError, SweepOptions, SweepOutcome, SweepPoint};
