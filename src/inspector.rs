@@ -563,62 +563,14 @@ fn number_text(n: &Number) -> String {
     }
 }
 
-/// Sizes in KB lowering accepts for responses, assets, records and items (1 GB).
-const MAX_PAYLOAD_KB: f64 = 1_000_000.0;
-/// The longest time a rate profile may name (lowering's limit).
-const MAX_PROFILE_S: f64 = 1e7;
-
-/// min and max of a number input: the ranges `lower` checks (the test pins them to it), so the
-/// browser's spinner stays inside them (typing outside still works and shows lowering's message).
-/// Where lowering's limit depends on another field (`scale_in_below` ≤ `scale_out_above`,
-/// `spare_shards` + `shards` ≤ 256) this is the widest the other field allows.
+/// min and max of a number input: the design crate's one table of bounds, which lowering checks,
+/// so the browser's spinner stays inside them (typing outside still works and shows lowering's
+/// message). Paths without bounds are non-negative.
 fn range(kind: &str, path: &str) -> (Option<f64>, Option<f64>) {
-    let (min, max) = match (kind, path) {
-        ("dns", "ttl_s") => (0.0, 86_400.0),
-        ("cache", "ttl_s") => (0.0, 2_592_000.0),
-        ("cdn", "ttl_s") => (0.0, 31_536_000.0),
-        ("cdn", "object_kb") => (0.0, 10_000_000.0),
-        ("queue", "job_ms") => (0.001, 3_600_000.0),
-        (_, "users") => (1.0, 10_000_000.0),
-        (_, "rate_rps") => (0.0, 1_000_000.0),
-        (_, "rtt_ms" | "lookup_ms" | "edge_rtt_ms") => (0.0, 10_000.0),
-        (_, "timeout_ms") => (1.0, 600_000.0),
-        (_, "read_fraction" | "static_fraction" | "profile.amplitude") => (0.0, 1.0),
-        (_, "keys" | "static_objects" | "capacity") => (1.0, 1_000_000.0),
-        (_, "hot_keys") => (0.0, 1_000_000.0),
-        (_, "zipf_alpha") => (0.0, 5.0),
-        (_, "workers" | "consumers") => (1.0, 10_000.0),
-        (_, "instances" | "autoscale.min_instances" | "autoscale.max_instances") => (1.0, 1_000.0),
-        (_, "autoscale.scale_out_above") => (0.01, 1.0),
-        (_, "autoscale.scale_in_below") => (0.0, 1.0),
-        (_, "autoscale.interval_s") => (0.1, 3_600.0),
-        (_, "autoscale.boot_s") => (0.0, 3_600.0),
-        (_, "queue_capacity") => (0.0, 1_000_000.0),
-        (_, "replicas") => (0.0, 16.0),
-        (_, "shards") => (1.0, 256.0),
-        (_, "spare_shards") => (0.0, 255.0),
-        (_, "salt") => (1.0, 64.0),
-        (_, "health_interval_s") => (0.0, 3_600.0),
-        (_, "health_threshold") => (1.0, 100.0),
-        (_, "strategy.vnodes") => (1.0, 1_000.0),
-        (_, "service_cv") => (0.0, 10.0),
-        (_, "service_ms" | "read_ms" | "write_ms") => (0.001, 60_000.0),
-        (_, "publish_ms") => (0.0, 60_000.0),
-        (_, "lag_ms") => (0.0, 600_000.0),
-        (_, "failover_s" | "purge_delay_s") => (0.0, 86_400.0),
-        (_, "flush_interval_s") => (0.01, 3_600.0),
-        (_, "migration_rps") => (1.0, 1_000_000.0),
-        (_, "migration_share") => (0.01, 1.0),
-        (_, "response_kb" | "static_kb" | "record_kb") => (0.0, MAX_PAYLOAD_KB),
-        (_, "item_kb") => (0.001, MAX_PAYLOAD_KB),
-        (_, "profile.factor") => (0.0, 1_000.0),
-        (_, "profile.period_s") => (1.0, MAX_PROFILE_S),
-        (_, "profile.at_s" | "profile.from_s" | "profile.to_s" | "profile.duration_s") => {
-            (0.0, MAX_PROFILE_S)
-        }
-        _ => return (Some(0.0), None),
-    };
-    (Some(min), Some(max))
+    match scalelab_design::bounds::range(kind, path) {
+        Some((min, max)) => (Some(min), Some(max)),
+        None => (Some(0.0), None),
+    }
 }
 
 /// min, max and step of a number input.

@@ -2,8 +2,8 @@
 //! or allocated, and checked against limits: a link or file from a stranger cannot take the tab
 //! or the machine down. Estimates are upper bounds of the engine's big tables, not exact counts.
 
+use crate::bounds::MAX_RATE_RPS;
 use crate::document::{Design, FaultAction, NodeParams};
-use crate::lower::MAX_RATE_RPS;
 use scalelab_engine::SimTime;
 
 /// Bytes of one user's cached DNS answer (the engine's 16-byte record).

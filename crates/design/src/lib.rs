@@ -6,6 +6,7 @@
 //! and travels in URLs through [`codec`]. [`mod@sweep`] finds the offered rate at which a design
 //! stops meeting a target.
 
+pub mod bounds;
 pub mod budget;
 pub mod codec;
 pub mod document;

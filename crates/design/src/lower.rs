@@ -1,6 +1,10 @@
 //! Checks a design and lowers it into the engine's runtime model. Every problem becomes a
 //! [`Diagnostic`] that names the node and the field, so the UI can show it on the node.
 
+use crate::bounds::{
+    self, MAX_INSTANCES, MAX_KEYS, MAX_PAYLOAD_KB, MAX_RATE_RPS, MAX_REPLICAS, MAX_SHARDS,
+    MAX_TIME_S, MAX_USERS, MAX_WORKERS,
+};
 use crate::document::{
     AutoscaleDoc, AutoscaleMetricDoc, Design, EvictionDoc, FaultAction, FillFromDoc, HotShardDoc,
     InvalidationDoc, LbPolicyDoc, NodeParams, ProfileDoc, ReadStrategyDoc, ReplicationDoc,
@@ -169,19 +173,6 @@ pub fn model_nodes(design: &Design) -> Vec<ModelNode> {
     out
 }
 
-/// Limits on parameters. Wider than any real system, narrow enough that memory and time stay
-/// bounded (one DNS-cache slot per user and one version counter per key, for example).
-const MAX_USERS: f64 = 10_000_000.0;
-pub(crate) const MAX_RATE_RPS: f64 = 1_000_000.0;
-const MAX_KEYS: f64 = 1_000_000.0;
-const MAX_WORKERS: f64 = 10_000.0;
-/// Instances of one server pool, autoscaled or not.
-const MAX_INSTANCES: f64 = 1_000.0;
-const MAX_REPLICAS: f64 = 16.0;
-const MAX_SHARDS: f64 = 256.0;
-/// Response, asset, record and item sizes, in KB (1 GB: a byte count fits 32 bits).
-const MAX_PAYLOAD_KB: f64 = 1_000_000.0;
-
 /// The model id of each design node, by design index.
 pub fn model_ids(design: &Design) -> Vec<NodeId> {
     let mut ids = Vec::with_capacity(design.nodes.len());
@@ -295,7 +286,13 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
     for (i, node) in design.nodes.iter().enumerate() {
         let id = node.id.clone();
         let mut ranges: Vec<Diagnostic> = Vec::new();
-        let mut check = |field: &'static str, value: f64, min: f64, max: f64| {
+        let kind = node.params.kind_name();
+        // `within`: bounds that depend on another field; otherwise the table's.
+        let mut check = |field: &'static str, value: f64, within: Option<(f64, f64)>| {
+            let Some((min, max)) = within.or_else(|| bounds::range(kind, field)) else {
+                debug_assert!(false, "{kind}.{field} has no bounds");
+                return;
+            };
             if !(value.is_finite() && (min..=max).contains(&value)) {
                 ranges.push(Diagnostic {
                     node: Some(id.clone()),
@@ -371,16 +368,16 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 response_kb,
                 static_kb,
             } => {
-                check("users", *users as f64, 1.0, MAX_USERS);
-                check("rate_rps", *rate_rps, 0.0, MAX_RATE_RPS);
-                check("rtt_ms", *rtt_ms, 0.0, 10_000.0);
-                check("timeout_ms", *timeout_ms, 1.0, 600_000.0);
-                check("read_fraction", *read_fraction, 0.0, 1.0);
-                check("static_fraction", *static_fraction, 0.0, 1.0);
-                check("keys", *keys as f64, 1.0, MAX_KEYS);
-                check("zipf_alpha", *zipf_alpha, 0.0, 5.0);
-                check("static_objects", *static_objects as f64, 1.0, MAX_KEYS);
-                check("response_kb", *response_kb, 0.0, MAX_PAYLOAD_KB);
+                check("users", *users as f64, None);
+                check("rate_rps", *rate_rps, None);
+                check("rtt_ms", *rtt_ms, None);
+                check("timeout_ms", *timeout_ms, None);
+                check("read_fraction", *read_fraction, None);
+                check("static_fraction", *static_fraction, None);
+                check("keys", *keys as f64, None);
+                check("zipf_alpha", *zipf_alpha, None);
+                check("static_objects", *static_objects as f64, None);
+                check("response_kb", *response_kb, None);
                 // Old designs size static assets by their CDN's `object_kb`: the users' CDN,
                 // else the design's first, so that disconnecting the CDN keeps the assets' size.
                 let object_kb = |t: &usize| match &design.nodes[*t].params {
@@ -393,7 +390,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     .or_else(|| (0..design.nodes.len()).find_map(|t| object_kb(&t)));
                 let static_kb = match static_kb {
                     Some(kb) => {
-                        check("static_kb", *kb, 0.0, MAX_PAYLOAD_KB);
+                        check("static_kb", *kb, None);
                         *kb
                     }
                     None => cdn_kb.unwrap_or(100.0),
@@ -417,8 +414,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 })
             }
             NodeParams::Dns { lookup_ms, ttl_s } => {
-                check("lookup_ms", *lookup_ms, 0.0, 10_000.0);
-                check("ttl_s", *ttl_s, 0.0, 86_400.0);
+                check("lookup_ms", *lookup_ms, None);
+                check("ttl_s", *ttl_s, None);
                 NodeKind::Dns(DnsSpec {
                     lookup: SimDuration::from_millis_f64(*lookup_ms),
                     ttl: SimDuration::from_secs_f64(*ttl_s),
@@ -437,8 +434,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 instances,
                 autoscale,
             } => {
-                check("workers", *workers as f64, 1.0, MAX_WORKERS);
-                check("instances", *instances as f64, 1.0, MAX_INSTANCES);
+                check("workers", *workers as f64, None);
+                check("instances", *instances as f64, None);
                 let autoscale = match *autoscale {
                     AutoscaleDoc::Off => None,
                     AutoscaleDoc::Utilization {
@@ -451,17 +448,20 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                         metric,
                     } => {
                         let (min, max) = (min_instances as f64, max_instances as f64);
-                        check("autoscale.min_instances", min, 1.0, MAX_INSTANCES.min(max));
-                        check("autoscale.max_instances", max, 1.0, MAX_INSTANCES);
-                        check("autoscale.scale_out_above", scale_out_above, 0.01, 1.0);
+                        check(
+                            "autoscale.min_instances",
+                            min,
+                            Some((1.0, MAX_INSTANCES.min(max))),
+                        );
+                        check("autoscale.max_instances", max, None);
+                        check("autoscale.scale_out_above", scale_out_above, None);
                         check(
                             "autoscale.scale_in_below",
                             scale_in_below,
-                            0.0,
-                            scale_out_above,
+                            Some((0.0, scale_out_above)),
                         );
-                        check("autoscale.interval_s", interval_s, 0.1, 3_600.0);
-                        check("autoscale.boot_s", boot_s, 0.0, 3_600.0);
+                        check("autoscale.interval_s", interval_s, None);
+                        check("autoscale.boot_s", boot_s, None);
                         Some(AutoscaleSpec {
                             min: min_instances.max(1),
                             max: max_instances.max(min_instances).max(1),
@@ -476,9 +476,9 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                         })
                     }
                 };
-                check("queue_capacity", *queue_capacity as f64, 0.0, 1_000_000.0);
-                check("service_ms", *service_ms, 0.001, 60_000.0);
-                check("service_cv", *service_cv, 0.0, 10.0);
+                check("queue_capacity", *queue_capacity as f64, None);
+                check("service_ms", *service_ms, None);
+                check("service_cv", *service_cv, None);
                 let mean_s = service_ms / 1e3;
                 let mut spec = ServerSpec {
                     workers: (*workers).clamp(1, MAX_WORKERS as u32),
@@ -519,8 +519,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 health_threshold,
                 sticky,
             } => {
-                check("health_interval_s", *health_interval_s, 0.0, 3_600.0);
-                check("health_threshold", *health_threshold as f64, 1.0, 100.0);
+                check("health_interval_s", *health_interval_s, None);
+                check("health_threshold", *health_threshold as f64, None);
                 NodeKind::LoadBalancer(LbSpec {
                     policy: match policy {
                         LbPolicyDoc::RoundRobin => LbPolicy::RoundRobin,
@@ -541,8 +541,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 service_ms,
                 instance,
             } => {
-                check("workers", *workers as f64, 1.0, MAX_WORKERS);
-                check("service_ms", *service_ms, 0.001, 60_000.0);
+                check("workers", *workers as f64, None);
+                check("service_ms", *service_ms, None);
                 NodeKind::Server(ServerSpec {
                     workers: (*workers).clamp(1, MAX_WORKERS as u32),
                     queue_capacity: 10_000,
@@ -569,15 +569,15 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 fill_from,
                 item_kb,
             } => {
-                check("capacity", *capacity as f64, 1.0, MAX_KEYS);
+                check("capacity", *capacity as f64, None);
                 let shape = shape(instance, &mut diags);
                 // A cache bigger than one node's memory is a cluster of nodes.
                 let nodes = prices::cache_nodes(*capacity, *item_kb, instance);
-                check("ttl_s", *ttl_s, 0.0, 86_400.0 * 30.0);
-                check("flush_interval_s", *flush_interval_s, 0.01, 3_600.0);
-                check("workers", *workers as f64, 1.0, MAX_WORKERS);
-                check("service_ms", *service_ms, 0.001, 60_000.0);
-                check("item_kb", *item_kb, 0.001, MAX_PAYLOAD_KB);
+                check("ttl_s", *ttl_s, None);
+                check("flush_interval_s", *flush_interval_s, None);
+                check("workers", *workers as f64, None);
+                check("service_ms", *service_ms, None);
+                check("item_kb", *item_kb, None);
                 NodeKind::Cache(CacheSpec {
                     capacity: *capacity,
                     eviction: match eviction {
@@ -628,14 +628,14 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 instance,
                 record_kb,
             } => {
-                check("workers", *workers as f64, 1.0, MAX_WORKERS);
-                check("queue_capacity", *queue_capacity as f64, 0.0, 1_000_000.0);
-                check("read_ms", *read_ms, 0.001, 60_000.0);
-                check("write_ms", *write_ms, 0.001, 60_000.0);
-                check("replicas", *replicas as f64, 0.0, MAX_REPLICAS);
-                check("lag_ms", *lag_ms, 0.0, 600_000.0);
-                check("failover_s", *failover_s, 0.0, 86_400.0);
-                check("record_kb", *record_kb, 0.0, MAX_PAYLOAD_KB);
+                check("workers", *workers as f64, None);
+                check("queue_capacity", *queue_capacity as f64, None);
+                check("read_ms", *read_ms, None);
+                check("write_ms", *write_ms, None);
+                check("replicas", *replicas as f64, None);
+                check("lag_ms", *lag_ms, None);
+                check("failover_s", *failover_s, None);
+                check("record_kb", *record_kb, None);
                 let base = model_id[i];
                 let n = (*replicas).min(MAX_REPLICAS as u32);
                 NodeKind::Database(DbSpec {
@@ -668,11 +668,11 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 invalidation,
                 purge_delay_s,
             } => {
-                check("capacity", *capacity as f64, 1.0, MAX_KEYS);
-                check("ttl_s", *ttl_s, 0.0, 86_400.0 * 365.0);
-                check("edge_rtt_ms", *edge_rtt_ms, 0.0, 10_000.0);
-                check("object_kb", *object_kb, 0.0, 10_000_000.0);
-                check("purge_delay_s", *purge_delay_s, 0.0, 86_400.0);
+                check("capacity", *capacity as f64, None);
+                check("ttl_s", *ttl_s, None);
+                check("edge_rtt_ms", *edge_rtt_ms, None);
+                check("object_kb", *object_kb, None);
+                check("purge_delay_s", *purge_delay_s, None);
                 NodeKind::Cdn(CdnSpec {
                     capacity: *capacity,
                     ttl: SimDuration::from_secs_f64(*ttl_s),
@@ -694,9 +694,9 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 publish_ms,
                 instance,
             } => {
-                check("consumers", *consumers as f64, 1.0, MAX_WORKERS);
-                check("job_ms", *job_ms, 0.001, 3_600_000.0);
-                check("publish_ms", *publish_ms, 0.0, 60_000.0);
+                check("consumers", *consumers as f64, None);
+                check("job_ms", *job_ms, None);
+                check("publish_ms", *publish_ms, None);
                 NodeKind::Queue(QueueSpec {
                     consumers: (*consumers).clamp(1, MAX_WORKERS as u32),
                     job_service: Dist::Exponential {
@@ -726,23 +726,26 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 instance: _,
                 record_kb,
             } => {
-                check("shards", *shards as f64, 1.0, MAX_SHARDS);
+                check("shards", *shards as f64, None);
                 check(
                     "spare_shards",
                     shards.saturating_add(*spare_shards) as f64,
-                    1.0,
-                    MAX_SHARDS,
+                    Some((1.0, MAX_SHARDS)),
                 );
-                check("hot_keys", *hot_keys as f64, 0.0, MAX_KEYS);
-                check("salt", *salt as f64, 1.0, 64.0);
-                check("workers", *workers as f64, 1.0, MAX_WORKERS);
-                check("read_ms", *read_ms, 0.001, 60_000.0);
-                check("write_ms", *write_ms, 0.001, 60_000.0);
-                check("migration_rps", *migration_rps, 1.0, 1_000_000.0);
-                check("migration_share", *migration_share, 0.01, 1.0);
-                check("record_kb", *record_kb, 0.0, MAX_PAYLOAD_KB);
+                check("hot_keys", *hot_keys as f64, None);
+                check("salt", *salt as f64, None);
+                check("workers", *workers as f64, None);
+                check("read_ms", *read_ms, None);
+                check("write_ms", *write_ms, None);
+                check("migration_rps", *migration_rps, None);
+                check("migration_share", *migration_share, None);
+                check("record_kb", *record_kb, None);
                 if let ShardingStrategy::ConsistentHash { vnodes } = strategy {
-                    check("strategy", *vnodes as f64, 1.0, 1_000.0);
+                    check(
+                        "strategy",
+                        *vnodes as f64,
+                        bounds::range(kind, "strategy.vnodes"),
+                    );
                 }
                 if ShardMap::new(*strategy, (*shards).max(1), keys_max as u64).is_err() {
                     diags.push(Diagnostic {
@@ -1021,14 +1024,14 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 None
             }
         };
-        if !(fault.at_s.is_finite() && (0.0..=1e7).contains(&fault.at_s)) {
+        if !(fault.at_s.is_finite() && (0.0..=MAX_TIME_S).contains(&fault.at_s)) {
             diags.push(Diagnostic {
                 node: None,
                 field: Some("faults"),
                 problem: Problem::OutOfRange {
                     value: fault.at_s,
                     min: 0.0,
-                    max: 1e7,
+                    max: MAX_TIME_S,
                 },
             });
             continue;
@@ -1113,20 +1116,19 @@ fn fault_range(
 
 /// A rate profile's runtime form, unchecked (the budget's estimate reads it before lowering).
 pub(crate) fn profile_of(profile: &ProfileDoc) -> RateProfile {
-    lower_profile(profile, &mut |_, _, _, _| {})
+    lower_profile(profile, &mut |_, _, _| {})
 }
 
 /// Checks a rate profile's numbers and converts it.
 fn lower_profile(
     profile: &ProfileDoc,
-    check: &mut impl FnMut(&'static str, f64, f64, f64),
+    check: &mut impl FnMut(&'static str, f64, Option<(f64, f64)>),
 ) -> RateProfile {
-    const T: f64 = 1e7;
     match *profile {
         ProfileDoc::Steady => RateProfile::Steady,
         ProfileDoc::Step { at_s, factor } => {
-            check("profile.at_s", at_s, 0.0, T);
-            check("profile.factor", factor, 0.0, 1_000.0);
+            check("profile.at_s", at_s, None);
+            check("profile.factor", factor, None);
             RateProfile::Step { at_s, factor }
         }
         ProfileDoc::Ramp {
@@ -1134,9 +1136,9 @@ fn lower_profile(
             to_s,
             factor,
         } => {
-            check("profile.from_s", from_s, 0.0, T);
-            check("profile.to_s", to_s, 0.0, T);
-            check("profile.factor", factor, 0.0, 1_000.0);
+            check("profile.from_s", from_s, None);
+            check("profile.to_s", to_s, None);
+            check("profile.factor", factor, None);
             RateProfile::Ramp {
                 from_s,
                 to_s,
@@ -1147,8 +1149,8 @@ fn lower_profile(
             period_s,
             amplitude,
         } => {
-            check("profile.period_s", period_s, 1.0, T);
-            check("profile.amplitude", amplitude, 0.0, 1.0);
+            check("profile.period_s", period_s, None);
+            check("profile.amplitude", amplitude, None);
             RateProfile::Daily {
                 period_s,
                 amplitude,
@@ -1159,9 +1161,9 @@ fn lower_profile(
             duration_s,
             factor,
         } => {
-            check("profile.at_s", at_s, 0.0, T);
-            check("profile.duration_s", duration_s, 0.0, T);
-            check("profile.factor", factor, 0.0, 1_000.0);
+            check("profile.at_s", at_s, None);
+            check("profile.duration_s", duration_s, None);
+            check("profile.factor", factor, None);
             RateProfile::Spike {
                 at_s,
                 duration_s,

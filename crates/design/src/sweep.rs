@@ -23,9 +23,10 @@
 //!   the caller's event budget in all, and each step within the caller's budget; a users node's
 //!   rate stays within the document's bound. Where a bound stops it, the outcome says which.
 
+use crate::bounds::MAX_RATE_RPS as MAX_NODE_RATE_RPS;
 use crate::budget::{self, BudgetError, Limits};
 use crate::document::{Design, NodeParams, ProfileDoc};
-use crate::lower::{lower, MAX_RATE_RPS as MAX_NODE_RATE_RPS};
+use crate::lower::lower;
 use scalelab_engine::{Report, SimDuration, SimTime, Simulation};
 use serde::Serialize;
 
