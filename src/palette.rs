@@ -109,7 +109,8 @@ mod tests {
                         d.problem,
                         Problem::OutOfRange { .. }
                             | Problem::UnknownInstance { .. }
-                            | Problem::Invalid { .. }
+                            | Problem::NotAnInstance
+                            | Problem::BadShardMap
                     )
                 })
                 .collect();

@@ -447,7 +447,7 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
 }
 
 /// A node kind's name as the chapter says it, for messages about connections.
-fn kind_name(lang: Lang, kind: &str) -> String {
+pub fn kind_name(lang: Lang, kind: &str) -> String {
     let ko = match kind {
         "users" => "사용자",
         "dns" => "DNS",
@@ -489,14 +489,8 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
             format!("{value}은(는) 허용 범위 {min} ~ {max}를 벗어났습니다")
         }
         Problem::MissingConnection { expected } => {
-            let expected = match *expected {
-                "dns, load balancer or server" => "DNS, 로드밸런서 또는 서버",
-                "load balancer or server" => "로드밸런서 또는 서버",
-                "server" => "웹 서버",
-                "database" => "데이터베이스",
-                other => other,
-            };
-            format!("{expected}(으)로 나가는 연결이 필요합니다")
+            let names: Vec<String> = expected.iter().map(|k| kind_name(lang, k)).collect();
+            format!("{}(으)로 나가는 연결이 필요합니다", names.join(" 또는 "))
         }
         Problem::UnsupportedConnection { from, to } => format!(
             "{}은(는) {}(으)로 요청을 보낼 수 없습니다",
@@ -513,14 +507,70 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
         }
         Problem::UnknownRegion { region } => format!("알 수 없는 데이터 센터 '{region}'"),
         Problem::UnknownNode { missing } => format!("'{missing}' 노드가 없습니다"),
-        Problem::Invalid { reason } => match *reason {
-            "the shard map cannot be built with these parameters" => {
-                "이 설정으로는 샤드 맵을 만들 수 없습니다".into()
-            }
-            "this price row is not an instance type with vCPUs and memory" => {
-                "이 가격 항목은 vCPU와 메모리가 있는 인스턴스 유형이 아닙니다".into()
-            }
-            other => other.to_string(),
-        },
+        Problem::NotAnInstance => {
+            "이 가격 항목은 vCPU와 메모리가 있는 인스턴스 유형이 아닙니다".into()
+        }
+        Problem::BadShardMap => "이 설정으로는 샤드 맵을 만들 수 없습니다".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every problem reads in Korean by its variant, with the kinds it names translated: the
+    /// Korean text never carries the English sentence (it used to be found by matching it).
+    #[test]
+    fn every_problem_is_translated_by_its_variant() {
+        let problems = [
+            Problem::EmptyId,
+            Problem::DuplicateId,
+            Problem::DanglingEdge {
+                missing: "ghost".into(),
+            },
+            Problem::OutOfRange {
+                value: 5.0,
+                min: 0.0,
+                max: 1.0,
+            },
+            Problem::MissingConnection {
+                expected: &["dns", "load_balancer", "server"],
+            },
+            Problem::UnsupportedConnection {
+                from: "cache",
+                to: "users",
+            },
+            Problem::TooManyConnections,
+            Problem::UnknownInstance {
+                instance: "cray-1".into(),
+            },
+            Problem::NoUsers,
+            Problem::BadWindow { value: 99.0 },
+            Problem::UnknownRegion {
+                region: "mars".into(),
+            },
+            Problem::UnknownNode {
+                missing: "db/r9".into(),
+            },
+            Problem::NotAnInstance,
+            Problem::BadShardMap,
+        ];
+        for problem in problems {
+            let (ko, en) = (
+                problem_text(Lang::Ko, &problem),
+                problem_text(Lang::En, &problem),
+            );
+            assert!(ko.chars().any(|c| ('가'..='힣').contains(&c)), "{ko}");
+            assert_ne!(ko, en);
+            assert!(!ko.contains("needs a") && !ko.contains("cannot"), "{ko}");
+        }
+        let missing = Problem::MissingConnection {
+            expected: &["load_balancer", "server"],
+        };
+        assert_eq!(
+            problem_text(Lang::En, &missing),
+            "needs a connection to a load balancer or server"
+        );
+        assert!(problem_text(Lang::Ko, &missing).contains("로드밸런서 또는 웹 서버"));
     }
 }

@@ -405,27 +405,11 @@ pub fn kind_key(params: &scalelab_design::NodeParams) -> Key {
 
 /// A design problem in words, naming the node and the field.
 pub fn diagnostic(lang: Lang, diag: &scalelab_design::Diagnostic) -> String {
-    use scalelab_design::lower::Problem::*;
     if lang == Lang::En {
         return diag.to_string();
     }
-    let problem = match &diag.problem {
-        EmptyId => "노드 id가 비어 있습니다".to_string(),
-        DuplicateId => "같은 id를 쓰는 노드가 여럿입니다".to_string(),
-        DanglingEdge { missing } => format!("연결이 존재하지 않는 노드 '{missing}'를 가리킵니다"),
-        OutOfRange { value, min, max } => format!("{value}은(는) 허용 범위 {min}..={max} 밖입니다"),
-        MissingConnection { expected } => format!("{expected}(으)로 가는 연결이 필요합니다"),
-        UnsupportedConnection { from, to } => {
-            format!("{from}은(는) {to}(으)로 요청을 보낼 수 없습니다")
-        }
-        TooManyConnections => "나가는 연결이 너무 많습니다".to_string(),
-        UnknownInstance { instance } => format!("알 수 없는 인스턴스 유형 '{instance}'"),
-        NoUsers => "트래픽을 보낼 사용자 노드가 없습니다".to_string(),
-        BadWindow { value } => format!("구간 {value}초는 0.1..=60 밖입니다"),
-        UnknownRegion { region } => format!("알 수 없는 데이터 센터 '{region}'"),
-        UnknownNode { missing } => format!("존재하지 않는 노드 '{missing}'"),
-        Invalid { reason } => format!("시뮬레이션할 수 없는 조합: {reason}"),
-    };
+    // Translated by the problem's variant, never by its English text.
+    let problem = inspector::problem_text(lang, &diag.problem);
     match (&diag.node, diag.field) {
         (Some(node), Some(field)) => format!("노드 '{node}', 필드 '{field}': {problem}"),
         (Some(node), None) => format!("노드 '{node}': {problem}"),

@@ -47,7 +47,8 @@ pub enum Problem {
     },
     /// A node needs an outgoing connection to one of these kinds.
     MissingConnection {
-        expected: &'static str,
+        /// The kinds (JSON kind names) a connection may go to.
+        expected: &'static [&'static str],
     },
     /// A connection the engine cannot simulate.
     UnsupportedConnection {
@@ -73,10 +74,10 @@ pub enum Problem {
     UnknownNode {
         missing: String,
     },
-    /// A parameter combination the engine refuses (the text says which).
-    Invalid {
-        reason: &'static str,
-    },
+    /// The price row named as `instance` is not an instance type (it has no vCPUs or memory).
+    NotAnInstance,
+    /// The sharding strategy cannot build a shard map with these shards and keys.
+    BadShardMap,
 }
 
 impl std::fmt::Display for Diagnostic {
@@ -99,7 +100,13 @@ impl std::fmt::Display for Diagnostic {
                 write!(f, "{value} is outside {min}..={max}")
             }
             Problem::MissingConnection { expected } => {
-                write!(f, "needs a connection to a {expected}")
+                let names: Vec<String> = expected.iter().map(|k| k.replace('_', " ")).collect();
+                let list = match names.split_last() {
+                    Some((last, [])) => last.clone(),
+                    Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+                    None => String::new(),
+                };
+                write!(f, "needs a connection to a {list}")
             }
             Problem::UnsupportedConnection { from, to } => {
                 write!(f, "a {from} cannot send requests to a {to}")
@@ -112,7 +119,13 @@ impl std::fmt::Display for Diagnostic {
             Problem::BadWindow { value } => write!(f, "window {value} s is outside 0.1..=60"),
             Problem::UnknownRegion { region } => write!(f, "unknown region '{region}'"),
             Problem::UnknownNode { missing } => write!(f, "no node named '{missing}'"),
-            Problem::Invalid { reason } => write!(f, "{reason}"),
+            Problem::NotAnInstance => write!(
+                f,
+                "this price row is not an instance type with vCPUs and memory"
+            ),
+            Problem::BadShardMap => {
+                write!(f, "the shard map cannot be built with these parameters")
+            }
         }
     }
 }
@@ -337,10 +350,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                         diags.push(Diagnostic {
                             node: Some(node.id.clone()),
                             field: Some("instance"),
-                            problem: Problem::Invalid {
-                                reason:
-                                    "this price row is not an instance type with vCPUs and memory",
-                            },
+                            problem: Problem::NotAnInstance,
                         });
                     }
                     None
@@ -751,9 +761,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     diags.push(Diagnostic {
                         node: Some(node.id.clone()),
                         field: Some("strategy"),
-                        problem: Problem::Invalid {
-                            reason: "the shard map cannot be built with these parameters",
-                        },
+                        problem: Problem::BadShardMap,
                     });
                 }
                 let base = model_id[i];
@@ -884,37 +892,42 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
             })
         };
         // (allowed target kinds, what is expected, required, at most one per target kind)
-        let (allowed, expected, required): (&[&str], &'static str, bool) = match node.params {
-            NodeParams::Users { .. } => (
-                &["dns", "load_balancer", "server", "cdn"],
-                "dns, load balancer or server",
-                true,
-            ),
-            NodeParams::Dns { .. } => (
-                &["load_balancer", "server"],
-                "load balancer or server",
-                true,
-            ),
-            NodeParams::LoadBalancer { .. } => (&["server"], "server", true),
-            NodeParams::Server { .. } => (
-                &[
-                    "cache",
-                    "database",
-                    "sharded_database",
-                    "session_store",
-                    "queue",
-                ],
-                "",
-                false,
-            ),
-            NodeParams::Cache { .. } => (&["database", "sharded_database"], "database", false),
-            NodeParams::Cdn { .. } => (
-                &["load_balancer", "server"],
-                "load balancer or server",
-                true,
-            ),
-            _ => (&[], "", false),
-        };
+        let (allowed, expected, required): (&[&str], &'static [&'static str], bool) =
+            match node.params {
+                NodeParams::Users { .. } => (
+                    &["dns", "load_balancer", "server", "cdn"],
+                    &["dns", "load_balancer", "server"],
+                    true,
+                ),
+                NodeParams::Dns { .. } => (
+                    &["load_balancer", "server"],
+                    &["load_balancer", "server"],
+                    true,
+                ),
+                NodeParams::LoadBalancer { .. } => (&["server"], &["server"], true),
+                NodeParams::Server { .. } => (
+                    &[
+                        "cache",
+                        "database",
+                        "sharded_database",
+                        "session_store",
+                        "queue",
+                    ],
+                    &[],
+                    false,
+                ),
+                NodeParams::Cache { .. } => (
+                    &["database", "sharded_database"],
+                    &["database", "sharded_database"],
+                    false,
+                ),
+                NodeParams::Cdn { .. } => (
+                    &["load_balancer", "server"],
+                    &["load_balancer", "server"],
+                    true,
+                ),
+                _ => (&[], &[], false),
+            };
         for &to in outs {
             if !allowed.contains(&kind_of(to)) {
                 diag(Problem::UnsupportedConnection {
