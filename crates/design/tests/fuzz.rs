@@ -127,8 +127,20 @@ impl Rng {
 }
 
 const WEIRD_TEXT: [&str; 14] = [
-    "-1", "0", "1e308", "-1e308", "18446744073709551615", "1e-320", "\"\"", "null", "true", "[]",
-    "{}", "4294967296", "0.5", "\"users\"",
+    "-1",
+    "0",
+    "1e308",
+    "-1e308",
+    "18446744073709551615",
+    "1e-320",
+    "\"\"",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    "4294967296",
+    "0.5",
+    "\"users\"",
 ];
 
 /// Changes a few characters of the link itself (what a damaged or edited URL looks like).
