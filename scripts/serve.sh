@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
-exec trunk serve --release
+# No autoreload: its injected inline script would be refused by the page's CSP.
+exec trunk serve --release --no-autoreload

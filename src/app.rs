@@ -12,11 +12,16 @@ use crate::palette::KINDS;
 use crate::stages::{stage_of, STAGES};
 use crate::state::{Action, AppState, Notice, RunState};
 use crate::storage;
+use crate::watchdog::Watchdog;
+use gloo::timers::callback::Interval;
 use gloo::worker::{Spawnable, WorkerBridge};
 use scalelab_design::budget::{self, Limits};
 use scalelab_design::{lower, Design, NodeParams};
 use scalelab_engine::SimDuration;
 use scalelab_worker::{SimWorker, Speed, WorkerOutput};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -44,37 +49,57 @@ pub fn app() -> Html {
     let state = use_reducer(initial_state);
     let bridge = use_mut_ref(|| None::<WorkerBridge<SimWorker>>);
     let delivered = use_mut_ref(|| 0u64);
+    let watchdog = use_mut_ref(|| Watchdog::new(js_sys::Date::now()));
     let dark = use_state(prefers_dark);
 
-    // Effect: start the worker once and feed its messages to the reducer.
+    // Effect: start the worker, feed its messages to the reducer, and start a new one (with the
+    // current design) when the watchdog hears it fall silent.
     {
         let bridge = bridge.clone();
+        let watchdog = watchdog.clone();
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
-            let spawned = SimWorker::spawner()
-                .callback(move |wire: String| {
-                    let output = WorkerOutput::from_wire(&wire)
-                        .unwrap_or_else(|message| WorkerOutput::Error { message });
-                    dispatcher.dispatch(Action::FromWorker(output));
+            *bridge.borrow_mut() = Some(spawn_worker(dispatcher.clone(), watchdog.clone()));
+            let check = {
+                let bridge = bridge.clone();
+                Interval::new(1_000, move || {
+                    let now = js_sys::Date::now();
+                    if page_hidden() {
+                        watchdog.borrow_mut().excuse(now);
+                        return;
+                    }
+                    if watchdog.borrow().dead(now) {
+                        // Dropping the old bridge asks a live-but-broken worker to close.
+                        *watchdog.borrow_mut() = Watchdog::new(now);
+                        *bridge.borrow_mut() =
+                            Some(spawn_worker(dispatcher.clone(), watchdog.clone()));
+                        dispatcher.dispatch(Action::WorkerRestarted);
+                    }
                 })
-                .spawn("./scalelab_worker.js");
-            *bridge.borrow_mut() = Some(spawned);
+            };
+            let stop_hook = test_hook_stop_worker(bridge.clone());
             move || {
+                drop(check);
+                drop(stop_hook);
                 bridge.borrow_mut().take();
             }
         });
     }
-    // Effect: deliver every queued message to the worker, each exactly once.
+    // Effect: deliver every queued message to the worker, each exactly once. With no worker (it
+    // was stopped) a message is lost as it would be in a dead one, and the watchdog counts it.
     {
         let bridge = bridge.clone();
         use_effect_with(state.outbox.clone(), move |outbox| {
-            if let Some(bridge) = bridge.borrow().as_ref() {
-                let mut next = delivered.borrow_mut();
-                for (seq, input) in outbox.iter() {
-                    if *seq >= *next {
+            let bridge = bridge.borrow();
+            let mut next = delivered.borrow_mut();
+            let now = js_sys::Date::now();
+            for (seq, input) in outbox.iter() {
+                if *seq >= *next {
+                    watchdog.borrow_mut().sent(input, now);
+                    if let Some(bridge) = bridge.as_ref() {
                         bridge.send(input.to_wire());
-                        *next = seq + 1;
                     }
+                    *next = seq + 1;
                 }
             }
         });
@@ -562,6 +587,9 @@ fn notice_view(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
                 <details><summary>{ "…" }</summary><code>{ err.to_string() }</code></details>
             </>
         }),
+        Some(Notice::WorkerRestarted) => Some(html! {
+            <span id="worker-restarted"><strong>{ crate::i18n::worker::restarted(lang) }</strong>{ " " }{ crate::i18n::worker::restarted_hint(lang) }</span>
+        }),
         Some(Notice::WorkerError(message)) => Some(html! {
             <><strong>{ t(lang, Key::WorkerFailed) }</strong>{ " " }<code>{ message }</code></>
         }),
@@ -580,6 +608,57 @@ fn notice_view(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
                 <button id="dismiss" onclick={on(Action::DismissNotice)}>{ t(lang, Key::Dismiss) }</button>
             </span>
         </div>
+    }
+}
+
+/// Starts the simulation worker from its same-origin entry (static/worker.js: the page's CSP
+/// allows no blob: workers); every message it sends is first heard by the watchdog.
+fn spawn_worker(
+    dispatcher: UseReducerDispatcher<AppState>,
+    watchdog: Rc<RefCell<Watchdog>>,
+) -> WorkerBridge<SimWorker> {
+    SimWorker::spawner()
+        .callback(move |wire: String| {
+            let output = WorkerOutput::from_wire(&wire)
+                .unwrap_or_else(|message| WorkerOutput::Error { message });
+            watchdog.borrow_mut().heard(&output, js_sys::Date::now());
+            dispatcher.dispatch(Action::FromWorker(output));
+        })
+        .spawn_with_loader("./worker.js")
+}
+
+fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
+}
+
+/// A test hook: the browser tests dispatch `scalelab-test-stop-worker` on the window to close
+/// the worker (gloo's destroy) as a crash would. Only a script in the page can fire it, and the
+/// CSP lets none but the app's own run; no link or URL reaches it. Removed when dropped.
+struct StopHook(Option<Closure<dyn Fn()>>);
+
+const STOP_HOOK_EVENT: &str = "scalelab-test-stop-worker";
+
+fn test_hook_stop_worker(bridge: Rc<RefCell<Option<WorkerBridge<SimWorker>>>>) -> StopHook {
+    let closure = Closure::<dyn Fn()>::new(move || {
+        bridge.borrow_mut().take();
+    });
+    let added = web_sys::window().is_some_and(|w| {
+        w.add_event_listener_with_callback(STOP_HOOK_EVENT, closure.as_ref().unchecked_ref())
+            .is_ok()
+    });
+    StopHook(added.then_some(closure))
+}
+
+impl Drop for StopHook {
+    fn drop(&mut self) {
+        if let (Some(closure), Some(window)) = (self.0.take(), web_sys::window()) {
+            let _ = window.remove_event_listener_with_callback(
+                STOP_HOOK_EVENT,
+                closure.as_ref().unchecked_ref(),
+            );
+        }
     }
 }
 

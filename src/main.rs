@@ -14,6 +14,7 @@ mod palette;
 mod stages;
 mod state;
 mod storage;
+mod watchdog;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

@@ -27,6 +27,8 @@ pub enum Notice {
     BadLink(DecodeError),
     Invalid(Vec<String>),
     WorkerError(String),
+    /// The worker fell silent and a new one was started with the current design.
+    WorkerRestarted,
     /// A design that would cost more memory or work than the browser allows was refused; the
     /// design before it stays.
     TooBig(BudgetError),
@@ -87,6 +89,8 @@ pub enum NodeEdit {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     FromWorker(WorkerOutput),
+    /// `app.rs` started a new worker after the old one died: it gets the current design.
+    WorkerRestarted,
     SetLang(Lang),
     Play,
     Pause,
@@ -212,6 +216,22 @@ impl AppState {
         } else {
             self.run = RunState::Idle;
         }
+    }
+
+    /// A new worker knows nothing: it gets the speed and the current design, paused at time
+    /// zero (a design that crashed the old one must not crash this one unasked), and counts
+    /// restarts from zero again.
+    fn restart_worker(&mut self) {
+        self.notice = Some(Notice::WorkerRestarted);
+        self.run = RunState::Idle;
+        self.windows = Rc::new(Vec::new());
+        self.totals = Counters::default();
+        self.restarts = 0;
+        self.send(WorkerInput::SetSpeed { speed: self.speed });
+        self.send(WorkerInput::Load {
+            design: Box::new(self.design.clone()),
+            from_next_window: false,
+        });
     }
 
     /// Index of the first users node, the one the traffic controls drive.
@@ -412,6 +432,7 @@ impl Reducible for AppState {
             Action::FromWorker(WorkerOutput::Error { message }) => {
                 s.notice = Some(Notice::WorkerError(message))
             }
+            Action::WorkerRestarted => s.restart_worker(),
             Action::SetLang(lang) => s.lang = lang,
             Action::Play => {
                 s.run = RunState::Running;
