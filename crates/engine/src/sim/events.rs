@@ -58,6 +58,7 @@ pub(super) struct Watch {
     pub(super) stampede_reads: u64,
     pub(super) stampede_since: SimTime,
     stampede: bool,
+    stampede_quiet: u32,
     /// A database group: the writes at risk when its primary died. A router: keys moving.
     pending: u64,
 }
@@ -217,12 +218,17 @@ impl Simulation {
             let reads = std::mem::take(&mut w.stampede_reads);
             let storm = reads >= STAMPEDE_MIN_READS
                 && reads as f64 >= STAMPEDE_SHARE * node_misses.max(1) as f64;
-            if storm && !w.stampede {
-                w.stampede = true;
-                let at = w.stampede_since.max(start);
-                self.emit(at, Some(id), EventKind::Stampede { reads });
-            } else if !storm {
-                w.stampede = false;
+            if storm {
+                w.stampede_quiet = 0;
+                if !std::mem::replace(&mut w.stampede, true) {
+                    let at = w.stampede_since.max(start);
+                    self.emit(at, Some(id), EventKind::Stampede { reads });
+                }
+            } else {
+                w.stampede_quiet = w.stampede_quiet.saturating_add(1);
+                if w.stampede_quiet >= QUIET_WINDOWS {
+                    w.stampede = false;
+                }
             }
         }
         for w in &mut self.watch {
