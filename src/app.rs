@@ -16,6 +16,7 @@ use crate::watchdog::Watchdog;
 use gloo::timers::callback::Interval;
 use gloo::worker::{Spawnable, WorkerBridge};
 use scalelab_design::budget::{self, Limits};
+use scalelab_design::document::ProfileDoc;
 use scalelab_design::{lower, Design, NodeParams};
 use scalelab_engine::SimDuration;
 use scalelab_worker::{SimWorker, Speed, WorkerOutput};
@@ -132,6 +133,14 @@ pub fn app() -> Html {
             users, rate_rps, ..
         }) => (*users, *rate_rps),
         _ => (0, 0.0),
+    };
+    // The rate the profile offers now (its factor at the last window's end), beside the base.
+    let offered = match state.users_index().map(|i| &state.design.nodes[i].params) {
+        Some(NodeParams::Users { profile, .. }) if *profile != ProfileDoc::Steady => {
+            let now = state.latest().map_or(0.0, |w| w.start_s + w.len_s);
+            Some(rate * scalelab_design::lower::profile_of(profile).factor(now))
+        }
+        _ => None,
     };
     let on_rate = {
         let dispatcher = state.dispatcher();
@@ -396,7 +405,7 @@ pub fn app() -> Html {
                         camera={state.camera} latest={state.latest().cloned()} running={state.run == RunState::Running}
                         lang={lang} connect_from={state.connect_from.clone()} dispatch={state.dispatcher()} />
                     <ul class="hints" id="hints" aria-live="polite" aria-label={t(lang, Key::Hints)}>
-                        { for crate::hints::hints(&state.design, state.latest(), lang).into_iter().map(|h| html! { <li>{ h }</li> }) }
+                        { for crate::hints::hints(&state.design, &state.windows, lang).into_iter().map(|h| html! { <li>{ h }</li> }) }
                     </ul>
                     <div class="controls" role="toolbar">
                         if state.run == RunState::Running {
@@ -430,7 +439,10 @@ pub fn app() -> Html {
                     </div>
                     <div class="traffic">
                         <label for="rate">{ t(lang, Key::RequestsPerSecond) }{ ": " }
-                            <output id="rate-value">{ format!("{rate:.0}") }</output></label>
+                            <output id="rate-value">{ format!("{rate:.0}") }</output>
+                            if let Some(offered) = offered {
+                                { " · " }{ crate::i18n::events::offered(lang) }{ " " }<output id="rate-offered">{ format!("{offered:.0}") }</output>
+                            }</label>
                         <input id="rate" type="range" min="0" max={format!("{}", rate_max(rate))} step="5" value={format!("{rate}")} oninput={on_rate} />
                         <button id="spike" title={t(lang, Key::SpikeHint)} onclick={cb(Action::Spike)}>{ t(lang, Key::Spike) }</button>
                         <label for="users">{ t(lang, Key::Users) }</label>
@@ -449,6 +461,8 @@ pub fn app() -> Html {
                 </aside>
                 <section class="dashboard">
                     <Dashboard windows={state.windows.clone()} totals={state.totals} design={state.design.clone()} lang={lang} dark={*dark} />
+                    <crate::events::EventLog windows={state.windows.clone()} design={state.design.clone()} {lang}
+                        on_select={{ let d = state.dispatcher(); Callback::from(move |id| d.dispatch(Action::Choose(id))) }} />
                 </section>
             </main>
         </div>

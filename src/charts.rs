@@ -108,6 +108,44 @@ pub struct ChartData {
     /// Percentages: the left axis is fixed at 0..100.
     pub percent: bool,
     pub series: Vec<Series>,
+    /// The engine's events in the shown windows: a vertical line each, labelled, with its
+    /// sentence on hover.
+    pub markers: Vec<Marker>,
+}
+
+/// An event marked on a time chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    pub at_s: f64,
+    /// A word or two, written beside the line.
+    pub label: String,
+    /// The event log's sentence, shown on hover.
+    pub sentence: String,
+    /// The event's kind, as the engine names it.
+    pub kind: String,
+}
+
+/// The markers of the events in `windows`, oldest first.
+pub fn markers(windows: &[WindowStats], design: &Design, lang: Lang) -> Vec<Marker> {
+    use crate::i18n::events::{sentence, short};
+    let names = crate::events::ModelNames::of(design);
+    windows
+        .iter()
+        .flat_map(|w| w.events.iter())
+        .map(|e| {
+            let at = crate::events::fmt_time(e.at_s);
+            let said = sentence(lang, e, &names);
+            Marker {
+                at_s: e.at_s,
+                label: short(lang, e, &names),
+                sentence: match lang {
+                    Lang::Ko => format!("{at}초: {said}"),
+                    Lang::En => format!("t={at} s: {said}"),
+                },
+                kind: crate::events::kind_name(e),
+            }
+        })
+        .collect()
 }
 
 impl ChartData {
@@ -550,6 +588,7 @@ pub fn chart_data(
         right_scale,
         percent,
         series: list,
+        markers: markers(windows, design, lang),
     }
 }
 
@@ -983,6 +1022,14 @@ pub fn draw(
             }
         }
     }
+    // The events: a vertical line each, across the plot (their labels are the HTML overlay's).
+    let marker_style = fg.mix(0.55).stroke_width(1);
+    for m in data.markers.iter().filter(|m| m.at_s >= x0 && m.at_s <= x1) {
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(m.at_s, 0.0), (m.at_s, left_top)],
+            marker_style,
+        )))?;
+    }
     let (left_px, _) = chart.backend_coord(&(x0, 0.0));
     let (right_px, _) = chart.backend_coord(&(x1, 0.0));
     root.present()?;
@@ -993,6 +1040,31 @@ pub fn draw(
         x0,
         x1,
     })
+}
+
+/// The events' labels over a drawn chart, each at its line, its sentence on hover (`title`) and
+/// for screen readers; labels of events close together stack in up to three rows.
+pub fn marker_overlay(data: &ChartData, layout: Option<Layout>) -> yew::Html {
+    use yew::html;
+    let Some(l) = layout else {
+        return html! {};
+    };
+    let items = data
+        .markers
+        .iter()
+        .filter(|m| m.at_s >= l.x0 && m.at_s <= l.x1)
+        .enumerate()
+        .map(|(i, m)| {
+            let left = (l.px_at(m.at_s) / l.canvas_width.max(1.0) * 100.0).clamp(0.0, 100.0);
+            html! {
+                <li class={yew::classes!("chart-marker", format!("row{}", i % 3))} style={format!("left:{left:.2}%")}
+                    data-kind={m.kind.clone()} data-at={format!("{}", m.at_s)} title={m.sentence.clone()}
+                    tabindex="0" aria-label={m.sentence.clone()}>
+                    { m.label.clone() }
+                </li>
+            }
+        });
+    html! { <ul class="chart-markers">{ for items }</ul> }
 }
 
 /// The runs of consecutive defined values, as points.

@@ -658,6 +658,7 @@ fn chart_view(props: &ChartViewProps) -> Html {
                     data-windows={data.xs.len().to_string()} data-series={keys} data-last={last_values}
                     {onmousemove} {onmouseleave} {onkeydown} {onblur}></canvas>
                 { tooltip.unwrap_or_default() }
+                { charts::marker_overlay(data, *layout.borrow()) }
                 if data.xs.is_empty() {
                     <p class="chart-empty">{ text(props.lang, Text::NoData) }</p>
                 }

@@ -1,5 +1,6 @@
 //! Hints in the chapter's words when the running design is missing a piece the load needs: a
-//! saturated tier, or a dead node nothing takes over from. Derived from the latest window only.
+//! saturated tier, or a dead node nothing takes over from. Re-evaluated every window from the
+//! latest one and the engine's events, so a hint goes once its cause is gone.
 
 use crate::i18n::{t, Key, Lang};
 use scalelab_design::document::{AutoscaleDoc, LbPolicyDoc};
@@ -10,9 +11,26 @@ use scalelab_engine::WindowStats;
 /// Utilisation from which a node counts as saturated.
 const SATURATED: f64 = 0.9;
 
-/// The hints for this window, one sentence each, most useful first.
-pub fn hints(design: &Design, latest: Option<&WindowStats>, lang: Lang) -> Vec<String> {
-    let Some(window) = latest else {
+/// Whether the database group at engine node `id`, down in the latest window, has promoted a
+/// replica since it went down: the engine's failover event after its last window up.
+fn failed_over(windows: &[WindowStats], id: u32) -> bool {
+    for w in windows.iter().rev() {
+        let promoted = w.events.iter().any(|e| {
+            e.node == Some(id) && matches!(e.what, scalelab_engine::EventKind::Failover { .. })
+        });
+        if promoted {
+            return true;
+        }
+        if w.nodes.iter().any(|n| n.id == id && n.up) {
+            return false;
+        }
+    }
+    false
+}
+
+/// The hints for the latest of `windows`, one sentence each, most useful first.
+pub fn hints(design: &Design, windows: &[WindowStats], lang: Lang) -> Vec<String> {
+    let Some(window) = windows.last() else {
         return Vec::new();
     };
     let ids = model_ids(design);
@@ -59,6 +77,10 @@ pub fn hints(design: &Design, latest: Option<&WindowStats>, lang: Lang) -> Vec<S
             } = node.params
             {
                 if replicas > 0 {
+                    // A replica took over: the writes go on, nothing to fix.
+                    if failed_over(windows, ids[index]) {
+                        continue;
+                    }
                     out.push(fill(Key::HintFailover).replace("{s}", &format!("{failover_s}")));
                     continue;
                 }
@@ -169,17 +191,21 @@ mod tests {
             (vec![(2, 0.95, true), (1, 0.99, true)], &["scale out"]),
         ];
         for (stats, expected) in cases {
-            let got = hints(&design, Some(&window(stats.clone())), Lang::En);
+            let got = hints(
+                &design,
+                std::slice::from_ref(&window(stats.clone())),
+                Lang::En,
+            );
             assert_eq!(got.len(), expected.len(), "{stats:?}: {got:?}");
             for (hint, needle) in got.iter().zip(expected) {
                 assert!(hint.contains(needle) && hint.contains("server"), "{hint}");
             }
             // Every hint exists in Korean too, with the node named.
-            for hint in hints(&design, Some(&window(stats)), Lang::Ko) {
+            for hint in hints(&design, std::slice::from_ref(&window(stats)), Lang::Ko) {
                 assert!(hint.contains("server") && !hint.contains('{'), "{hint}");
             }
         }
-        assert!(hints(&design, None, Lang::En).is_empty());
+        assert!(hints(&design, &[], Lang::En).is_empty());
     }
 
     /// Regression: a CPU-bound web server (its workers rarely held, its vCPUs full) looked idle
@@ -189,16 +215,20 @@ mod tests {
         let design = Design::single_server();
         let mut w = window(vec![(2, 0.2, true)]);
         w.nodes[0].cpu_utilization = 0.97;
-        let got = hints(&design, Some(&w), Lang::En);
+        let got = hints(&design, std::slice::from_ref(&w), Lang::En);
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(
             got[0].contains("scale out") && got[0].contains("97% (CPU)"),
             "{got:?}"
         );
-        let ko = hints(&design, Some(&w), Lang::Ko);
+        let ko = hints(&design, std::slice::from_ref(&w), Lang::Ko);
         assert!(ko[0].contains("CPU") && !ko[0].contains('{'), "{ko:?}");
         // Occupancy is named when it is the busier.
-        let got = hints(&design, Some(&window(vec![(2, 0.95, true)])), Lang::En);
+        let got = hints(
+            &design,
+            std::slice::from_ref(&window(vec![(2, 0.95, true)])),
+            Lang::En,
+        );
         assert!(got[0].contains("worker occupancy"), "{got:?}");
     }
 
@@ -214,19 +244,19 @@ mod tests {
             .expect("web1")];
         let mut w = window(vec![(web1, 0.0, false)]);
         w.nodes[0].errors = 40;
-        let got = hints(&stage3, Some(&w), Lang::En);
+        let got = hints(&stage3, std::slice::from_ref(&w), Lang::En);
         assert!(
             got[0].contains("web1") && got[0].contains("least connections"),
             "{got:?}"
         );
-        let ko = hints(&stage3, Some(&w), Lang::Ko);
+        let ko = hints(&stage3, std::slice::from_ref(&w), Lang::Ko);
         assert!(ko[0].contains("web1") && !ko[0].contains('{'), "{ko:?}");
         // Once health checks have taken it out nothing is sent to it: no hint about it.
         w.nodes[0].errors = 0;
-        assert!(hints(&stage3, Some(&w), Lang::En).is_empty());
+        assert!(hints(&stage3, std::slice::from_ref(&w), Lang::En).is_empty());
         let mut w = window(vec![]);
         w.counters.keys_migrated = 120;
-        let got = hints(&stage3, Some(&w), Lang::En);
+        let got = hints(&stage3, std::slice::from_ref(&w), Lang::En);
         assert!(got[0].contains("120"), "{got:?}");
     }
 
@@ -236,12 +266,50 @@ mod tests {
     fn a_dead_primary_with_replicas_is_taken_over() {
         let stage4 = crate::stages::STAGES[3].design().expect("stage 4");
         let db = model_ids(&stage4)[stage4.nodes.iter().position(|n| n.id == "db").expect("db")];
-        let got = hints(&stage4, Some(&window(vec![(db, 0.0, false)])), Lang::En);
+        let got = hints(
+            &stage4,
+            std::slice::from_ref(&window(vec![(db, 0.0, false)])),
+            Lang::En,
+        );
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(
             got[0].contains("promoted") && !got[0].contains("single point"),
             "{got:?}"
         );
+    }
+
+    /// Regression (issue 16): stage 4's failover hint stayed after a replica was promoted. The
+    /// hint holds while the primary is down and no failover has happened, and goes with the
+    /// engine's failover event, though the old primary is still down.
+    #[test]
+    fn the_failover_hint_goes_once_a_replica_is_promoted() {
+        let stage4 = crate::stages::STAGES[3].design().expect("stage 4");
+        let db = model_ids(&stage4)[stage4.nodes.iter().position(|n| n.id == "db").expect("db")];
+        let up = window(vec![(db, 0.3, true)]);
+        let down = window(vec![(db, 0.0, false)]);
+        let mut promoted = down.clone();
+        promoted.events.push(scalelab_engine::SimEvent {
+            at_s: 50.0,
+            node: Some(db),
+            what: scalelab_engine::EventKind::Failover {
+                promoted: db + 2,
+                writes_lost: 3,
+                writes_at_risk: 3,
+            },
+        });
+        let before = [up.clone(), down.clone(), down.clone()];
+        assert_eq!(hints(&stage4, &before, Lang::En).len(), 1);
+        let after = [
+            up.clone(),
+            down.clone(),
+            promoted,
+            down.clone(),
+            down.clone(),
+        ];
+        assert!(hints(&stage4, &after, Lang::En).is_empty());
+        // Back up, then down again: a new death, the hint is true again.
+        let again = [up.clone(), down.clone(), after[2].clone(), up, down];
+        assert_eq!(hints(&stage4, &again, Lang::En).len(), 1);
     }
 
     /// A saturated autoscaled pool is explained, not told to scale out: its new instances are
@@ -253,7 +321,7 @@ mod tests {
             let mut w = window(vec![(1, 0.98, true)]);
             w.nodes[0].instances = instances;
             w.nodes[0].booting = booting;
-            hints(&design, Some(&w), Lang::En)
+            hints(&design, std::slice::from_ref(&w), Lang::En)
         };
         assert!(saturated(2, 1)[0].contains("still booting"));
         assert!(saturated(4, 0)[0].contains("maximum"));

@@ -5,6 +5,7 @@ mod canvas;
 mod charts;
 mod dashboard;
 mod editor;
+mod events;
 mod fields;
 mod hints;
 mod i18n;

@@ -5,7 +5,9 @@ use scalelab_design::budget::{self, BudgetError, Limits};
 use scalelab_design::sweep::{StopReason, SweepError, SweepOptions, SweepOutcome};
 use scalelab_design::{lower, Design};
 use scalelab_engine::prices::HOURS_PER_MONTH;
-use scalelab_engine::{Report, SimDuration, SimTime, Simulation, WindowStats};
+use scalelab_engine::{
+    Command, EventKind, Report, SimDuration, SimEvent, SimTime, Simulation, WindowStats,
+};
 use serde_json::{json, Map, Value};
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -582,4 +584,169 @@ fn peak_rss_mb() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// The names a run's events use: the model's node keys and region names, by id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Names {
+    pub nodes: Vec<String>,
+    pub regions: Vec<String>,
+}
+
+impl Names {
+    /// The names of a design's model (lowered as `run` lowers it).
+    pub fn of(text: &str, warmup_s: f64) -> Result<Names, CliError> {
+        let (_, model) = load(text, warmup_s)?;
+        Ok(Names {
+            nodes: model.nodes.iter().map(|n| n.key.clone()).collect(),
+            regions: model.regions.clone(),
+        })
+    }
+
+    fn node(&self, id: u32) -> String {
+        self.nodes
+            .get(id as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("#{id}"))
+    }
+
+    fn region(&self, id: u16) -> String {
+        self.regions
+            .get(id as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("#{id}"))
+    }
+}
+
+/// One event in the chapter's words (English), without its time.
+pub fn event_sentence(e: &SimEvent, names: &Names) -> String {
+    let node = e.node.map_or_else(String::new, |n| names.node(n));
+    let plural = |n: u32| if n == 1 { "" } else { "s" };
+    match &e.what {
+        EventKind::Fault { command, scheduled } => {
+            let how = if *scheduled { "scheduled" } else { "live" };
+            let what = match *command {
+                Command::SetRate { rps, .. } => format!("{node}'s base rate set to {rps:.0} req/s"),
+                Command::Kill { .. } => format!("{node} died"),
+                Command::Restore { .. } => format!("{node} came back"),
+                Command::Slow { factor, .. } => format!("{node} slowed ×{factor}"),
+                Command::KillRegion { region } => {
+                    format!("data centre {} failed", names.region(region))
+                }
+                Command::RestoreRegion { region } => {
+                    format!("data centre {} came back", names.region(region))
+                }
+                Command::Partition { a, b } => format!(
+                    "the network between {} and {} was cut",
+                    names.region(a),
+                    names.region(b)
+                ),
+                Command::Heal { a, b } => format!(
+                    "the network between {} and {} was repaired",
+                    names.region(a),
+                    names.region(b)
+                ),
+                Command::Deploy { .. } => format!("a new version was deployed behind {node}"),
+                Command::Reshard { .. } => format!("{node} was told to add a shard"),
+            };
+            format!("{what} ({how})")
+        }
+        EventKind::TargetOut { target } => format!(
+            "{node}'s health check took {} out",
+            names.node(*target)
+        ),
+        EventKind::TargetIn { target } => format!(
+            "{node}'s health check put {} back",
+            names.node(*target)
+        ),
+        EventKind::Failover {
+            promoted,
+            writes_lost,
+            writes_at_risk,
+        } => format!(
+            "{node} failed over: {} promoted, {writes_lost} writes lost ({writes_at_risk} were at risk)",
+            names.node(*promoted)
+        ),
+        EventKind::Launched { count } => {
+            format!("{node}'s autoscaler launched {count} instance{}", plural(*count))
+        }
+        EventKind::Booted { count } => {
+            format!("{count} instance{} of {node} finished booting", plural(*count))
+        }
+        EventKind::Retired { count } => {
+            format!("{node}'s autoscaler retired {count} instance{}", plural(*count))
+        }
+        EventKind::Purged => format!("{node}'s purge landed: every edge copy is gone"),
+        EventKind::ReshardStarted { shard, keys_moved } => format!(
+            "{node} started resharding onto {}: {keys_moved} keys to move",
+            names.node(*shard)
+        ),
+        EventKind::ReshardFinished { keys_moved } => {
+            format!("{node} finished resharding ({keys_moved} keys moved)")
+        }
+        EventKind::RateStep { factor, rate_rps } => {
+            format!("{node}'s traffic stepped ×{factor} to {rate_rps:.0} req/s")
+        }
+        EventKind::RampStarted { factor, rate_rps } => {
+            format!("{node}'s traffic started ramping ×{factor} towards {rate_rps:.0} req/s")
+        }
+        EventKind::RampEnded { rate_rps, .. } => {
+            format!("{node}'s ramp ended at {rate_rps:.0} req/s")
+        }
+        EventKind::SpikeStarted { factor, rate_rps } => {
+            format!("{node}'s traffic spiked ×{factor} to {rate_rps:.0} req/s")
+        }
+        EventKind::SpikeEnded { rate_rps } => {
+            format!("{node}'s spike ended: back to {rate_rps:.0} req/s")
+        }
+        EventKind::Saturated { utilization } => format!(
+            "{node} saturated ({:.0} % busy for a whole window)",
+            utilization * 100.0
+        ),
+        EventKind::Recovered { utilization } => {
+            format!("{node} recovered ({:.0} % busy)", utilization * 100.0)
+        }
+        EventKind::Rejecting => format!("{node}'s queue is full: it started rejecting requests"),
+        EventKind::TimeoutsStarted => format!("{node}'s requests started timing out"),
+        EventKind::DeadDnsTarget { dns } => format!(
+            "users kept sending requests to dead {node}: {}'s answer is cached for its TTL",
+            names.node(*dns)
+        ),
+        EventKind::Stampede { reads } => format!(
+            "cache stampede at {node}: {reads} misses piled onto reads already in flight"
+        ),
+    }
+}
+
+/// The run's events, one line each, after the report.
+pub fn timeline_text(report: &Report, names: &Names) -> String {
+    if report.timeline.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("events\n");
+    for e in &report.timeline {
+        s += &format!("  t={:>8.3} s  {}\n", e.at_s, event_sentence(e, names));
+    }
+    if report.timeline_dropped > 0 {
+        s += &format!("  … and {} more events\n", report.timeline_dropped);
+    }
+    s
+}
+
+/// The run's events as JSON: each event as the engine emits it, with its node's key and its
+/// sentence.
+pub fn timeline_json(report: &Report, names: &Names) -> Value {
+    let events: Vec<Value> = report
+        .timeline
+        .iter()
+        .map(|e| {
+            let mut v = json!(e);
+            if let Some(o) = v.as_object_mut() {
+                o.insert("node_key".into(), json!(e.node.map(|n| names.node(n))));
+                o.insert("text".into(), json!(event_sentence(e, names)));
+            }
+            v
+        })
+        .collect();
+    json!({ "events": events, "dropped": report.timeline_dropped })
 }

@@ -2,8 +2,8 @@
 //! (`bench`), print the design JSON Schema (`schema`). Bad input exits with code 2 and a message, never a panic.
 
 use scalelab_cli::{
-    bench, report_json, report_text, run, schema_json, sweep, sweep_json, sweep_text, CliError,
-    RunOptions, SweepArgs,
+    bench, report_json, report_text, run, schema_json, sweep, sweep_json, sweep_text,
+    timeline_json, timeline_text, CliError, Names, RunOptions, SweepArgs,
 };
 use std::process::ExitCode;
 
@@ -92,10 +92,15 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
             )?;
             let text = read_design(path, &options)?;
             let (report, wall_ms) = run(&text, &options)?;
+            let names = Names::of(&text, options.warmup_s)?;
             Ok(if json {
-                format!("{}\n", report_json(&report, wall_ms))
+                let mut v = report_json(&report, wall_ms);
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("timeline".into(), timeline_json(&report, &names));
+                }
+                format!("{v}\n")
             } else {
-                report_text(&report, wall_ms)
+                report_text(&report, wall_ms) + &timeline_text(&report, &names)
             })
         }
         [cmd, path] if cmd == "sweep" => {

@@ -436,3 +436,36 @@ fn scale_a_number(doc: &mut Value, next: &mut impl FnMut() -> u64) {
         _ => {}
     }
 }
+
+/// `scalelab run` tells the run's events after the report, in order, with their node named.
+#[test]
+fn the_run_prints_its_events_in_text_and_json() {
+    let design = root().join("designs/stage04-replication.json");
+    let bin = env!("CARGO_BIN_EXE_scalelab");
+    let args = ["run", design.to_str().expect("path"), "--duration", "50"];
+    let out = Command::new(bin).args(args).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let died = text.find("t=  40.000 s  db died (scheduled)").expect(&text);
+    let promoted = text
+        .find("t=  50.000 s  db failed over: db/r")
+        .expect(&text);
+    assert!(died < promoted, "{text}");
+    let out = Command::new(bin)
+        .args(args)
+        .arg("--json")
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let events = v["timeline"]["events"].as_array().expect("events");
+    let failover = events
+        .iter()
+        .find(|e| e["what"]["kind"] == "failover")
+        .expect("a failover");
+    assert_eq!(failover["at_s"], 50.0);
+    assert_eq!(failover["node_key"], "db");
+    assert!(failover["what"]["writes_lost"].as_u64().expect("count") > 0);
+    assert!(failover["text"]
+        .as_str()
+        .expect("text")
+        .contains("promoted"));
+}

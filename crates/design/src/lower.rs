@@ -1128,7 +1128,7 @@ fn fault_range(
 }
 
 /// A rate profile's runtime form, unchecked (the budget's estimate reads it before lowering).
-pub(crate) fn profile_of(profile: &ProfileDoc) -> RateProfile {
+pub fn profile_of(profile: &ProfileDoc) -> RateProfile {
     lower_profile(profile, &mut |_, _, _| {})
 }
 

@@ -613,6 +613,114 @@ fn one() -> u32 {
     1
 }
 
+/// How many events one window keeps; a design that flaps (a health check taking a target out
+/// and back every few seconds, a slider dragged) cannot grow a window without limit.
+pub const MAX_EVENTS_PER_WINDOW: usize = 64;
+
+/// Something the engine saw happen, at a simulated instant, at a node: what the charts mark and
+/// the event log tells. Emitted only on rare paths (faults, timers, window ends).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimEvent {
+    /// Simulated seconds since the start.
+    pub at_s: f64,
+    /// The engine node it concerns (`None`: data centres or the network between them).
+    pub node: Option<u32>,
+    pub what: EventKind,
+}
+
+/// The closed list of events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A fault or live change was applied: scheduled in the design, or sent while running.
+    Fault {
+        command: crate::sim::Command,
+        scheduled: bool,
+    },
+    /// A load balancer's health check took target `target` out of rotation, or put it back.
+    TargetOut {
+        target: u32,
+    },
+    TargetIn {
+        target: u32,
+    },
+    /// A database group (its address node) promoted `promoted`: the writes it lacked are lost;
+    /// `writes_at_risk` were at risk when the primary died.
+    Failover {
+        promoted: u32,
+        writes_lost: u64,
+        writes_at_risk: u64,
+    },
+    /// An autoscaler launched instances, they finished booting, or it retired one.
+    Launched {
+        count: u32,
+    },
+    Booted {
+        count: u32,
+    },
+    Retired {
+        count: u32,
+    },
+    /// A CDN purge landed: every edge copy is gone.
+    Purged,
+    /// A resharding brought in shard `shard` and started moving keys, and finished.
+    ReshardStarted {
+        shard: u32,
+        keys_moved: u64,
+    },
+    ReshardFinished {
+        keys_moved: u64,
+    },
+    /// A users node's traffic profile changed: a step, a ramp's start and end, a spike's start
+    /// and end; `rate_rps` is the rate offered from then on (a ramp's start: at its end).
+    RateStep {
+        factor: f64,
+        rate_rps: f64,
+    },
+    RampStarted {
+        factor: f64,
+        rate_rps: f64,
+    },
+    RampEnded {
+        factor: f64,
+        rate_rps: f64,
+    },
+    SpikeStarted {
+        factor: f64,
+        rate_rps: f64,
+    },
+    SpikeEnded {
+        rate_rps: f64,
+    },
+    /// A node's utilisation (the busier of CPU and worker occupancy) was at or above
+    /// [`SATURATED`] for a whole window (stamped at the window's start), and later below
+    /// [`RECOVERED`] for a whole window.
+    Saturated {
+        utilization: f64,
+    },
+    Recovered {
+        utilization: f64,
+    },
+    /// A node's bounded queue started refusing requests (none refused in the window before).
+    Rejecting,
+    /// Users' requests started timing out (`node`: the users node).
+    TimeoutsStarted,
+    /// Users whose cached DNS answer names a dead target kept sending it requests (`node`: the
+    /// target; `dns`: the name server).
+    DeadDnsTarget {
+        dns: u32,
+    },
+    /// A cache's misses started piling onto keys already being read from the database.
+    Stampede {
+        reads: u64,
+    },
+}
+
+/// The utilisation at which a node counts as saturated, and below which it has recovered (lower:
+/// a node hovering near the line would otherwise flap between the two every other window).
+pub const SATURATED: f64 = 0.95;
+pub const RECOVERED: f64 = 0.8;
+
 /// Everything measured in one window of simulated time: what the UI charts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WindowStats {
@@ -661,6 +769,12 @@ pub struct WindowStats {
     pub cost_per_month_usd: f64,
     #[serde(default)]
     pub usd_per_million_requests: f64,
+    /// What happened in this window, in time order (at most [`MAX_EVENTS_PER_WINDOW`]), and
+    /// how many more were dropped.
+    #[serde(default)]
+    pub events: Vec<SimEvent>,
+    #[serde(default)]
+    pub events_dropped: u64,
 }
 
 #[cfg(test)]

@@ -250,7 +250,10 @@ impl Simulation {
             total_jobs: LatencyHistogram::new(),
             all: Conservation::default(),
             outbox: Vec::new(),
+            watch: Vec::new(),
+            log: EventLog::default(),
         };
+        sim.watch = vec![Watch::default(); sim.nodes.len()];
         // Spare shards are priced but cost nothing until a resharding brings them in.
         let spares: Vec<NodeId> = sim
             .nodes
@@ -357,6 +360,12 @@ impl Simulation {
     /// kind, or a node or region that does not exist, change nothing.
     #[inline(never)]
     pub fn apply(&mut self, command: Command) {
+        self.note_command(command, false);
+        self.apply_command(command);
+    }
+
+    /// A command, live or scheduled.
+    fn apply_command(&mut self, command: Command) {
         match command {
             Command::SetRate { node, rps } => {
                 if let Some(Kind::Users(users)) = self.kind_mut(node) {
@@ -669,7 +678,8 @@ impl Simulation {
             Action::WindowEnd => self.on_window_end(),
             Action::Scheduled { index } => {
                 if let Some(&(_, command)) = self.schedule.get(index as usize) {
-                    self.apply(command);
+                    self.note_command(command, true);
+                    self.apply_command(command);
                 }
             }
             Action::HealthCheck { node } => self.on_health_check(node),
@@ -679,6 +689,7 @@ impl Simulation {
             Action::Purge { node } => {
                 if let Some(Kind::Cdn(cdn)) = self.kind_mut(node) {
                     cdn.store.clear();
+                    self.emit(self.now, Some(node), EventKind::Purged);
                 }
             }
             Action::Migrate { node } => self.on_migrate(node),

@@ -10,6 +10,7 @@
 //! anywhere travels up the same chain, so every request ends exactly once: completed or failed.
 
 mod action;
+mod events;
 mod kernel;
 mod nodes;
 mod report;
@@ -18,6 +19,7 @@ mod station;
 mod tests;
 
 use action::*;
+use events::{EventLog, Watch};
 use nodes::cache::*;
 use nodes::cdn::*;
 use nodes::database::*;
@@ -36,7 +38,7 @@ use crate::cache::{Dirty, KeyCache, Lookup};
 use crate::dist::{Dist, Zipf};
 use crate::hashing::{hash64, salted_key, ShardMap};
 use crate::metrics::{
-    usd_per_million_requests, Bill, Counters, ErrorCause, ErrorCounts, LatencyHistogram,
+    usd_per_million_requests, Bill, Counters, ErrorCause, ErrorCounts, EventKind, LatencyHistogram,
     LatencySummary, NodeStats, WindowHistogram, WindowStats,
 };
 use crate::model::{
@@ -425,4 +427,7 @@ pub struct Simulation {
     total_jobs: LatencyHistogram,
     all: Conservation,
     outbox: Vec<WindowStats>,
+    /// Per node, what the event judgements remember; the open window's events and the run's.
+    watch: Vec<Watch>,
+    log: EventLog,
 }

@@ -78,6 +78,12 @@ pub struct Report {
     pub cdn_hit_ratio: Option<f64>,
     #[serde(default)]
     pub job_latency: LatencySummary,
+    /// What happened during the run, from its start (warm-up included), in time order: the
+    /// first [`MAX_TIMELINE`](super::events::MAX_TIMELINE) events, and how many more there were.
+    #[serde(default)]
+    pub timeline: Vec<crate::metrics::SimEvent>,
+    #[serde(default)]
+    pub timeline_dropped: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -178,6 +184,7 @@ impl Simulation {
             counters.add(&self.window_counters);
             self.window_jobs.merge_into(&mut jobs);
         }
+        let (timeline, timeline_dropped) = self.timeline();
         let mut hist = self.total_hist.clone();
         let (mut completed, mut generated, mut errors) = (
             self.total_completed,
@@ -215,6 +222,8 @@ impl Simulation {
             cdn_hit_ratio: counters.cdn_hit_ratio(),
             counters,
             job_latency: jobs.summary(),
+            timeline,
+            timeline_dropped,
         }
     }
 
@@ -232,7 +241,8 @@ impl Simulation {
         let rates = &self.rates;
         let counters = &mut self.window_counters;
         let mut bill = Bill::default();
-        let nodes = self
+        let mut cache_misses: Vec<(NodeId, u64)> = Vec::new();
+        let nodes: Vec<NodeStats> = self
             .nodes
             .iter_mut()
             .enumerate()
@@ -256,6 +266,9 @@ impl Simulation {
                     | Kind::Cdn(_)
                     | Kind::Router(_) => 0,
                 };
+                if let Kind::Cache(_) = n.kind {
+                    cache_misses.push((id as NodeId, n.win.misses));
+                }
                 let capacity = n.station.capacity_until(now);
                 let cpu_capacity = n.station.cpu_capacity_until(now);
                 let cpu = u128::from(n.station.cpu_ns);
@@ -316,6 +329,8 @@ impl Simulation {
                 }
             }
         }
+        self.judge_window(&nodes, &cache_misses);
+        let (events, events_dropped) = self.close_events();
         let c = self.window_counters;
         let cost = bill.total();
         self.outbox.push(WindowStats {
@@ -344,6 +359,8 @@ impl Simulation {
             bill,
             cost_per_month_usd: crate::prices::per_month(cost),
             usd_per_million_requests: usd_per_million_requests(cost, self.window_generated, len_s),
+            events,
+            events_dropped,
         });
         if after_warmup {
             self.total_generated += self.window_generated;

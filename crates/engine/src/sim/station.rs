@@ -193,6 +193,7 @@ impl Simulation {
         let n = &mut self.nodes[node as usize];
         if !n.up && !n.kind.durable() {
             n.win.errors += 1;
+            self.note_down_arrival(node, frame);
             self.finish(frame, Err(ErrorCause::NodeDown));
             return;
         }
@@ -206,6 +207,7 @@ impl Simulation {
             st.queue.push_back(frame);
         } else {
             n.win.errors += 1;
+            self.note_reject(node);
             self.finish(frame, Err(ErrorCause::Rejected));
         }
     }

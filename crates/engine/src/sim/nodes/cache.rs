@@ -118,6 +118,11 @@ impl Simulation {
                             let k = &mut c.fetching[key];
                             if k.reads > 0 {
                                 self.window_counters.stampede_reads += 1;
+                                let w = &mut self.watch[f.node as usize];
+                                if w.stampede_reads == 0 {
+                                    w.stampede_since = SimTime(now);
+                                }
+                                w.stampede_reads += 1;
                             }
                             k.reads = k.reads.saturating_add(1);
                             lease = u32::from(k.lease);

@@ -373,6 +373,7 @@ impl Simulation {
             return;
         };
         self.window_counters.lost_writes += missing;
+        self.note_failover(group, best, missing);
         if let Kind::Db(d) = &self.nodes[best as usize].kind {
             for row in self.keys_tab.rows_mut() {
                 if row[TRUTH] > row[d.col] {
@@ -508,6 +509,7 @@ impl Simulation {
             // promoted before the primary comes back.
             if let Some((_, lacks)) = self.most_up_to_date(group, node) {
                 self.window_counters.writes_at_risk += lacks;
+                self.note_at_risk(group, lacks);
             }
             self.schedule(now + delay, Action::Failover { node: group, epoch });
         }

@@ -34,6 +34,7 @@ impl Simulation {
         let n = &mut self.nodes[f.node as usize];
         if !n.up {
             n.win.errors += 1;
+            self.note_down_arrival(f.node, frame);
             self.finish(frame, Err(ErrorCause::NodeDown));
             return;
         }
@@ -101,7 +102,9 @@ impl Simulation {
             return;
         };
         let threshold = lb.spec.health_threshold.max(1);
-        for (i, (_, up)) in targets.into_iter().enumerate() {
+        let mut changed = Vec::new();
+        for (i, (target, up)) in targets.into_iter().enumerate() {
+            let was = lb.healthy[i];
             if up {
                 lb.fails[i] = 0;
                 lb.passes[i] += 1;
@@ -115,10 +118,21 @@ impl Simulation {
                     lb.healthy[i] = false;
                 }
             }
+            if lb.healthy[i] != was {
+                changed.push((target, lb.healthy[i]));
+            }
         }
         lb.healthy_count = lb.healthy.iter().filter(|&&h| h).count();
         let interval = lb.spec.health_interval;
         self.schedule_after(interval, Action::HealthCheck { node });
+        for (target, healthy) in changed {
+            let what = if healthy {
+                EventKind::TargetIn { target }
+            } else {
+                EventKind::TargetOut { target }
+            };
+            self.emit(self.now, Some(node), what);
+        }
     }
 }
 

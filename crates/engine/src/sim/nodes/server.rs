@@ -208,6 +208,7 @@ impl Simulation {
                 n.cost_per_hour_usd = s.cost_per_hour_usd();
                 self.window_counters.instances_launched += u64::from(count);
                 self.schedule_after(rule.boot, Action::Boot { node, count });
+                self.emit(now, Some(node), EventKind::Launched { count });
             }
         } else if n.up
             && utilization < rule.scale_in_below
@@ -221,6 +222,7 @@ impl Simulation {
             n.cost_per_hour_usd = s.cost_per_hour_usd();
             n.station.set_workers(now, workers, cores);
             self.window_counters.instances_retired += 1;
+            self.emit(now, Some(node), EventKind::Retired { count: 1 });
         }
         self.schedule_after(
             rule.interval.max(SimDuration(1)),
@@ -247,6 +249,9 @@ impl Simulation {
             // requests take the new workers.
             self.fill_cores(node);
             self.free_worker_fill(node);
+        }
+        if count > 0 {
+            self.emit(now, Some(node), EventKind::Booted { count });
         }
     }
 }

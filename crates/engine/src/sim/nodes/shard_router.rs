@@ -193,6 +193,7 @@ impl Simulation {
         }
         self.window_counters.keys_moved += moved;
         self.schedule(self.now, Action::Migrate { node });
+        self.note_reshard(node, joining.unwrap_or(NIL), moved);
     }
 
     /// The migration's pacer: every 1/`migration_rps` seconds (every millisecond in groups when
@@ -276,6 +277,7 @@ impl Simulation {
             r.salted_rows = Vec::new();
             let since = r.migrating_since.max(self.window_start);
             self.window_counters.migration_ns += self.now.since(since).0;
+            self.note_reshard_done(node);
         } else {
             self.schedule(self.now + interval, Action::Migrate { node });
         }

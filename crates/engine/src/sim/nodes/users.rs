@@ -233,6 +233,9 @@ impl Simulation {
     }
 
     pub(in crate::sim) fn fail_request(&mut self, req: ReqId, cause: ErrorCause) {
+        if cause == ErrorCause::Timeout {
+            self.note_timeout(req);
+        }
         self.release(req);
         self.all.failed += 1;
         self.window_errors.add(cause);
