@@ -117,10 +117,10 @@ impl Simulation {
 
     /// A user's request `req` timed out.
     #[inline(never)]
-    pub(super) fn note_timeout(&mut self, req: ReqId) {
+    pub(super) fn note_timeout(&mut self, req: ReqId, at: SimTime) {
         if self.log.timeouts.hit() {
             let source = self.requests[req as usize].source;
-            self.emit(self.now, Some(source), EventKind::TimeoutsStarted);
+            self.emit(at, Some(source), EventKind::TimeoutsStarted);
         }
     }
 

@@ -223,7 +223,9 @@ impl Simulation {
             _ => SimDuration(u64::MAX),
         };
         if latency > timeout {
-            self.fail_request(req, ErrorCause::Timeout);
+            // Told at the instant the reply lands, which a reply handled early is not at.
+            self.note_timeout(req, at);
+            self.fail_request_quietly(req, ErrorCause::Timeout);
             return;
         }
         self.release(req);
@@ -234,8 +236,13 @@ impl Simulation {
 
     pub(in crate::sim) fn fail_request(&mut self, req: ReqId, cause: ErrorCause) {
         if cause == ErrorCause::Timeout {
-            self.note_timeout(req);
+            self.note_timeout(req, self.now);
         }
+        self.fail_request_quietly(req, cause);
+    }
+
+    /// Counts a failed request without telling its timeout (the caller has).
+    fn fail_request_quietly(&mut self, req: ReqId, cause: ErrorCause) {
         self.release(req);
         self.all.failed += 1;
         self.window_errors.add(cause);
