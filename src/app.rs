@@ -318,6 +318,19 @@ pub fn app() -> Html {
             String::new(),
         ),
     };
+    // A file opens like a chosen stage (fitted); a refused one only leaves a notice.
+    let on_file = {
+        let dispatcher = state.dispatcher();
+        Callback::from(
+            move |result: Result<Design, crate::files::FileProblem>| match result {
+                Ok(design) => {
+                    dispatcher.dispatch(Action::OpenFile(Box::new(design)));
+                    dispatcher.dispatch(fit_action());
+                }
+                Err(problem) => dispatcher.dispatch(Action::FileRefused(problem)),
+            },
+        )
+    };
     let stage_index = current_stage.and_then(|c| STAGES.iter().position(|s| std::ptr::eq(s, c)));
 
     html! {
@@ -349,10 +362,15 @@ pub fn app() -> Html {
             <main class="workspace">
                 { palette_view(&state, lang) }
                 <section class="stage">
-                    <h2 id="stage-title">{ title }</h2>
+                    <h2 id="stage-title">{ title.clone() }</h2>
                     if !lesson.is_empty() {
                         <p class="lesson">{ lesson }</p>
                     }
+                    <div class="share-bar" role="toolbar">
+                        <crate::files::FileBar design={state.design.clone()} {lang} on_open={on_file.clone()} />
+                        <crate::export::PictureBar design={state.design.clone()} windows={state.windows.clone()} title={title.clone()} {lang} dark={*dark} />
+                        <crate::embed::EmbedDialog design={state.design.clone()} title={title.clone()} {lang} />
+                    </div>
                     <div class="canvas-tools" role="toolbar">
                         <button id="zoom-in" title="+" aria-label={t(lang, Key::ZoomIn)} onclick={cb(zoom(state.camera, 1.25))}>{ "+" }</button>
                         <button id="zoom-out" title="-" aria-label={t(lang, Key::ZoomOut)} onclick={cb(zoom(state.camera, 0.8))}>{ "−" }</button>
@@ -367,9 +385,11 @@ pub fn app() -> Html {
                     if let Some(reason) = &state.refusal {
                         <p class="refusal" id="refusal" role="alert"><strong>{ t(lang, Key::ConnectRefused) }{ ": " }</strong>{ reason }</p>
                     }
+                    <div class="canvas-drop" ondrop={crate::files::drop_handler(on_file.clone())}>
                     <Canvas design={state.design.clone()} selection={state.selection.clone()} selected_edge={state.selected_edge}
                         camera={state.camera} latest={state.latest().cloned()} running={state.run == RunState::Running}
                         lang={lang} connect_from={state.connect_from.clone()} dispatch={state.dispatcher()} />
+                    </div>
                     <ul class="hints" id="hints" aria-live="polite" aria-label={t(lang, Key::Hints)}>
                         { for crate::hints::hints(&state.design, state.latest(), lang).into_iter().map(|h| html! { <li>{ h }</li> }) }
                     </ul>
@@ -562,6 +582,7 @@ fn notice_view(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
                 <details><summary>{ "…" }</summary><code>{ err.to_string() }</code></details>
             </>
         }),
+        Some(Notice::BadFile(problem)) => Some(crate::files::problem_view(lang, problem)),
         Some(Notice::WorkerError(message)) => Some(html! {
             <><strong>{ t(lang, Key::WorkerFailed) }</strong>{ " " }<code>{ message }</code></>
         }),

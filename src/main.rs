@@ -5,7 +5,10 @@ mod canvas;
 mod charts;
 mod dashboard;
 mod editor;
+mod embed;
+mod export;
 mod fields;
+mod files;
 mod hints;
 mod i18n;
 mod inspector;
@@ -16,5 +19,10 @@ mod state;
 mod storage;
 
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    // One bundle, two pages: the embed shares the app's code and cache.
+    if embed::is_embed_page() {
+        yew::Renderer::<embed::Embed>::new().render();
+    } else {
+        yew::Renderer::<app::App>::new().render();
+    }
 }

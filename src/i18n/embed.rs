@@ -1,0 +1,163 @@
+//! Texts of files, pictures, the embed mode and the embed dialog, Korean and English. Owned by
+//! `files.rs`, `export.rs` and `embed.rs`; part of the one translation module.
+
+use super::Lang;
+
+/// Every string those parts show. A closed enum, so a missing translation does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    // Files.
+    SaveJson,
+    OpenFile,
+    PasteJson,
+    PasteHint,
+    OpenPasted,
+    Cancel,
+    DropHint,
+    FileRefused,
+    FileSyntax,
+    FileNoVersion,
+    FileTooNew,
+    FileTooBig,
+    FileInvalid,
+    FileUnreadable,
+    // Pictures.
+    PictureSvg,
+    PicturePng,
+    ChartSvg,
+    ChartPng,
+    Seed,
+    SimTime,
+    Throughput,
+    Errors,
+    CostPerHour,
+    NoRunYet,
+    // Embed mode.
+    Run,
+    Pause,
+    OpenInApp,
+    Traffic,
+    Kill,
+    Restore,
+    EmbedLabel,
+    // The embed dialog.
+    Embed,
+    EmbedTitle,
+    ShowCanvas,
+    ShowChart,
+    ShowNumbers,
+    Autoplay,
+    AllowTraffic,
+    AllowFaults,
+    Language,
+    LangAuto,
+    Theme,
+    ThemeAuto,
+    ThemeLight,
+    ThemeDark,
+    Chart,
+    IframeSnippet,
+    MarkdownSnippet,
+    MarkdownHint,
+    PlainLink,
+    Copy,
+    Copied,
+    Preview,
+    Close,
+}
+
+pub fn text(lang: Lang, key: Text) -> &'static str {
+    let (ko, en) = match key {
+        Text::SaveJson => ("JSON으로 저장", "Save .json"),
+        Text::OpenFile => ("파일 열기", "Open file"),
+        Text::PasteJson => ("JSON 붙여넣기", "Paste JSON"),
+        Text::PasteHint => (
+            "설계 JSON(문서 형식)을 붙여넣고 열기를 누르세요.",
+            "Paste a design's JSON (the documented format) and press Open.",
+        ),
+        Text::OpenPasted => ("열기", "Open"),
+        Text::Cancel => ("취소", "Cancel"),
+        Text::DropHint => (
+            "설계 .json 파일을 캔버스에 끌어다 놓아도 열립니다.",
+            "Drop a design .json file onto the canvas to open it.",
+        ),
+        Text::FileRefused => (
+            "파일을 열지 않았습니다. 지금 설계는 그대로입니다:",
+            "The file was not opened; the current design stays:",
+        ),
+        Text::FileSyntax => ("JSON 설계가 아닙니다", "not a JSON design"),
+        Text::FileNoVersion => (
+            "version 번호가 없습니다 (1 이상의 정수)",
+            "it has no version number (a whole number from 1)",
+        ),
+        Text::FileTooNew => (
+            "이 앱보다 새 버전의 설계입니다",
+            "it was written by a newer ScaleLab than this one",
+        ),
+        Text::FileTooBig => (
+            "브라우저에서 돌리기에 너무 큽니다",
+            "it is too big to run in the browser",
+        ),
+        Text::FileInvalid => (
+            "설계에 문제가 있습니다",
+            "the design has problems",
+        ),
+        Text::FileUnreadable => ("파일을 읽을 수 없습니다", "the file could not be read"),
+        Text::PictureSvg => ("그림 SVG", "Picture SVG"),
+        Text::PicturePng => ("그림 PNG", "Picture PNG"),
+        Text::ChartSvg => ("차트 SVG", "Chart SVG"),
+        Text::ChartPng => ("차트 PNG", "Chart PNG"),
+        Text::Seed => ("시드", "seed"),
+        Text::SimTime => ("시뮬레이션 시간", "simulated time"),
+        Text::Throughput => ("처리량", "throughput"),
+        Text::Errors => ("오류", "errors"),
+        Text::CostPerHour => ("시간당 비용", "cost per hour"),
+        Text::NoRunYet => ("아직 실행하지 않음", "not run yet"),
+        Text::Run => ("실행", "Run"),
+        Text::Pause => ("일시정지", "Pause"),
+        Text::OpenInApp => ("ScaleLab에서 열기", "Open in ScaleLab"),
+        Text::Traffic => ("트래픽", "Traffic"),
+        Text::Kill => ("장애", "Kill"),
+        Text::Restore => ("복구", "Restore"),
+        Text::EmbedLabel => ("ScaleLab 임베드", "ScaleLab embed"),
+        Text::Embed => ("임베드", "Embed"),
+        Text::EmbedTitle => ("노트에 넣기", "Embed in a note"),
+        Text::ShowCanvas => ("캔버스", "Canvas"),
+        Text::ShowChart => ("차트", "Chart"),
+        Text::ShowNumbers => ("주요 수치", "Headline numbers"),
+        Text::Autoplay => (
+            "보이면 자동 실행",
+            "Run when scrolled into view",
+        ),
+        Text::AllowTraffic => ("트래픽 슬라이더 허용", "Allow the traffic slider"),
+        Text::AllowFaults => ("장애 버튼 허용", "Allow fault buttons for"),
+        Text::Language => ("언어", "Language"),
+        Text::LangAuto => ("독자의 언어", "The reader's"),
+        Text::Theme => ("테마", "Theme"),
+        Text::ThemeAuto => ("독자의 설정", "The reader's"),
+        Text::ThemeLight => ("밝게", "Light"),
+        Text::ThemeDark => ("어둡게", "Dark"),
+        Text::Chart => ("차트", "Chart"),
+        Text::IframeSnippet => (
+            "iframe (Notion, Obsidian, Tistory, MkDocs, Docusaurus, GitHub Pages)",
+            "iframe (Notion, Obsidian, Tistory, MkDocs, Docusaurus, GitHub Pages)",
+        ),
+        Text::MarkdownSnippet => (
+            "Markdown 그림 링크 (Velog, GitHub)",
+            "Markdown picture link (Velog, GitHub)",
+        ),
+        Text::MarkdownHint => (
+            "iframe을 지우는 곳에서는 그림이 임베드입니다: 그림 PNG를 내려받아 노트에 올리고 파일 이름을 맞추세요.",
+            "Where iframes are stripped, a picture is the embed: download Picture PNG, upload it with the note and keep its file name.",
+        ),
+        Text::PlainLink => ("링크", "Link"),
+        Text::Copy => ("복사", "Copy"),
+        Text::Copied => ("복사됨", "Copied"),
+        Text::Preview => ("미리보기", "Preview"),
+        Text::Close => ("닫기", "Close"),
+    };
+    match lang {
+        Lang::Ko => ko,
+        Lang::En => en,
+    }
+}
