@@ -38,7 +38,9 @@ test('an embed shows the canvas, a chart and minimal chrome, and runs in view', 
   await expect(embed).toHaveAttribute('data-state', 'paused');
   await page.locator('#embed-run').click();
   await expect(embed).toHaveAttribute('data-state', 'running');
-  // Fixed aspect: the embed fills its frame, whatever the design.
+  // The embed fills its frame exactly (the snippet fixes the frame's aspect), whatever the design.
+  const box = (await embed.boundingBox())!;
+  expect([box.width, box.height]).toEqual([page.viewportSize()!.width, page.viewportSize()!.height]);
   expect(errors).toEqual([]);
 });
 
@@ -151,6 +153,9 @@ test('the demo note: each embed runs in view, pauses out of view, and opens in t
     // The ones scrolled away pause.
     for (const other of frames.slice(0, i)) await expect(state(other)).toHaveAttribute('data-state', 'paused');
   }
+  // The note's frames keep the snippet's 16:10.
+  const frame = (await page.locator('#embed-stage1').boundingBox())!;
+  expect(frame.width / frame.height).toBeCloseTo(1.6, 1);
   // Back to the top: the first runs again, the last pauses.
   await page.evaluate(() => window.scrollTo(0, 0));
   await expect(state('embed-stage1')).toHaveAttribute('data-state', 'running');
