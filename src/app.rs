@@ -366,11 +366,6 @@ pub fn app() -> Html {
                     if !lesson.is_empty() {
                         <p class="lesson">{ lesson }</p>
                     }
-                    <div class="share-bar" role="toolbar">
-                        <crate::files::FileBar design={state.design.clone()} {lang} on_open={on_file.clone()} />
-                        <crate::export::PictureBar design={state.design.clone()} windows={state.windows.clone()} title={title.clone()} {lang} dark={*dark} />
-                        <crate::embed::EmbedDialog design={state.design.clone()} title={title.clone()} {lang} />
-                    </div>
                     <div class="canvas-tools" role="toolbar">
                         <button id="zoom-in" title="+" aria-label={t(lang, Key::ZoomIn)} onclick={cb(zoom(state.camera, 1.25))}>{ "+" }</button>
                         <button id="zoom-out" title="-" aria-label={t(lang, Key::ZoomOut)} onclick={cb(zoom(state.camera, 0.8))}>{ "−" }</button>
@@ -433,6 +428,12 @@ pub fn app() -> Html {
                         if let Some(capacity) = capacity {
                             <span class="capacity">{ format!("{}: {capacity:.0} req/s", t(lang, Key::Capacity)) }</span>
                         }
+                    </div>
+                    // Below the run controls, so the canvas keeps its place on the screen.
+                    <div class="share-bar" role="toolbar">
+                        <crate::files::FileBar design={state.design.clone()} {lang} on_open={on_file.clone()} />
+                        <crate::export::PictureBar design={state.design.clone()} windows={state.windows.clone()} title={title.clone()} {lang} dark={*dark} />
+                        <crate::embed::EmbedDialog design={state.design.clone()} title={title.clone()} {lang} />
                     </div>
                 </section>
                 <aside class="inspector-column">
