@@ -263,6 +263,8 @@ fn media(query: &str) -> bool {
 pub fn title_of(design: &Design, lang: Lang) -> String {
     match stage_of(design) {
         Some(stage) => t(lang, stage.title).to_string(),
+        // The default design is stage 1's, as the app titles it.
+        None if design.name == "single-server" => t(lang, crate::i18n::Key::Stage1).to_string(),
         None if design.name.is_empty() => t(lang, crate::i18n::Key::CustomDesign).to_string(),
         None => design.name.clone(),
     }
@@ -499,9 +501,7 @@ pub fn embed() -> Html {
                 <h1 id="embed-title">{ title }</h1>
                 <a id="open-in-app" href={app_link} target="_blank" rel="noopener">{ text(lang, Text::OpenInApp) }{ " ↗" }</a>
             </header>
-            if let Some(Notice::BadLink(err)) = &state.notice {
-                <p class="notice" role="alert">{ crate::i18n::decode_error(lang, err) }</p>
-            }
+            { notice(&state, lang) }
             <div class={classes!("embed-body", (!opts.canvas || !opts.chart).then_some("single"))}>
                 if opts.canvas {
                     <div class="embed-canvas">
@@ -531,6 +531,34 @@ pub fn embed() -> Html {
             </div>
         </div>
     }
+}
+
+/// Why the embed shows the default design, or why its design cannot run, in one line.
+fn notice(state: &AppState, lang: Lang) -> Html {
+    let message = match &state.notice {
+        Some(Notice::BadLink(err)) => format!(
+            "{} {}",
+            crate::i18n::decode_error(lang, err),
+            t(lang, crate::i18n::Key::DefaultLoaded)
+        ),
+        Some(Notice::TooBig(err)) => format!(
+            "{} {}",
+            t(lang, crate::i18n::Key::DesignTooBig),
+            t(lang, crate::i18n::Key::DesignTooBigHint)
+                .replace("{parameter}", &err.parameter)
+                .replace("{largest}", &format!("{}", err.largest))
+        ),
+        Some(Notice::Invalid(problems)) => format!(
+            "{} {}",
+            t(lang, crate::i18n::Key::InvalidDesign),
+            problems.join("; ")
+        ),
+        Some(Notice::WorkerError(message)) => {
+            format!("{} {message}", t(lang, crate::i18n::Key::WorkerFailed))
+        }
+        Some(Notice::BadFile(_)) | None => return html! {},
+    };
+    html! { <p class="notice embed-notice" id="embed-notice" role="alert">{ message }</p> }
 }
 
 /// Fits the design to the canvas as measured now.

@@ -53,7 +53,7 @@ pub fn describe(lang: Lang, problem: &FileProblem) -> (&'static str, Vec<String>
         FileProblem::MissingVersion => (text(lang, Text::FileNoVersion), vec![]),
         FileProblem::TooNew { found, supported } => (
             text(lang, Text::FileTooNew),
-            vec![format!("version {found} > {supported}")],
+            vec![format!("{found} > {supported}")],
         ),
         FileProblem::TooBig(err) => (
             text(lang, Text::FileTooBig),

@@ -69,6 +69,15 @@ test('index.html?embed is the same embed', async ({ page }) => {
   await expect(page.locator('#palette')).toHaveCount(0);
 });
 
+test('a damaged embed link says so and shows the default design', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto(`/embed.html#${stage3.slice(0, -12)}&lang=ko`);
+  await expect(page.locator('#embed-notice')).toBeVisible();
+  await expect(page.locator('#embed-title')).toHaveText('1단계: 단일 서버');
+  await expect(page.locator('#embed')).toHaveAttribute('data-state', 'running');
+  expect(errors).toEqual([]);
+});
+
 test('reduced motion: the embed does not start by itself', async ({ page }) => {
   await page.emulateMedia({ reducedMotion: 'reduce' });
   await page.goto(`/embed.html#${stage3}`);
