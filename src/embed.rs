@@ -35,6 +35,8 @@ pub struct EmbedOptions {
     pub canvas: bool,
     pub chart: bool,
     pub numbers: bool,
+    /// The inspector of the node the reader selects (the canvas then takes pointer input).
+    pub inspector: bool,
     /// Runs when scrolled into view (unless the reader prefers reduced motion).
     pub autoplay: bool,
     /// `None`: the reader's browser language.
@@ -53,6 +55,7 @@ impl Default for EmbedOptions {
             canvas: true,
             chart: true,
             numbers: true,
+            inspector: false,
             autoplay: true,
             lang: None,
             theme: Theme::Auto,
@@ -115,6 +118,7 @@ impl EmbedOptions {
                     o.canvas = shown.contains(&"canvas");
                     o.chart = shown.contains(&"chart");
                     o.numbers = shown.contains(&"numbers");
+                    o.inspector = shown.contains(&"inspector");
                 }
                 "autoplay" => o.autoplay = value != "0",
                 "lang" => {
@@ -155,11 +159,13 @@ impl EmbedOptions {
     pub fn to_fragment(&self) -> String {
         let d = EmbedOptions::default();
         let mut out = String::new();
-        if (self.canvas, self.chart, self.numbers) != (d.canvas, d.chart, d.numbers) {
+        let shown_now = (self.canvas, self.chart, self.numbers, self.inspector);
+        if shown_now != (d.canvas, d.chart, d.numbers, d.inspector) {
             let shown: Vec<&str> = [
                 (self.canvas, "canvas"),
                 (self.chart, "chart"),
                 (self.numbers, "numbers"),
+                (self.inspector, "inspector"),
             ]
             .into_iter()
             .filter(|(on, _)| *on)
@@ -502,16 +508,25 @@ pub fn embed() -> Html {
                 <a id="open-in-app" href={app_link} target="_blank" rel="noopener">{ text(lang, Text::OpenInApp) }{ " ↗" }</a>
             </header>
             { notice(&state, lang) }
-            <div class={classes!("embed-body", (!opts.canvas || !opts.chart).then_some("single"))}>
+            <div class={classes!("embed-body", (!opts.canvas || !opts.chart).then_some("single"), opts.inspector.then_some("with-inspector"))}>
                 if opts.canvas {
-                    <div class="embed-canvas">
-                        <Canvas design={state.design.clone()} selection={Vec::<String>::new()} selected_edge={None::<usize>}
+                    <div class={classes!("embed-canvas", opts.inspector.then_some("interactive"))}>
+                        <Canvas design={state.design.clone()} selection={state.selection.clone()} selected_edge={None::<usize>}
                             camera={state.camera} latest={state.latest().cloned()} running={state.run == RunState::Running}
                             lang={lang} connect_from={None::<String>} dispatch={state.dispatcher()} />
                     </div>
                 }
                 if let Some(chart) = chart {
                     <div class="embed-chart" id="embed-chart" data-windows={state.windows.len().to_string()}>{ chart }</div>
+                }
+                if opts.inspector {
+                    <aside class="embed-inspector">
+                        <crate::inspector::Inspector design={state.design.clone()}
+                            selected={if let [one] = state.selection.as_slice() { Some(one.clone()) } else { None }}
+                            lang={lang} latest={state.latest().cloned()}
+                            on_edit={{ let d = state.dispatcher(); Callback::from(move |edit| d.dispatch(Action::EditNode(edit))) }}
+                            on_command={{ let d = state.dispatcher(); Callback::from(move |command| d.dispatch(Action::Command(command))) }} />
+                    </aside>
                 }
             </div>
             if opts.numbers {
@@ -668,6 +683,7 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
                 { check("opt-canvas", Text::ShowCanvas, opts.canvas, |o, i| o.canvas = i.checked()) }
                 { check("opt-chart", Text::ShowChart, opts.chart, |o, i| o.chart = i.checked()) }
                 { check("opt-numbers", Text::ShowNumbers, opts.numbers, |o, i| o.numbers = i.checked()) }
+                { check("opt-inspector", Text::ShowInspector, opts.inspector, |o, i| o.inspector = i.checked()) }
                 { check("opt-autoplay", Text::Autoplay, opts.autoplay, |o, i| o.autoplay = i.checked()) }
                 { check("opt-traffic", Text::AllowTraffic, opts.traffic, |o, i| o.traffic = i.checked()) }
                 <label>{ text(lang, Text::Chart) }
@@ -737,6 +753,7 @@ mod tests {
             canvas: false,
             chart: true,
             numbers: false,
+            inspector: true,
             autoplay: false,
             lang: Some(Lang::Ko),
             theme: Theme::Dark,
@@ -747,7 +764,7 @@ mod tests {
         let fragment = format!("#v1.c.abc{}", opts.to_fragment());
         assert_eq!(
             fragment,
-            "#v1.c.abc&show=chart&autoplay=0&lang=ko&theme=dark&chart=throughput&traffic=1&faults=web1,a%26b%2Cc%3Dd%20%EC%BA%90%EC%8B%9C"
+            "#v1.c.abc&show=chart,inspector&autoplay=0&lang=ko&theme=dark&chart=throughput&traffic=1&faults=web1,a%26b%2Cc%3Dd%20%EC%BA%90%EC%8B%9C"
         );
         assert_eq!(
             EmbedOptions::parse(&fragment),

@@ -46,6 +46,7 @@ pub enum Text {
     ShowCanvas,
     ShowChart,
     ShowNumbers,
+    ShowInspector,
     Autoplay,
     AllowTraffic,
     AllowFaults,
@@ -125,6 +126,7 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
         Text::ShowCanvas => ("캔버스", "Canvas"),
         Text::ShowChart => ("차트", "Chart"),
         Text::ShowNumbers => ("주요 수치", "Headline numbers"),
+        Text::ShowInspector => ("속성 패널 (독자가 고친 설계를 앱으로 가져감)", "Inspector (readers' edits go with Open in ScaleLab)"),
         Text::Autoplay => (
             "보이면 자동 실행",
             "Run when scrolled into view",

@@ -62,6 +62,27 @@ test('options travel in the fragment: what is shown, autoplay, language, theme, 
   await expect(page.locator('#embed-numbers')).toContainText('처리량');
 });
 
+test('an embed with the inspector asked for: the reader selects a node, edits it, and takes it to the app', async ({ page, context }) => {
+  await page.goto(`/embed.html#${stage3}&show=canvas,numbers,inspector`);
+  await expect(page.locator('#embed')).toHaveAttribute('data-state', 'running');
+  await page.locator('svg.editor [data-node="web1"] rect').first().click();
+  await expect(page.locator('#inspector')).toHaveAttribute('data-node', 'web1');
+  await page.locator('#field-service_ms').fill('7');
+  await page.locator('#field-service_ms').press('Enter');
+  const popup = context.waitForEvent('page');
+  await page.locator('#open-in-app').click();
+  const app = await popup;
+  await app.locator('.app[data-ready="true"]').waitFor();
+  expect(designInUrl(app.url()).nodes.find((n: any) => n.id === 'web1').service_ms).toBe(7);
+  await app.close();
+  // Without the option there is no inspector and the canvas takes no pointer input.
+  const plain = await context.newPage();
+  await plain.goto(`/embed.html#${stage3}`);
+  await expect(plain.locator('#embed')).toHaveAttribute('data-state', 'running');
+  await expect(plain.locator('.embed-inspector')).toHaveCount(0);
+  expect(await plain.locator('svg.editor').evaluate((el) => getComputedStyle(el).pointerEvents)).toBe('none');
+});
+
 test('index.html?embed is the same embed', async ({ page }) => {
   await page.goto(`/index.html?embed#${stage3}&show=canvas`);
   await expect(page.locator('#embed')).toHaveAttribute('data-state', 'running');
