@@ -48,7 +48,7 @@ server.close();
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify({ app, embed }, null, 2));
 } else {
-  const kb = (n) => (n / 1024).toFixed(0).padStart(5) + ' KB';
+  const kb = (n) => (n / 1024).toFixed(0).padStart(5) + ' KiB';
   for (const [name, v] of [['app', app], ['embed', embed]]) {
     console.log(`${name}: ${kb(v.gzip)} gzip -9 (${kb(v.raw)} raw) in ${v.files.length} files`);
     for (const f of v.files) console.log(`  ${kb(f.gzip)} ${kb(f.raw)}  ${f.file}`);
