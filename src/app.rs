@@ -352,6 +352,19 @@ pub fn app() -> Html {
             String::new(),
         ),
     };
+    // A file opens like a chosen stage (fitted); a refused one only leaves a notice.
+    let on_file = {
+        let dispatcher = state.dispatcher();
+        Callback::from(
+            move |result: Result<Design, crate::files::FileProblem>| match result {
+                Ok(design) => {
+                    dispatcher.dispatch(Action::OpenFile(Box::new(design)));
+                    dispatcher.dispatch(fit_action());
+                }
+                Err(problem) => dispatcher.dispatch(Action::FileRefused(problem)),
+            },
+        )
+    };
     let stage_index = current_stage.and_then(|c| STAGES.iter().position(|s| std::ptr::eq(s, c)));
 
     html! {
@@ -383,7 +396,7 @@ pub fn app() -> Html {
             <main class="workspace">
                 { palette_view(&state, lang) }
                 <section class="stage">
-                    <h2 id="stage-title">{ title }</h2>
+                    <h2 id="stage-title">{ title.clone() }</h2>
                     if !lesson.is_empty() {
                         <p class="lesson">{ lesson }</p>
                     }
@@ -401,9 +414,11 @@ pub fn app() -> Html {
                     if let Some(reason) = &state.refusal {
                         <p class="refusal" id="refusal" role="alert"><strong>{ t(lang, Key::ConnectRefused) }{ ": " }</strong>{ reason }</p>
                     }
+                    <div class="canvas-drop" ondrop={crate::files::drop_handler(on_file.clone())}>
                     <Canvas design={state.design.clone()} selection={state.selection.clone()} selected_edge={state.selected_edge}
                         camera={state.camera} latest={state.latest().cloned()} running={state.run == RunState::Running}
                         lang={lang} connect_from={state.connect_from.clone()} dispatch={state.dispatcher()} />
+                    </div>
                     <ul class="hints" id="hints" aria-live="polite" aria-label={t(lang, Key::Hints)}>
                         { for crate::hints::hints(&state.design, &state.windows, lang).into_iter().map(|h| html! { <li>{ h }</li> }) }
                     </ul>
@@ -450,6 +465,12 @@ pub fn app() -> Html {
                         if let Some(capacity) = capacity {
                             <span class="capacity">{ format!("{}: {capacity:.0} req/s", t(lang, Key::Capacity)) }</span>
                         }
+                    </div>
+                    // Below the run controls, so the canvas keeps its place on the screen.
+                    <div class="share-bar" role="toolbar">
+                        <crate::files::FileBar design={state.design.clone()} {lang} on_open={on_file.clone()} />
+                        <crate::export::PictureBar design={state.design.clone()} windows={state.windows.clone()} title={title.clone()} {lang} dark={*dark} />
+                        <crate::embed::EmbedDialog design={state.design.clone()} title={title.clone()} {lang} />
                     </div>
                 </section>
                 <aside class="inspector-column">
@@ -604,6 +625,7 @@ fn notice_view(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
         Some(Notice::WorkerRestarted) => Some(html! {
             <span id="worker-restarted"><strong>{ crate::i18n::worker::restarted(lang) }</strong>{ " " }{ crate::i18n::worker::restarted_hint(lang) }</span>
         }),
+        Some(Notice::BadFile(problem)) => Some(crate::files::problem_view(lang, problem)),
         Some(Notice::WorkerError(message)) => Some(html! {
             <><strong>{ t(lang, Key::WorkerFailed) }</strong>{ " " }<code>{ message }</code></>
         }),

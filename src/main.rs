@@ -5,8 +5,11 @@ mod canvas;
 mod charts;
 mod dashboard;
 mod editor;
+mod embed;
 mod events;
+mod export;
 mod fields;
+mod files;
 mod hints;
 mod i18n;
 mod inspector;
@@ -18,5 +21,10 @@ mod storage;
 mod watchdog;
 
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    // One bundle, two pages: the embed shares the app's code and cache.
+    if embed::is_embed_page() {
+        yew::Renderer::<embed::Embed>::new().render();
+    } else {
+        yew::Renderer::<app::App>::new().render();
+    }
 }

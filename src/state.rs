@@ -32,6 +32,8 @@ pub enum Notice {
     /// A design that would cost more memory or work than the browser allows was refused; the
     /// design before it stays.
     TooBig(BudgetError),
+    /// A file (picked, dropped or pasted) was refused; the design before it stays.
+    BadFile(crate::files::FileProblem),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -124,6 +126,9 @@ pub enum Action {
     Choose(String),
     EditNode(NodeEdit),
     LoadDesign(Box<Design>),
+    /// A design read from a file: loaded like any design, clearing a refused file's notice.
+    OpenFile(Box<Design>),
+    FileRefused(crate::files::FileProblem),
     Undo,
     Redo,
     Escape,
@@ -657,6 +662,13 @@ impl Reducible for AppState {
                 s.camera = Camera::default();
                 s.edit(*design, true);
             }
+            Action::OpenFile(design) => {
+                if matches!(s.notice, Some(Notice::BadFile(_))) {
+                    s.notice = None;
+                }
+                return Rc::new(s).reduce(Action::LoadDesign(design));
+            }
+            Action::FileRefused(problem) => s.notice = Some(Notice::BadFile(problem)),
             Action::Undo => {
                 if let Some(previous) = Rc::make_mut(&mut s.past).pop() {
                     let current = std::mem::replace(&mut s.design, previous.clone());

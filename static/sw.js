@@ -28,7 +28,9 @@ self.addEventListener('fetch', (event) => {
   }
   if (request.mode === 'navigate') {
     // Pages: the network when it answers (a new build shows at once), the cached shell otherwise.
-    event.respondWith(fetch(request).catch(() => caches.match('./index.html', { ignoreSearch: true })));
+    // The page itself when cached (embed.html is its own page), the app's shell otherwise.
+    event.respondWith(fetch(request).catch(() => caches.match(request, { ignoreSearch: true })
+      .then((hit) => hit || caches.match('./index.html', { ignoreSearch: true }))));
     return;
   }
   event.respondWith(caches.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request)));

@@ -2,6 +2,7 @@
 //! translation is a compile error, not a blank label.
 
 pub mod dashboard;
+pub mod embed;
 pub mod events;
 pub mod inspector;
 pub mod notes;
