@@ -3,6 +3,7 @@
 mod app;
 mod canvas;
 mod charts;
+mod course;
 mod dashboard;
 mod editor;
 mod fields;
