@@ -3,6 +3,11 @@
 //! `state.rs` stays pure.
 
 use crate::canvas::{Canvas, DRAG_KIND};
+use crate::course::{
+    self,
+    progress::{Course, Msg},
+    view::CoursePanel,
+};
 use crate::dashboard::Dashboard;
 use crate::editor::{Camera, Pt};
 use crate::fields::DraftInput;
@@ -36,7 +41,15 @@ fn initial_state() -> AppState {
         None => (Design::single_server(), None),
     };
     let offer = saved.filter(|saved| *saved != design);
-    AppState::new(design, lang, notice, offer)
+    let mut state = AppState::new(design, lang, notice, offer);
+    state.course = Course::new(course::store::load_record());
+    // A link may open a stage at a step (`?course=5.2`).
+    match course::store::position_in_url().and_then(|p| course::progress::parse_position(&p)) {
+        Some((stage, step)) => {
+            (*std::rc::Rc::new(state).reduce(Action::Course(Msg::Open { stage, step }))).clone()
+        }
+        None => state,
+    }
 }
 
 #[function_component(App)]
@@ -86,6 +99,13 @@ pub fn app() -> Html {
         if lower(design, SimDuration::ZERO).is_ok() {
             storage::save_design(design);
         }
+    });
+    // Effects: the course's record is kept in local storage, its position in the link.
+    use_effect_with(state.course.record.clone(), |record| {
+        course::store::save_record(record)
+    });
+    use_effect_with((state.course.stage, state.course.step), |(stage, step)| {
+        course::store::write_position(stage.map(|s| course::progress::position_text(s, *step)))
     });
     // Effect: the document's language follows the UI's.
     use_effect_with(state.lang, |lang| {
@@ -353,6 +373,8 @@ pub fn app() -> Html {
                     if !lesson.is_empty() {
                         <p class="lesson">{ lesson }</p>
                     }
+                    <CoursePanel course={state.course.clone()} lang={lang}
+                        on_msg={{ let d = state.dispatcher(); Callback::from(move |msg| d.dispatch(Action::Course(msg))) }} />
                     <div class="canvas-tools" role="toolbar">
                         <button id="zoom-in" title="+" aria-label={t(lang, Key::ZoomIn)} onclick={cb(zoom(state.camera, 1.25))}>{ "+" }</button>
                         <button id="zoom-out" title="-" aria-label={t(lang, Key::ZoomOut)} onclick={cb(zoom(state.camera, 0.8))}>{ "−" }</button>

@@ -65,6 +65,8 @@ pub struct AppState {
     pub show_shortcuts: bool,
     /// Edits while running apply from the next window instead of restarting the run.
     pub apply_from_next_window: bool,
+    /// The guided course: the stage followed, its steps and goal (`crate::course`).
+    pub course: crate::course::progress::Course,
 }
 
 /// How many edits undo remembers.
@@ -135,6 +137,8 @@ pub enum Action {
         width: f64,
         height: f64,
     },
+    /// A message of the course panel.
+    Course(crate::course::progress::Msg),
 }
 
 impl AppState {
@@ -165,6 +169,7 @@ impl AppState {
             refusal: None,
             show_shortcuts: false,
             apply_from_next_window: false,
+            course: Default::default(),
         };
         state.send(WorkerInput::SetSpeed { speed: state.speed });
         state.send(WorkerInput::Load {
@@ -381,6 +386,7 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
+        let event = crate::course::progress::event_of(&action, &s.design);
         match action {
             Action::FromWorker(WorkerOutput::Snapshot(snap)) if snap.run != s.restarts => {
                 // From the run before the latest restart: its windows and counts are gone.
@@ -704,7 +710,16 @@ impl Reducible for AppState {
                     s.camera = Camera::fit(min, max, width, height);
                 }
             }
+            Action::Course(msg) => {
+                if let Some(design) = s.course.update(msg, &s.design) {
+                    s.selection.clear();
+                    s.selected_edge = None;
+                    s.camera = Camera::default();
+                    s.edit(design, true);
+                }
+            }
         }
+        s.course.observe(event, &s.design, &s.windows, s.restarts);
         Rc::new(s)
     }
 }

@@ -88,7 +88,10 @@ pub static LESSONS: [Lesson; 11] = [
                 5.0,
             ),
             step(
-                &[Act::AtLeast("web", "instances", 2.0)],
+                &[
+                    Act::AtLeast("web", "instances", 2.0),
+                    Act::RateAtLeast(1500.0),
+                ],
                 row(Utilization("web"), AtMost, 0.5),
                 5.0,
             ),
@@ -143,6 +146,7 @@ pub static LESSONS: [Lesson; 11] = [
         start: include_str!("../../designs/stage04-replication.json"),
         prepare: as_shipped,
         steps: &[
+            step(&[Act::Play], row(ThroughputRps, AtLeast, 2500.0), 5.0),
             step(
                 &[Act::Play],
                 row(Count(Tally::LostWrites), AtLeast, 1.0),
@@ -216,6 +220,11 @@ pub static LESSONS: [Lesson; 11] = [
                 &[Act::Play],
                 row(Count(Tally::StaleResponses), AtLeast, 100.0),
                 35.0,
+            ),
+            step(
+                &[Act::Kill("cdn")],
+                row(ThroughputRps, AtLeast, 2500.0),
+                3.0,
             ),
             step(
                 &[Act::Set("cdn", "invalidation", Val::Str("versioned"))],
@@ -306,6 +315,11 @@ pub static LESSONS: [Lesson; 11] = [
         steps: &[
             step(&[Act::Play], row(PeakBacklog, AtLeast, 300.0), 15.0),
             step(
+                &[Act::Kill("jobs")],
+                row(Count(Tally::Failed), AtLeast, 100.0),
+                1.0,
+            ),
+            step(
                 &[Act::AtLeast("jobs", "consumers", 32.0)],
                 row(PeakBacklog, AtMost, 50.0),
                 20.0,
@@ -331,6 +345,11 @@ pub static LESSONS: [Lesson; 11] = [
                 &[Act::Play],
                 row(Count(Tally::Failed), AtLeast, 1000.0),
                 65.0,
+            ),
+            step(
+                &[Act::AtLeast("web", "instances", 12.0)],
+                row(ThroughputRps, AtLeast, 1800.0),
+                5.0,
             ),
             step(
                 &[Act::Set("web", "autoscale", Val::Mode("utilization"))],

@@ -17,8 +17,6 @@ pub enum Metric {
     ErrorRate,
     /// The worst one-second p99 (per-window percentiles are never averaged).
     WorstP99Ms,
-    /// The worst one-second p50.
-    WorstP50Ms,
     /// Completed requests per simulated second.
     ThroughputRps,
     /// The bill, dollars per hour, averaged over the span.
@@ -44,7 +42,6 @@ pub enum Tally {
     LostWrites,
     LostSessions,
     KeysMoved,
-    DbQueries,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,7 +169,6 @@ pub fn measure(metric: Metric, windows: &[WindowStats], keys: &[String]) -> Opti
             (finished > 0.0).then(|| failed / finished)
         }
         Metric::WorstP99Ms => worst(windows, |w| w.latency.p99_ms),
-        Metric::WorstP50Ms => worst(windows, |w| w.latency.p50_ms),
         Metric::ThroughputRps => {
             let span: f64 = windows.iter().map(|w| w.len_s).sum();
             (span > 0.0).then(|| sum(|w| w.completed) / span)
@@ -236,7 +232,6 @@ fn count(tally: Tally, w: &WindowStats) -> u64 {
         Tally::LostWrites => c.lost_writes,
         Tally::LostSessions => c.lost_sessions,
         Tally::KeysMoved => c.keys_moved,
-        Tally::DbQueries => c.db_queries,
     }
 }
 

@@ -94,3 +94,63 @@ fn stage10_goal_needs_the_debriefs_design() {
 fn stage11_goal_needs_the_debriefs_design() {
     check(10);
 }
+
+/// Every step has its "do X, watch Y" in both languages, and every stage 3 to 6 steps.
+#[test]
+fn every_step_has_its_texts_in_both_languages() {
+    use crate::i18n::{course::stage, Lang};
+    for (i, lesson) in LESSONS.iter().enumerate() {
+        assert!((3..=6).contains(&lesson.steps.len()), "stage {}", i + 1);
+        for lang in [Lang::Ko, Lang::En] {
+            let text = stage(lang, i);
+            assert_eq!(
+                text.steps.len(),
+                lesson.steps.len(),
+                "stage {} {lang:?}",
+                i + 1
+            );
+            assert!(!text.briefing.is_empty() && !text.debrief.is_empty() && !text.next.is_empty());
+        }
+    }
+}
+
+/// The progress follows a stage-1 walk: starting ticks the first step only after its watched
+/// number holds, a setting ticks a step when the windows after it move, and the goal is met once
+/// its whole span has been simulated.
+#[test]
+fn a_walk_through_stage_one_ticks_steps_and_meets_the_goal() {
+    use super::progress::{Course, Event, Msg};
+    let mut course = Course::default();
+    let start = LESSONS[0].start_design();
+    assert_eq!(
+        course.update(Msg::Open { stage: 0, step: 0 }, &Design::single_server()),
+        Some(start.clone())
+    );
+    course.observe(Some(Event::Play), &start, &[], 1);
+    assert_eq!(course.step, 0, "nothing ticks before a window");
+    let (windows, _) = run(&start, 10.0);
+    course.observe(None, &start, &windows[..1], 1);
+    course.observe(None, &start, &windows, 1);
+    assert_eq!(course.step, 1, "throughput followed the load");
+    // Skip to the last step: the debrief's design at 50 req/s, in a fresh run.
+    let solved = LESSONS[0].solution_design();
+    course.step = 3;
+    let (windows, _) = run(&solved, 90.0);
+    course.observe(None, &solved, &[], 2);
+    course.observe(None, &solved, &windows[..10], 2);
+    assert_eq!(course.step, 4);
+    assert_eq!(course.verdict, Some(Verdict::Running));
+    course.observe(None, &solved, &windows, 2);
+    assert_eq!(course.verdict, Some(Verdict::Met));
+    assert_eq!(course.record.done, vec![1]);
+}
+
+#[test]
+fn a_link_names_a_stage_and_a_step() {
+    use super::progress::{parse_position, position_text};
+    assert_eq!(parse_position("5.2"), Some((4, 1)));
+    assert_eq!(parse_position("11"), Some((10, 0)));
+    assert_eq!(parse_position("12.1"), None);
+    assert_eq!(parse_position("x"), None);
+    assert_eq!(position_text(4, 1), "5.2");
+}
