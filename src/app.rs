@@ -445,6 +445,9 @@ pub fn app() -> Html {
                         on_command={{ let d = state.dispatcher(); Callback::from(move |command| d.dispatch(Action::Command(command))) }} />
                 </aside>
                 <section class="dashboard">
+                    <crate::limit::LimitPanel report={state.limit.clone()} lang={lang}
+                        on_find={{ let d = state.dispatcher(); Callback::from(move |(p99, errors)| d.dispatch(Action::FindLimit(p99, errors))) }}
+                        on_cancel={{ let d = state.dispatcher(); Callback::from(move |()| d.dispatch(Action::CancelLimit)) }} />
                     <Dashboard windows={state.windows.clone()} totals={state.totals} design={state.design.clone()} lang={lang} dark={*dark} />
                 </section>
             </main>

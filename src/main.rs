@@ -10,6 +10,7 @@ mod fields;
 mod hints;
 mod i18n;
 mod inspector;
+mod limit;
 mod notes;
 mod palette;
 mod stages;

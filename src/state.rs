@@ -67,6 +67,8 @@ pub struct AppState {
     pub apply_from_next_window: bool,
     /// The guided course: the stage followed, its steps and goal (`crate::course`).
     pub course: crate::course::progress::Course,
+    /// The last "find the limit" sweep's report (`crate::limit`).
+    pub limit: Option<scalelab_worker::limit::LimitReport>,
 }
 
 /// How many edits undo remembers.
@@ -139,6 +141,9 @@ pub enum Action {
     },
     /// A message of the course panel.
     Course(crate::course::progress::Msg),
+    /// Finds the design's limit in the worker: a p99 target (ms, optional), an error-rate one.
+    FindLimit(Option<f64>, f64),
+    CancelLimit,
 }
 
 impl AppState {
@@ -170,6 +175,7 @@ impl AppState {
             show_shortcuts: false,
             apply_from_next_window: false,
             course: Default::default(),
+            limit: None,
         };
         state.send(WorkerInput::SetSpeed { speed: state.speed });
         state.send(WorkerInput::Load {
@@ -417,6 +423,19 @@ impl Reducible for AppState {
             }
             Action::FromWorker(WorkerOutput::Error { message }) => {
                 s.notice = Some(Notice::WorkerError(message))
+            }
+            Action::FromWorker(WorkerOutput::Limit(report)) => s.limit = Some(report),
+            Action::FindLimit(target_p99_ms, target_error_rate) => {
+                s.limit = Some(Default::default());
+                s.send(WorkerInput::FindLimit {
+                    design: Box::new(s.design.clone()),
+                    target_p99_ms,
+                    target_error_rate,
+                });
+            }
+            Action::CancelLimit => {
+                s.limit = None;
+                s.send(WorkerInput::CancelLimit);
             }
             Action::SetLang(lang) => s.lang = lang,
             Action::Play => {

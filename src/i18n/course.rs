@@ -364,3 +364,53 @@ pub fn value(metric: Metric, v: f64) -> String {
         Metric::PeakBacklog | Metric::Count(_) => format!("{v:.0}"),
     }
 }
+
+/// The "find the limit" panel's texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lt {
+    Title,
+    Hint,
+    TargetP99,
+    TargetErrors,
+    Find,
+    Cancel,
+    Running,
+    Result,
+    Failed,
+    Offered,
+    Throughput,
+    Errors,
+    Busiest,
+    Meets,
+    Yes,
+    No,
+    Curve,
+    Knee,
+}
+
+pub fn limit_text(lang: Lang, key: Lt) -> &'static str {
+    let (ko, en) = match key {
+        Lt::Title => ("한계 찾기", "Find the limit"),
+        Lt::Hint => ("부하를 단계마다 올리며(각 단계는 시뮬레이션 시간 30초 + 준비 15초, 예정된 장애는 빼고) 목표가 깨지는 곳을 찾습니다.", "Raises the offered load step by step (each step 30 simulated seconds after a 15 s warm-up, scheduled faults left out) until a target breaks."),
+        Lt::TargetP99 => ("p99 목표 (ms)", "p99 target (ms)"),
+        Lt::TargetErrors => ("오류율 목표 (%)", "error-rate target (%)"),
+        Lt::Find => ("한계 찾기", "Find the limit"),
+        Lt::Cancel => ("멈추기", "Stop"),
+        Lt::Running => ("찾는 중… {n}단계 끝", "Searching… {n} steps done"),
+        Lt::Result => ("한계: {limit} · 처음 포화된 노드: {first}", "Limit: {limit} · first saturated: {first}"),
+        Lt::Failed => ("한계를 찾을 수 없습니다:", "Cannot find the limit:"),
+        Lt::Offered => ("제시 부하 (req/s)", "offered (req/s)"),
+        Lt::Throughput => ("처리량", "throughput"),
+        Lt::Errors => ("오류율", "errors"),
+        Lt::Busiest => ("가장 바쁜 노드", "busiest node"),
+        Lt::Meets => ("목표 달성", "meets targets"),
+        Lt::Yes => ("예", "yes"),
+        Lt::No => ("아니요", "no"),
+        Lt::Curve => ("지연–처리량 곡선", "latency–throughput curve"),
+        Lt::Knee => ("무릎", "knee"),
+    };
+    match lang {
+        Lang::Ko => ko,
+        Lang::En => en,
+    }
+}
