@@ -45,8 +45,8 @@ pub fn course_panel(props: &Props) -> Html {
             <details id="course-outline" open={course.stage.is_none()}>
                 <summary>{ ui(lang, Ui::Outline) }{ format!(" · {}/{}", course.record.done.len(), LESSONS.len()) }</summary>
                 <ol>{ for outline }</ol>
-                <button id="course-sandbox" aria-pressed={course.stage.is_none().to_string()} onclick={send(Msg::Sandbox)}>{ ui(lang, Ui::Sandbox) }</button>
             </details>
+            <button id="course-sandbox" aria-pressed={course.stage.is_none().to_string()} onclick={send(Msg::Sandbox)}>{ ui(lang, Ui::Sandbox) }</button>
             { match course.stage {
                 Some(i) => stage_view(course, i, lang, &send),
                 None => html! { <p class="hint" id="course-sandbox-hint">{ ui(lang, Ui::SandboxHint) }</p> },
@@ -79,7 +79,7 @@ fn stage_view(
                 data-done={done.to_string()} aria-current={current.then_some("step")}>
                 <span class="step-state">{ if done { "✓ " } else if current { "▸ " } else { "" } }{ state }{ ": " }</span>
                 <span class="step-do">{ *todo }</span>{ " " }
-                <span class="step-watch">{ ui(lang, Ui::Watching).to_string() }{ ": " }{ *watch }</span>
+                <span class="step-watch">{ ui(lang, Ui::Watch) }{ ": " }{ *watch }</span>
                 if let Some(v) = seen {
                     <span class="step-seen">{ format!(" ({} {})", metric(lang, step.watch.metric), value(step.watch.metric, v)) }</span>
                 }
