@@ -373,8 +373,6 @@ pub fn app() -> Html {
                     if !lesson.is_empty() {
                         <p class="lesson">{ lesson }</p>
                     }
-                    <CoursePanel course={state.course.clone()} lang={lang}
-                        on_msg={{ let d = state.dispatcher(); Callback::from(move |msg| d.dispatch(Action::Course(msg))) }} />
                     <div class="canvas-tools" role="toolbar">
                         <button id="zoom-in" title="+" aria-label={t(lang, Key::ZoomIn)} onclick={cb(zoom(state.camera, 1.25))}>{ "+" }</button>
                         <button id="zoom-out" title="-" aria-label={t(lang, Key::ZoomOut)} onclick={cb(zoom(state.camera, 0.8))}>{ "−" }</button>
@@ -436,6 +434,9 @@ pub fn app() -> Html {
                             <span class="capacity">{ format!("{}: {capacity:.0} req/s", t(lang, Key::Capacity)) }</span>
                         }
                     </div>
+                    // The course sits under the run controls, so the canvas keeps its place.
+                    <CoursePanel course={state.course.clone()} lang={lang}
+                        on_msg={{ let d = state.dispatcher(); Callback::from(move |msg| d.dispatch(Action::Course(msg))) }} />
                 </section>
                 <aside class="inspector-column">
                     <Inspector design={state.design.clone()}
