@@ -731,6 +731,10 @@ impl Reducible for AppState {
             }
             Action::Course(msg) => {
                 if let Some(design) = s.course.update(msg, &s.design) {
+                    if design == s.design {
+                        // Starting a stage over on its untouched design restarts the run.
+                        return Rc::new(s).reduce(Action::Reset);
+                    }
                     s.selection.clear();
                     s.selected_edge = None;
                     s.camera = Camera::default();

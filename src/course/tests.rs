@@ -154,3 +154,30 @@ fn a_link_names_a_stage_and_a_step() {
     assert_eq!(parse_position("x"), None);
     assert_eq!(position_text(4, 1), "5.2");
 }
+
+/// Following a stage from the outline loads its starting design as one undoable edit; starting
+/// it over on that untouched design restarts the run rather than doing nothing.
+#[test]
+fn opening_and_starting_a_stage_over_loads_and_restarts() {
+    use super::progress::Msg;
+    use crate::i18n::Lang;
+    use crate::state::{Action, AppState};
+    use std::rc::Rc;
+    use yew::Reducible;
+    let state = Rc::new(AppState::new(Design::single_server(), Lang::En, None, None));
+    let state = state.reduce(Action::Course(Msg::Open { stage: 4, step: 0 }));
+    assert_eq!(state.design, LESSONS[4].start_design());
+    assert_eq!(state.course.stage, Some(4));
+    assert_eq!(state.past.len(), 1);
+    let restarts = state.restarts;
+    let state = state.reduce(Action::Course(Msg::Restart { stage: 4 }));
+    assert_eq!(state.restarts, restarts + 1);
+    assert_eq!(state.course.step, 0);
+    let state = state.reduce(Action::Course(Msg::Sandbox));
+    assert_eq!(state.course.stage, None);
+    assert_eq!(
+        state.design,
+        LESSONS[4].start_design(),
+        "the sandbox keeps the design"
+    );
+}
