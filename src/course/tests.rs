@@ -5,6 +5,7 @@ use super::lessons::LESSONS;
 use super::*;
 use scalelab_design::lower;
 use scalelab_engine::{SimDuration, SimTime, Simulation};
+use serde_json::{json, Value};
 
 /// The windows of `design` run from time zero (as the worker runs it) to the goal's end.
 fn run(design: &Design, to_s: f64) -> (Vec<WindowStats>, Vec<String>) {
@@ -180,4 +181,102 @@ fn opening_and_starting_a_stage_over_loads_and_restarts() {
         LESSONS[4].start_design(),
         "the sandbox keeps the design"
     );
+}
+
+/// Every step's watched number moves as its text promises when the step alone is done on the
+/// stage's starting design (settings from time zero, a kill at 10 s), judged the way the panel
+/// judges it: over the windows after the act, once at least `after_s` of them have passed.
+#[test]
+fn every_steps_watched_number_moves_when_it_is_done() {
+    use scalelab_engine::Command;
+    const KILL_AT_S: f64 = 10.0;
+    let mut wrong = Vec::new();
+    for (i, lesson) in LESSONS.iter().enumerate() {
+        for (k, step) in lesson.steps.iter().enumerate() {
+            let mut doc: Value = serde_json::from_str(&lesson.start_design().to_json()).unwrap();
+            let mut kill = None;
+            for act in step.acts {
+                let mut set = |id: &str, field: &str, v: Value| set_field(&mut doc, id, field, v);
+                match *act {
+                    Act::Play => {}
+                    Act::Kill(id) => kill = Some(id),
+                    Act::RateAtLeast(x) | Act::RateAtMost(x) => set("users", "rate_rps", json!(x)),
+                    Act::Set(id, field, Val::Str(s)) => set(id, field, json!(s)),
+                    Act::Set(id, field, Val::Num(x)) | Act::AtLeast(id, field, x) => {
+                        // Counts are integers in the document.
+                        let v = if x.fract() == 0.0 {
+                            json!(x as u64)
+                        } else {
+                            json!(x)
+                        };
+                        set(id, field, v)
+                    }
+                    Act::Set(id, field, Val::Bool(b)) => set(id, field, json!(b)),
+                    Act::Set(id, field, Val::Mode(m)) => {
+                        let shipped: Value = serde_json::from_str(lesson.start).unwrap();
+                        let rule = shipped["nodes"]
+                            .as_array()
+                            .and_then(|n| n.iter().find(|n| n["id"] == id))
+                            .map_or(Value::Null, |n| n[field].clone());
+                        let rule = if rule["mode"] == m {
+                            rule
+                        } else {
+                            json!({ "mode": m })
+                        };
+                        set(id, field, rule)
+                    }
+                }
+            }
+            let design = Design::from_json(&doc.to_string()).unwrap();
+            let model = lower(&design, SimDuration::ZERO).unwrap().model;
+            let keys = model_keys(&design);
+            let mut sim = Simulation::new(&model, design.seed);
+            let at = match kill {
+                Some(id) => {
+                    sim.run_until(SimTime::from_secs_f64(KILL_AT_S));
+                    let index = design.nodes.iter().position(|n| n.id == id).unwrap();
+                    let node = scalelab_design::lower::model_ids(&design)[index];
+                    sim.apply(Command::Kill { node });
+                    KILL_AT_S
+                }
+                None => 0.0,
+            };
+            sim.run_until(SimTime::from_secs_f64(at + step.after_s + 60.0));
+            let windows = sim.drain_windows();
+            let after = &windows[windows.partition_point(|w| w.start_s < at - 1e-9)..];
+            let first = (step.after_s.ceil() as usize).max(1);
+            let seen: Vec<f64> = (first..=after.len())
+                .filter_map(|n| measure(step.watch.metric, &after[..n], &keys))
+                .collect();
+            let moved = seen
+                .iter()
+                .any(|v| step.watch.cmp.holds(*v, step.watch.target));
+            println!(
+                "stage {} step {}: {:?} {} {} -> first {:?}, last {:?}",
+                i + 1,
+                k + 1,
+                step.watch.metric,
+                step.watch.cmp.symbol(),
+                step.watch.target,
+                seen.first(),
+                seen.last()
+            );
+            if !moved {
+                wrong.push(format!("stage {} step {}", i + 1, k + 1));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "steps whose number does not move: {wrong:?}"
+    );
+}
+
+fn set_field(doc: &mut Value, id: &str, field: &str, value: Value) {
+    if let Some(node) = doc["nodes"]
+        .as_array_mut()
+        .and_then(|nodes| nodes.iter_mut().find(|n| n["id"] == id))
+    {
+        node[field] = value;
+    }
 }
