@@ -3,6 +3,11 @@
 //! `state.rs` stays pure.
 
 use crate::canvas::{Canvas, DRAG_KIND};
+use crate::course::{
+    self,
+    progress::{Course, Msg},
+    view::CoursePanel,
+};
 use crate::dashboard::Dashboard;
 use crate::editor::{Camera, Pt};
 use crate::fields::DraftInput;
@@ -42,7 +47,15 @@ fn initial_state() -> AppState {
         None => (Design::single_server(), None),
     };
     let offer = saved.filter(|saved| *saved != design);
-    AppState::new(design, lang, notice, offer)
+    let mut state = AppState::new(design, lang, notice, offer);
+    state.course = Course::new(course::store::load_record());
+    // A link may open a stage at a step (`?course=5.2`).
+    match course::store::position_in_url().and_then(|p| course::progress::parse_position(&p)) {
+        Some((stage, step)) => {
+            (*std::rc::Rc::new(state).reduce(Action::Course(Msg::Open { stage, step }))).clone()
+        }
+        None => state,
+    }
 }
 
 #[function_component(App)]
@@ -112,6 +125,13 @@ pub fn app() -> Html {
         if lower(design, SimDuration::ZERO).is_ok() {
             storage::save_design(design);
         }
+    });
+    // Effects: the course's record is kept in local storage, its position in the link.
+    use_effect_with(state.course.record.clone(), |record| {
+        course::store::save_record(record)
+    });
+    use_effect_with((state.course.stage, state.course.step), |(stage, step)| {
+        course::store::write_position(stage.map(|s| course::progress::position_text(s, *step)))
     });
     // Effect: the document's language follows the UI's.
     use_effect_with(state.lang, |lang| {
@@ -472,6 +492,9 @@ pub fn app() -> Html {
                         <crate::export::PictureBar design={state.design.clone()} windows={state.windows.clone()} title={title.clone()} {lang} dark={*dark} />
                         <crate::embed::EmbedDialog design={state.design.clone()} title={title.clone()} {lang} />
                     </div>
+                    // The course sits under the run controls, so the canvas keeps its place.
+                    <CoursePanel course={state.course.clone()} lang={lang}
+                        on_msg={{ let d = state.dispatcher(); Callback::from(move |msg| d.dispatch(Action::Course(msg))) }} />
                 </section>
                 <aside class="inspector-column">
                     <Inspector design={state.design.clone()}
@@ -481,6 +504,9 @@ pub fn app() -> Html {
                         on_command={{ let d = state.dispatcher(); Callback::from(move |command| d.dispatch(Action::Command(command))) }} />
                 </aside>
                 <section class="dashboard">
+                    <crate::limit::LimitPanel report={state.limit.clone()} lang={lang}
+                        on_find={{ let d = state.dispatcher(); Callback::from(move |(p99, errors)| d.dispatch(Action::FindLimit(p99, errors))) }}
+                        on_cancel={{ let d = state.dispatcher(); Callback::from(move |()| d.dispatch(Action::CancelLimit)) }} />
                     <Dashboard windows={state.windows.clone()} totals={state.totals} design={state.design.clone()} lang={lang} dark={*dark} />
                     <crate::events::EventLog windows={state.windows.clone()} design={state.design.clone()} {lang}
                         on_select={{ let d = state.dispatcher(); Callback::from(move |id| d.dispatch(Action::Choose(id))) }} />

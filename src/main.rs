@@ -3,6 +3,7 @@
 mod app;
 mod canvas;
 mod charts;
+mod course;
 mod dashboard;
 mod editor;
 mod embed;
@@ -13,6 +14,7 @@ mod files;
 mod hints;
 mod i18n;
 mod inspector;
+mod limit;
 mod notes;
 mod palette;
 mod stages;

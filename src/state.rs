@@ -69,6 +69,10 @@ pub struct AppState {
     pub show_shortcuts: bool,
     /// Edits while running apply from the next window instead of restarting the run.
     pub apply_from_next_window: bool,
+    /// The guided course: the stage followed, its steps and goal (`crate::course`).
+    pub course: crate::course::progress::Course,
+    /// The last "find the limit" sweep's report (`crate::limit`).
+    pub limit: Option<scalelab_worker::limit::LimitReport>,
 }
 
 /// How many edits undo remembers.
@@ -144,6 +148,11 @@ pub enum Action {
         width: f64,
         height: f64,
     },
+    /// A message of the course panel.
+    Course(crate::course::progress::Msg),
+    /// Finds the design's limit in the worker: a p99 target (ms, optional), an error-rate one.
+    FindLimit(Option<f64>, f64),
+    CancelLimit,
 }
 
 impl AppState {
@@ -174,6 +183,8 @@ impl AppState {
             refusal: None,
             show_shortcuts: false,
             apply_from_next_window: false,
+            course: Default::default(),
+            limit: None,
         };
         state.send(WorkerInput::SetSpeed { speed: state.speed });
         state.send(WorkerInput::Load {
@@ -406,6 +417,7 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
+        let event = crate::course::progress::event_of(&action, &s.design);
         match action {
             Action::FromWorker(WorkerOutput::Snapshot(snap)) if snap.run != s.restarts => {
                 // From the run before the latest restart: its windows and counts are gone.
@@ -438,6 +450,19 @@ impl Reducible for AppState {
                 s.notice = Some(Notice::WorkerError(message))
             }
             Action::WorkerRestarted => s.restart_worker(),
+            Action::FromWorker(WorkerOutput::Limit(report)) => s.limit = Some(report),
+            Action::FindLimit(target_p99_ms, target_error_rate) => {
+                s.limit = Some(Default::default());
+                s.send(WorkerInput::FindLimit {
+                    design: Box::new(s.design.clone()),
+                    target_p99_ms,
+                    target_error_rate,
+                });
+            }
+            Action::CancelLimit => {
+                s.limit = None;
+                s.send(WorkerInput::CancelLimit);
+            }
             Action::SetLang(lang) => s.lang = lang,
             Action::Play => {
                 s.run = RunState::Running;
@@ -737,7 +762,20 @@ impl Reducible for AppState {
                     s.camera = Camera::fit(min, max, width, height);
                 }
             }
+            Action::Course(msg) => {
+                if let Some(design) = s.course.update(msg, &s.design) {
+                    if design == s.design {
+                        // Starting a stage over on its untouched design restarts the run.
+                        return Rc::new(s).reduce(Action::Reset);
+                    }
+                    s.selection.clear();
+                    s.selected_edge = None;
+                    s.camera = Camera::default();
+                    s.edit(design, true);
+                }
+            }
         }
+        s.course.observe(event, &s.design, &s.windows, s.restarts);
         Rc::new(s)
     }
 }

@@ -35,13 +35,15 @@ impl Watchdog {
     /// or the problems at once); run controls answer when the worker has a simulation.
     pub fn sent(&mut self, input: &WorkerInput, now: f64) {
         let owed = match input {
-            WorkerInput::Load { .. } => true,
+            // A design, and a sweep, which reports after every step.
+            WorkerInput::Load { .. } | WorkerInput::FindLimit { .. } => true,
             WorkerInput::Play | WorkerInput::Pause | WorkerInput::Step | WorkerInput::Reset => {
                 !self.without_sim
             }
             WorkerInput::SetSpeed { .. }
             | WorkerInput::Temporary { .. }
-            | WorkerInput::Command { .. } => false,
+            | WorkerInput::Command { .. }
+            | WorkerInput::CancelLimit => false,
         };
         if owed && self.owed_since.is_none() {
             self.owed_since = Some(now);
@@ -61,7 +63,7 @@ impl Watchdog {
                 self.streaming = false;
                 self.without_sim = true;
             }
-            WorkerOutput::Error { .. } => {}
+            WorkerOutput::Error { .. } | WorkerOutput::Limit(_) => {}
         }
     }
 

@@ -1,6 +1,7 @@
 //! Every user-visible string, in Korean and English, behind one closed key enum: a missing
 //! translation is a compile error, not a blank label.
 
+pub mod course;
 pub mod dashboard;
 pub mod embed;
 pub mod events;

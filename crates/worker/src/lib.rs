@@ -8,5 +8,6 @@
 mod session;
 mod shell;
 
+pub mod limit;
 pub use session::{Session, Snapshot, Speed, WorkerInput, WorkerOutput, TICK_MS};
 pub use shell::SimWorker;

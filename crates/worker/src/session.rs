@@ -54,6 +54,15 @@ pub enum WorkerInput {
     Command {
         command: Command,
     },
+    /// "Find the limit" of `design`: a sweep run one step per tick beside the simulation.
+    FindLimit {
+        design: Box<Design>,
+        #[serde(default)]
+        target_p99_ms: Option<f64>,
+        target_error_rate: f64,
+    },
+    /// Stops a sweep under way.
+    CancelLimit,
 }
 
 /// What the worker tells the UI.
@@ -69,6 +78,8 @@ pub enum WorkerOutput {
     Error {
         message: String,
     },
+    /// A sweep's progress after each step, and its result.
+    Limit(crate::limit::LimitReport),
 }
 
 /// The state of the run as the UI renders it.
@@ -143,6 +154,8 @@ pub struct Session {
     emitted: u64,
     /// Restarts received (see [`Snapshot::run`]).
     run: u64,
+    /// A "find the limit" sweep under way.
+    limit: Option<crate::limit::LimitRun>,
 }
 
 impl Default for Session {
@@ -167,6 +180,7 @@ impl Session {
             window_base: 0,
             emitted: 0,
             run: 0,
+            limit: None,
         }
     }
 
@@ -266,8 +280,31 @@ impl Session {
                     self.dirty = true;
                 }
             }
+            WorkerInput::FindLimit {
+                design,
+                target_p99_ms,
+                target_error_rate,
+            } => match crate::limit::LimitRun::start(&design, target_p99_ms, target_error_rate) {
+                Ok(run) => self.limit = Some(run),
+                Err(message) => {
+                    self.limit = None;
+                    let report = crate::limit::LimitReport::failed(message);
+                    return vec![WorkerOutput::Limit(report)];
+                }
+            },
+            WorkerInput::CancelLimit => self.limit = None,
         }
         Vec::new()
+    }
+
+    /// Runs one step of a sweep under way and returns its report (called once per tick, so
+    /// inputs and snapshots interleave with the steps).
+    pub fn limit_tick(&mut self) -> Option<WorkerOutput> {
+        let report = self.limit.as_mut()?.step();
+        if report.done {
+            self.limit = None;
+        }
+        Some(WorkerOutput::Limit(report))
     }
 
     /// Advances the run by `wall_ms` of wall time at the current speed, spending at most

@@ -40,6 +40,9 @@ impl Worker for SimWorker {
         if let Some(snapshot) = self.session.tick(wall_ms, js_sys::Date::now) {
             self.broadcast(scope, WorkerOutput::Snapshot(snapshot));
         }
+        if let Some(report) = self.session.limit_tick() {
+            self.broadcast(scope, report);
+        }
     }
 
     fn connected(&mut self, _scope: &WorkerScope<Self>, id: HandlerId) {
