@@ -223,7 +223,7 @@ impl Simulation {
             _ => SimDuration(u64::MAX),
         };
         if latency > timeout {
-            self.fail_request(req, ErrorCause::Timeout);
+            self.fail_request_at(req, ErrorCause::Timeout, at);
             return;
         }
         self.release(req);
@@ -233,8 +233,14 @@ impl Simulation {
     }
 
     pub(in crate::sim) fn fail_request(&mut self, req: ReqId, cause: ErrorCause) {
+        self.fail_request_at(req, cause, self.now);
+    }
+
+    /// [`Self::fail_request`] for a request failing at `at` (a reply handled early: when it
+    /// lands, which its timeout event must say too).
+    pub(in crate::sim) fn fail_request_at(&mut self, req: ReqId, cause: ErrorCause, at: SimTime) {
         if cause == ErrorCause::Timeout {
-            self.note_timeout(req);
+            self.note_timeout(req, at);
         }
         self.release(req);
         self.all.failed += 1;
