@@ -115,7 +115,7 @@ impl Simulation {
         }
     }
 
-    /// A user's request `req` timed out.
+    /// A user's request `req` timed out at `at`.
     #[inline(never)]
     pub(super) fn note_timeout(&mut self, req: ReqId, at: SimTime) {
         if self.log.timeouts.hit() {
@@ -306,7 +306,10 @@ impl Simulation {
     pub(super) fn timeline(&self) -> (Vec<SimEvent>, u64) {
         let mut all = self.log.timeline.clone();
         let room = MAX_TIMELINE.saturating_sub(all.len());
-        all.extend(self.log.window.iter().take(room).cloned());
+        // The open window is not sorted yet (a reply handled early tells its timeout ahead).
+        let mut open = self.log.window.clone();
+        open.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
+        all.extend(open.into_iter().take(room));
         let dropped = self.log.timeline_dropped
             + self.log.window.len().saturating_sub(room) as u64
             + self.log.window_dropped;

@@ -223,9 +223,7 @@ impl Simulation {
             _ => SimDuration(u64::MAX),
         };
         if latency > timeout {
-            // Told at the instant the reply lands, which a reply handled early is not at.
-            self.note_timeout(req, at);
-            self.fail_request_quietly(req, ErrorCause::Timeout);
+            self.fail_request_at(req, ErrorCause::Timeout, at);
             return;
         }
         self.release(req);
@@ -235,14 +233,15 @@ impl Simulation {
     }
 
     pub(in crate::sim) fn fail_request(&mut self, req: ReqId, cause: ErrorCause) {
-        if cause == ErrorCause::Timeout {
-            self.note_timeout(req, self.now);
-        }
-        self.fail_request_quietly(req, cause);
+        self.fail_request_at(req, cause, self.now);
     }
 
-    /// Counts a failed request without telling its timeout (the caller has).
-    fn fail_request_quietly(&mut self, req: ReqId, cause: ErrorCause) {
+    /// [`Self::fail_request`] for a request failing at `at` (a reply handled early: when it
+    /// lands, which its timeout event must say too).
+    pub(in crate::sim) fn fail_request_at(&mut self, req: ReqId, cause: ErrorCause, at: SimTime) {
+        if cause == ErrorCause::Timeout {
+            self.note_timeout(req, at);
+        }
         self.release(req);
         self.all.failed += 1;
         self.window_errors.add(cause);
