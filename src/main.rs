@@ -6,6 +6,7 @@ mod charts;
 mod dashboard;
 mod editor;
 mod fields;
+mod flow;
 mod hints;
 mod i18n;
 mod inspector;

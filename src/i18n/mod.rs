@@ -4,6 +4,7 @@
 pub mod dashboard;
 pub mod inspector;
 pub mod notes;
+pub mod screen;
 
 use scalelab_design::DecodeError;
 
