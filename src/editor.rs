@@ -708,8 +708,8 @@ mod tests {
         let h_tall = canvas_height(&tall, 1150., 200., 600.);
         assert!(h_flat < h_tall, "{h_flat} < {h_tall}");
         assert!(
-            h_tall <= 380.,
-            "stage 8 leaves room for the charts at 1280x720: {h_tall}"
+            h_tall <= 400.,
+            "stage 8 fits the app's 400 px canvas at 1280x720: {h_tall}"
         );
         assert_eq!(canvas_height(&flat, 1150., 300., 600.), 300.);
     }
