@@ -346,18 +346,25 @@ pub fn app() -> Html {
         });
     }
     let phone = viewport.0 <= PHONE_MAX_W;
+    let inspecting = matches!(state.selection.as_slice(), [_]);
+    // On a wide screen the open inspector takes its room from the workspace (it never covers
+    // the canvas), and the view fits again whenever it opens or closes.
+    let drawer_w = if inspecting && !phone { DRAWER_W } else { 0.0 };
     let canvas_h = if phone {
         (viewport.1 * 0.27).clamp(200.0, 300.0)
     } else {
-        crate::editor::canvas_height(&state.design, canvas_width(viewport.0), 400.0, 460.0)
+        crate::editor::canvas_height(&state.design, canvas_width(viewport.0 - drawer_w), 400.0, 460.0)
     };
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(drawer_w.to_bits(), move |_| dispatcher.dispatch(fit_action()));
+    }
     let palette_open = use_state(|| false);
     let toggle_palette = {
         let palette_open = palette_open.clone();
         Callback::from(move |_: MouseEvent| palette_open.set(!*palette_open))
     };
     let first_step = first_step(&state.design);
-    let inspecting = matches!(state.selection.as_slice(), [_]);
     let default_design = current_stage.is_none() && state.design.name == "single-server";
     let picker_placeholder = if default_design {
         screen_text(lang, ScreenText::DefaultPicker).to_string()
@@ -368,7 +375,7 @@ pub fn app() -> Html {
     };
 
     html! {
-        <div class={classes!("app", dark.then_some("dark"), phone.then_some("phone"))} data-ready={ready.to_string()} {onkeydown}>
+        <div class={classes!("app", dark.then_some("dark"), phone.then_some("phone"), inspecting.then_some("inspecting"))} data-ready={ready.to_string()} {onkeydown}>
             <header class="topbar">
                 <h1>{ t(lang, Key::AppTitle) }<small>{ t(lang, Key::Tagline) }</small></h1>
                 <label class="stage-picker"><span class="picker-label">{ t(lang, Key::Stages) }</span>
@@ -512,6 +519,8 @@ pub fn app() -> Html {
 /// Widths up to this are laid out for a phone: one column, run controls in a bar at the bottom,
 /// the inspector as a bottom sheet.
 const PHONE_MAX_W: f64 = 700.0;
+/// The inspector drawer's width on a wide screen (app.css).
+const DRAWER_W: f64 = 400.0;
 /// The palette column's width on wider screens, with the page's side padding and gaps (app.css).
 const PALETTE_W: f64 = 112.0 + 3.0 * 10.0;
 
