@@ -353,11 +353,18 @@ pub fn app() -> Html {
     let canvas_h = if phone {
         (viewport.1 * 0.27).clamp(200.0, 300.0)
     } else {
-        crate::editor::canvas_height(&state.design, canvas_width(viewport.0 - drawer_w), 400.0, 460.0)
+        crate::editor::canvas_height(
+            &state.design,
+            canvas_width(viewport.0 - drawer_w),
+            400.0,
+            460.0,
+        )
     };
     {
         let dispatcher = state.dispatcher();
-        use_effect_with(drawer_w.to_bits(), move |_| dispatcher.dispatch(fit_action()));
+        use_effect_with(drawer_w.to_bits(), move |_| {
+            dispatcher.dispatch(fit_action())
+        });
     }
     let palette_open = use_state(|| false);
     let toggle_palette = {

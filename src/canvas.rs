@@ -368,7 +368,6 @@ pub fn canvas(props: &CanvasProps) -> Html {
         let flow = flows.get(i).copied().flatten();
         let class = classes!("edge", flow.is_some().then_some("flow"), (props.selected_edge == Some(i)).then_some("selected"));
         let path_id = format!("edge-path-{i}");
-        let dots = flow.map(|f| flow_dots(&path_id, f));
         let label = format!("{} → {}", edge.from, edge.to);
         Some(html! {
             <g class={class} data-edge={i.to_string()} data-from={edge.from.clone()} data-to={edge.to.clone()}
@@ -376,7 +375,16 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 tabindex="0" role="button" aria-label={label} aria-pressed={(props.selected_edge == Some(i)).to_string()}>
                 <path class="edge-hit" d={path.clone()} />
                 <path class="edge-line" id={path_id} d={path} marker-end="url(#arrow)" />
-                { dots.unwrap_or_default() }
+            </g>
+        })
+    });
+    // The dots live in a layer of their own over the editor: the browser repaints only that
+    // small layer each frame, not every node and label.
+    let dots = props.design.edges.iter().enumerate().filter_map(|(i, edge)| {
+        let flow = flows.get(i).copied().flatten()?;
+        Some(html! {
+            <g class="flow-dots" key={i} data-flow-from={edge.from.clone()} data-flow-to={edge.to.clone()}>
+                { flow_dots(&format!("edge-path-{i}"), flow) }
             </g>
         })
     });
@@ -505,6 +513,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
         _ => None,
     };
     html! {
+        <>
         <svg class="topology editor" ref={svg} role="application" aria-label={t(lang, Key::EditorLabel)}
             data-gesture={gesture_name(&gesture)}
             {onpointerdown} {onpointermove} {onpointerup} {onpointercancel} {ondragover} {ondrop}>
@@ -524,6 +533,12 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 { for overlay }
             </g>
         </svg>
+        <svg class="flow-layer" aria-hidden="true">
+            <g transform={format!("translate({},{}) scale({})", camera.x, camera.y, camera.zoom)}>
+                { for dots }
+            </g>
+        </svg>
+        </>
     }
 }
 
@@ -552,10 +567,10 @@ fn flow_dots(path_id: &str, flow: EdgeFlow) -> Html {
         }
     };
     html! {
-        <g class="flow-dots" aria-hidden="true">
+        <>
             { for (0..n).map(|k| dot(k, false)) }
             { for (0..flow.returning).map(|k| dot(k, true)) }
-        </g>
+        </>
     }
 }
 

@@ -111,11 +111,11 @@ for (const size of SIZES) {
 test('requests move along the connections while the run goes, as many as the traffic', async ({ page }) => {
   await open(page, '/');
   await page.locator('#stage').selectOption('4');
-  await expect(page.locator('.topology .dot')).toHaveCount(0);
+  await expect(page.locator('.flow-layer .dot')).toHaveCount(0);
   await page.locator('#start').click();
   await expect.poll(() => windows(page)).toBeGreaterThanOrEqual(2);
   // Every web server's lookups reach the cache, and its hits come back from it in green.
-  const intoCache = page.locator('.topology [data-from="web0"][data-to="cache"]');
+  const intoCache = page.locator('.flow-layer [data-flow-from="web0"][data-flow-to="cache"]');
   await expect(intoCache.locator('.dot.returning').first()).toBeAttached();
   const dots = async (from: string, to: string) =>
     Number(await page.locator(`.topology [data-from="${from}"][data-to="${to}"]`).getAttribute('data-dots'));
@@ -124,7 +124,7 @@ test('requests move along the connections while the run goes, as many as the tra
   expect(await dots('cache', 'db')).toBeGreaterThanOrEqual(1);
   // Pausing stops them.
   await page.locator('#pause').click();
-  await expect(page.locator('.topology .dot')).toHaveCount(0);
+  await expect(page.locator('.flow-layer .dot')).toHaveCount(0);
 });
 
 test('a failing server turns its requests red', async ({ page }) => {
@@ -133,7 +133,7 @@ test('a failing server turns its requests red', async ({ page }) => {
   await page.locator('#start').click();
   await expect.poll(() => windows(page)).toBeGreaterThanOrEqual(2);
   await page.locator('#kill-server').click();
-  await expect(page.locator('.topology [data-to="server"] .dot.failing').first()).toBeAttached({ timeout: 20_000 });
+  await expect(page.locator('.flow-layer [data-flow-to="server"] .dot.failing').first()).toBeAttached({ timeout: 20_000 });
 });
 
 test('under reduced motion no request moves', async ({ browser }) => {
@@ -142,7 +142,7 @@ test('under reduced motion no request moves', async ({ browser }) => {
   await open(page, '/');
   await page.locator('#start').click();
   await expect.poll(() => windows(page)).toBeGreaterThanOrEqual(3);
-  await expect(page.locator('.topology .dot')).toHaveCount(0);
+  await expect(page.locator('.flow-layer .dot')).toHaveCount(0);
   await context.close();
 });
 
