@@ -410,9 +410,8 @@ pub fn app() -> Html {
                         </select>
                     </label>
                     <span class="status" id="run-status" data-state={format!("{:?}", state.run).to_lowercase()}>{ status }</span>
-                    <button id="add-component" class="phone-only" aria-expanded={palette_open.to_string()} onclick={toggle_palette.clone()}>
-                        { "＋ " }{ screen_text(lang, ScreenText::AddComponent) }
-                    </button>
+                    <button id="add-component" class="phone-only" aria-expanded={palette_open.to_string()} onclick={toggle_palette.clone()}
+                        title={screen_text(lang, ScreenText::AddComponent)} aria-label={screen_text(lang, ScreenText::AddComponent)}>{ "＋" }</button>
                 </div>
                 <div class="header-actions">
                     <button id="new-design" onclick={cb(Action::LoadDesign(Box::new(empty_design())))}>{ t(lang, Key::NewDesign) }</button>
