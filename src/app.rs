@@ -8,9 +8,10 @@ use crate::course::{
     progress::{Course, Msg},
     view::CoursePanel,
 };
-use crate::dashboard::Dashboard;
+use crate::dashboard::{Dashboard, Headline};
 use crate::editor::{Camera, Pt};
 use crate::fields::DraftInput;
+use crate::i18n::screen::{text as screen_text, Text as ScreenText};
 use crate::i18n::{decode_error, t, Key, Lang};
 use crate::inspector::Inspector;
 use crate::palette::KINDS;
@@ -387,94 +388,147 @@ pub fn app() -> Html {
     };
     let stage_index = current_stage.and_then(|c| STAGES.iter().position(|s| std::ptr::eq(s, c)));
 
+    // The canvas is as tall as its design needs at the width it has (within bounds), so a flat
+    // design leaves the room to its charts; measured again when the window resizes.
+    let viewport = use_state(viewport_size);
+    {
+        let viewport = viewport.clone();
+        use_effect_with((), move |_| {
+            let on_resize = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+                viewport.set(viewport_size())
+            });
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w
+                    .add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "resize",
+                        on_resize.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    let phone = viewport.0 <= PHONE_MAX_W;
+    let inspecting = matches!(state.selection.as_slice(), [_]);
+    // On a wide screen the open inspector takes its room from the workspace (it never covers
+    // the canvas), and the view fits again whenever it opens or closes.
+    let drawer_w = if inspecting && !phone { DRAWER_W } else { 0.0 };
+    let canvas_h = if phone {
+        (viewport.1 * 0.27).clamp(200.0, 300.0)
+    } else {
+        crate::editor::canvas_height(
+            &state.design,
+            canvas_width(viewport.0 - drawer_w),
+            400.0,
+            460.0,
+        )
+    };
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(drawer_w.to_bits(), move |_| {
+            dispatcher.dispatch(fit_action())
+        });
+    }
+    let palette_open = use_state(|| false);
+    let toggle_palette = {
+        let palette_open = palette_open.clone();
+        Callback::from(move |_: MouseEvent| palette_open.set(!*palette_open))
+    };
+    let first_step = first_step(&state.design);
+    let default_design = current_stage.is_none() && state.design.name == "single-server";
+    let picker_placeholder = if default_design {
+        screen_text(lang, ScreenText::DefaultPicker).to_string()
+    } else if state.design.nodes.is_empty() {
+        t(lang, Key::NewDesign).to_string()
+    } else {
+        title.clone()
+    };
+
     html! {
-        <div class={classes!("app", dark.then_some("dark"))} data-ready={ready.to_string()} {onkeydown}>
-            <header>
+        <div class={classes!("app", dark.then_some("dark"), phone.then_some("phone"), inspecting.then_some("inspecting"))} data-ready={ready.to_string()} {onkeydown}>
+            <header class="topbar">
                 <h1>{ t(lang, Key::AppTitle) }<small>{ t(lang, Key::Tagline) }</small></h1>
-                <div class="header-actions">
-                    <label class="stage-picker">{ t(lang, Key::Stages) }
-                        <select id="stage" onchange={on_stage}>
-                            <option value="" selected={stage_index.is_none()} disabled=true>{ "—" }</option>
-                            { for STAGES.iter().enumerate().map(|(i, stage)| html! {
-                                <option value={i.to_string()} selected={stage_index == Some(i)}>{ t(lang, stage.title) }</option>
+                <label class="stage-picker"><span class="picker-label">{ t(lang, Key::Stages) }</span>
+                    <select id="stage" onchange={on_stage}>
+                        // The loaded design by its name when it is no stage (never a bare "—").
+                        <option value="" selected={stage_index.is_none()} disabled=true>{ picker_placeholder }</option>
+                        { for STAGES.iter().enumerate().map(|(i, stage)| html! {
+                            <option value={i.to_string()} selected={stage_index == Some(i)}>{ t(lang, stage.title) }</option>
+                        }) }
+                    </select>
+                </label>
+                <div class="run-controls" role="toolbar" aria-label={t(lang, Key::Speed)}>
+                    if state.run == RunState::Running {
+                        <button id="pause" onclick={cb(Action::Pause)}>{ "❚❚ " }{ t(lang, Key::Pause) }</button>
+                    } else {
+                        <button id="start" class="primary" onclick={cb(Action::Play)}>{ "▶ " }{ t(lang, Key::Start) }</button>
+                    }
+                    <button id="step" onclick={cb(Action::Step)}>{ t(lang, Key::Step) }</button>
+                    <button id="reset" onclick={cb(Action::Reset)}>{ t(lang, Key::Reset) }</button>
+                    <label class="speed"><span class="speed-label">{ t(lang, Key::Speed) }</span>
+                        <select id="speed" aria-label={t(lang, Key::Speed)} onchange={on_speed}>
+                            { for ["1", "5", "20", "100", "max"].iter().map(|v| html! {
+                                <option value={*v} selected={speed_value == *v}>{ if *v == "max" { t(lang, Key::SpeedMax).to_string() } else { format!("{v}×") } }</option>
                             }) }
                         </select>
                     </label>
+                    <span class="status" id="run-status" data-state={format!("{:?}", state.run).to_lowercase()}>{ status }</span>
+                    <button id="add-component" class="phone-only" aria-expanded={palette_open.to_string()} onclick={toggle_palette.clone()}
+                        title={screen_text(lang, ScreenText::AddComponent)} aria-label={screen_text(lang, ScreenText::AddComponent)}>{ "＋" }</button>
+                </div>
+                <div class="header-actions">
                     <button id="new-design" onclick={cb(Action::LoadDesign(Box::new(empty_design())))}>{ t(lang, Key::NewDesign) }</button>
-                    <button id="undo" title="Ctrl+Z" disabled={state.past.is_empty()} onclick={cb(Action::Undo)}>{ "↶ " }{ t(lang, Key::Undo) }</button>
-                    <button id="redo" title="Ctrl+Shift+Z" disabled={state.future.is_empty()} onclick={cb(Action::Redo)}>{ "↷ " }{ t(lang, Key::Redo) }</button>
-                    <button id="shortcuts" title="?" onclick={cb(Action::ToggleShortcuts)}>{ "? " }{ t(lang, Key::Shortcuts) }</button>
+                    <button id="undo" title="Ctrl+Z" aria-label={t(lang, Key::Undo)} disabled={state.past.is_empty()} onclick={cb(Action::Undo)}>{ "↶" }<span class="wide-only">{ " " }{ t(lang, Key::Undo) }</span></button>
+                    <button id="redo" title="Ctrl+Shift+Z" aria-label={t(lang, Key::Redo)} disabled={state.future.is_empty()} onclick={cb(Action::Redo)}>{ "↷" }<span class="wide-only">{ " " }{ t(lang, Key::Redo) }</span></button>
+                    <button id="shortcuts" title="?" aria-label={t(lang, Key::Shortcuts)} onclick={cb(Action::ToggleShortcuts)}>{ "?" }</button>
                     <button id="lang" onclick={cb(Action::SetLang(lang.other()))}>{ t(lang, Key::Language) }</button>
                     <button id="theme" aria-pressed={dark.to_string()}
                         onclick={{ let dark = dark.clone(); Callback::from(move |_| dark.set(!*dark)) }}>{ if *dark { "☀" } else { "☾" } }</button>
                 </div>
             </header>
-            { notice_view(&state, lang) }
+            { notice_view(&state, lang, first_step.is_some()) }
             if state.show_shortcuts {
                 { shortcut_sheet(&state, lang) }
             }
             <main class="workspace">
-                { palette_view(&state, lang) }
+                { palette_view(&state, lang, &palette_open) }
                 <section class="stage">
-                    <h2 id="stage-title">{ title.clone() }</h2>
-                    if !lesson.is_empty() {
-                        <p class="lesson">{ lesson }</p>
-                    }
-                    <div class="canvas-tools" role="toolbar">
-                        <button id="zoom-in" title="+" aria-label={t(lang, Key::ZoomIn)} onclick={cb(zoom(state.camera, 1.25))}>{ "+" }</button>
-                        <button id="zoom-out" title="-" aria-label={t(lang, Key::ZoomOut)} onclick={cb(zoom(state.camera, 0.8))}>{ "−" }</button>
-                        <button id="zoom-fit" onclick={fit.clone()}>{ t(lang, Key::ZoomFit) }</button>
-                        <button id="duplicate" title="Ctrl+D" disabled={state.selection.is_empty()} onclick={cb(Action::Duplicate)}>{ t(lang, Key::Duplicate) }</button>
-                        <button id="delete" title="Delete" disabled={state.selection.is_empty() && state.selected_edge.is_none()} onclick={cb(Action::DeleteSelection)}>{ t(lang, Key::Delete) }</button>
-                        <button id="add-region" onclick={cb(Action::AddRegion)}>{ t(lang, Key::AddDataCentre) }</button>
-                        if state.connect_from.is_some() {
-                            <span class="hint" id="connect-hint">{ t(lang, Key::ConnectHint) }</span>
+                    <div class="stage-head">
+                        <h2 id="stage-title">{ title.clone() }</h2>
+                        if !lesson.is_empty() {
+                            <p class="lesson" title={lesson.clone()}>{ lesson }</p>
+                        }
+                        if default_design {
+                            <p class="default-note" id="default-note">{ screen_text(lang, ScreenText::DefaultNote) }</p>
+                        }
+                    </div>
+                    <div class="canvas-wrap" style={format!("height:{canvas_h}px")}>
+                        <div class="canvas-drop" ondrop={crate::files::drop_handler(on_file.clone())}>
+                        <Canvas design={state.design.clone()} selection={state.selection.clone()} selected_edge={state.selected_edge}
+                            camera={state.camera} latest={state.latest().cloned()} running={state.run == RunState::Running}
+                            lang={lang} connect_from={state.connect_from.clone()} dispatch={state.dispatcher()} />
+                        </div>
+                        if let Some(step) = first_step {
+                            <p class={classes!("first-step", state.design.nodes.is_empty().then_some("empty"))} id="first-step" role="status">{ screen_text(lang, step) }</p>
+                        }
+                        <ul class="hints" id="hints" aria-live="polite" aria-label={t(lang, Key::Hints)}>
+                            { for crate::hints::hints(&state.design, &state.windows, lang).into_iter().map(|h| html! { <li>{ h }</li> }) }
+                        </ul>
+                        if phone {
+                            <p class="pinch-hint">{ screen_text(lang, ScreenText::PinchHint) }</p>
                         }
                     </div>
                     if let Some(reason) = &state.refusal {
                         <p class="refusal" id="refusal" role="alert"><strong>{ t(lang, Key::ConnectRefused) }{ ": " }</strong>{ reason }</p>
                     }
-                    <div class="canvas-drop" ondrop={crate::files::drop_handler(on_file.clone())}>
-                    <Canvas design={state.design.clone()} selection={state.selection.clone()} selected_edge={state.selected_edge}
-                        camera={state.camera} latest={state.latest().cloned()} running={state.run == RunState::Running}
-                        lang={lang} connect_from={state.connect_from.clone()} dispatch={state.dispatcher()} />
-                    </div>
-                    <ul class="hints" id="hints" aria-live="polite" aria-label={t(lang, Key::Hints)}>
-                        { for crate::hints::hints(&state.design, &state.windows, lang).into_iter().map(|h| html! { <li>{ h }</li> }) }
-                    </ul>
-                    <div class="controls" role="toolbar">
-                        if state.run == RunState::Running {
-                            <button id="pause" onclick={cb(Action::Pause)}>{ "❚❚ " }{ t(lang, Key::Pause) }</button>
-                        } else {
-                            <button id="start" class="primary" onclick={cb(Action::Play)}>{ "▶ " }{ t(lang, Key::Start) }</button>
-                        }
-                        <button id="step" onclick={cb(Action::Step)}>{ t(lang, Key::Step) }</button>
-                        <button id="reset" onclick={cb(Action::Reset)}>{ t(lang, Key::Reset) }</button>
-                        <label>{ t(lang, Key::Speed) }
-                            <select id="speed" onchange={on_speed}>
-                                { for ["1", "5", "20", "100", "max"].iter().map(|v| html! {
-                                    <option value={*v} selected={speed_value == *v}>{ if *v == "max" { t(lang, Key::SpeedMax).to_string() } else { format!("{v}×") } }</option>
-                                }) }
-                            </select>
-                        </label>
-                        <label title={t(lang, Key::EditModeHint)}>{ t(lang, Key::EditMode) }
-                            <select id="edit-mode" onchange={on_edit_mode}>
-                                <option value="restart" selected={!state.apply_from_next_window}>{ t(lang, Key::EditRestart) }</option>
-                                <option value="next" selected={state.apply_from_next_window}>{ t(lang, Key::EditNextWindow) }</option>
-                            </select>
-                        </label>
-                        <span class="status" id="run-status" data-state={format!("{:?}", state.run).to_lowercase()}>{ status }</span>
-                        if let Some(i) = server_index {
-                            if server_up {
-                                <button id="kill-server" class="fault" onclick={cb(Action::Kill(i))}>{ t(lang, Key::KillServer) }</button>
-                            } else {
-                                <button id="restore-server" onclick={cb(Action::Restore(i))}>{ t(lang, Key::RestoreServer) }</button>
-                            }
-                        }
-                    </div>
                     <div class="traffic">
-                        <label for="rate">{ t(lang, Key::RequestsPerSecond) }{ ": " }
+                        <label for="rate"><span class="wide-label">{ t(lang, Key::RequestsPerSecond) }{ ": " }</span>
                             <output id="rate-value">{ format!("{rate:.0}") }</output>
+                            <span class="phone-unit">{ " " }{ screen_text(lang, ScreenText::PerSecond) }</span>
                             if let Some(offered) = offered {
                                 { " · " }{ crate::i18n::events::offered(lang) }{ " " }<output id="rate-offered">{ format!("{offered:.0}") }</output>
                             }</label>
@@ -483,8 +537,32 @@ pub fn app() -> Html {
                         <label for="users">{ t(lang, Key::Users) }</label>
                         <DraftInput id="users" kind="number" min={Some(AttrValue::Static("1"))} max={Some(AttrValue::Static("10000000"))} value={users.to_string()} on_commit={on_users} />
                         if let Some(capacity) = capacity {
-                            <span class="capacity">{ format!("{}: {capacity:.0} req/s", t(lang, Key::Capacity)) }</span>
+                            <span class="capacity">{ format!("{}: {capacity:.0} {}", t(lang, Key::Capacity), screen_text(lang, ScreenText::PerSecond)) }</span>
                         }
+                        <label title={t(lang, Key::EditModeHint)}>{ t(lang, Key::EditMode) }
+                            <select id="edit-mode" onchange={on_edit_mode}>
+                                <option value="restart" selected={!state.apply_from_next_window}>{ t(lang, Key::EditRestart) }</option>
+                                <option value="next" selected={state.apply_from_next_window}>{ t(lang, Key::EditNextWindow) }</option>
+                            </select>
+                        </label>
+                        if let Some(i) = server_index {
+                            if server_up {
+                                <button id="kill-server" class="fault" onclick={cb(Action::Kill(i))}>{ t(lang, Key::KillServer) }</button>
+                            } else {
+                                <button id="restore-server" onclick={cb(Action::Restore(i))}>{ t(lang, Key::RestoreServer) }</button>
+                            }
+                        }
+                        <span class="canvas-tools" role="toolbar">
+                            <button id="zoom-in" title="+" aria-label={t(lang, Key::ZoomIn)} onclick={cb(zoom(state.camera, 1.25))}>{ "+" }</button>
+                            <button id="zoom-out" title="-" aria-label={t(lang, Key::ZoomOut)} onclick={cb(zoom(state.camera, 0.8))}>{ "−" }</button>
+                            <button id="zoom-fit" onclick={fit.clone()}>{ t(lang, Key::ZoomFit) }</button>
+                            <button id="duplicate" title="Ctrl+D" disabled={state.selection.is_empty()} onclick={cb(Action::Duplicate)}>{ t(lang, Key::Duplicate) }</button>
+                            <button id="delete" title="Delete" disabled={state.selection.is_empty() && state.selected_edge.is_none()} onclick={cb(Action::DeleteSelection)}>{ t(lang, Key::Delete) }</button>
+                            <button id="add-region" onclick={cb(Action::AddRegion)}>{ t(lang, Key::AddDataCentre) }</button>
+                            if state.connect_from.is_some() {
+                                <span class="hint" id="connect-hint">{ t(lang, Key::ConnectHint) }</span>
+                            }
+                        </span>
                     </div>
                     // Below the run controls, so the canvas keeps its place on the screen.
                     <div class="share-bar" role="toolbar">
@@ -496,24 +574,86 @@ pub fn app() -> Html {
                     <CoursePanel course={state.course.clone()} lang={lang}
                         on_msg={{ let d = state.dispatcher(); Callback::from(move |msg| d.dispatch(Action::Course(msg))) }} />
                 </section>
-                <aside class="inspector-column">
+                <section class="now" aria-label={t(lang, Key::Running)}>
+                    <Headline windows={state.windows.clone()} design={state.design.clone()} lang={lang} />
+                    if state.run == RunState::Running {
+                        <p class="flow-legend">{ screen_text(lang, ScreenText::FlowLegend) }</p>
+                    }
+                </section>
+                <section class="dashboard">
+                    <Dashboard windows={state.windows.clone()} totals={state.totals} design={state.design.clone()} lang={lang} dark={*dark} phone={phone}>
+                        // Under the main charts: the run's event log.
+                        <crate::events::EventLog windows={state.windows.clone()} design={state.design.clone()} {lang}
+                            on_select={{ let d = state.dispatcher(); Callback::from(move |id| d.dispatch(Action::Choose(id))) }} />
+                    </Dashboard>
+                    <crate::limit::LimitPanel report={state.limit.clone()} lang={lang}
+                        on_find={{ let d = state.dispatcher(); Callback::from(move |(p99, errors)| d.dispatch(Action::FindLimit(p99, errors))) }}
+                        on_cancel={{ let d = state.dispatcher(); Callback::from(move |()| d.dispatch(Action::CancelLimit)) }} />
+                </section>
+                // The inspector: a drawer at the right (a bottom sheet on a phone) while one
+                // node is selected; closing it clears the selection.
+                <aside class={classes!("inspector-column", inspecting.then_some("open"))} aria-hidden={(!inspecting).to_string()}>
+                    <div class="drawer-head">
+                        <strong>{ screen_text(lang, ScreenText::Inspector) }</strong>
+                        <button id="close-inspector" aria-label={screen_text(lang, ScreenText::Close)} onclick={cb(Action::Escape)}>{ "✕" }</button>
+                    </div>
                     <Inspector design={state.design.clone()}
                         selected={if let [one] = state.selection.as_slice() { Some(one.clone()) } else { None }}
                         lang={lang} latest={state.latest().cloned()}
                         on_edit={{ let d = state.dispatcher(); Callback::from(move |edit| d.dispatch(Action::EditNode(edit))) }}
                         on_command={{ let d = state.dispatcher(); Callback::from(move |command| d.dispatch(Action::Command(command))) }} />
                 </aside>
-                <section class="dashboard">
-                    <crate::limit::LimitPanel report={state.limit.clone()} lang={lang}
-                        on_find={{ let d = state.dispatcher(); Callback::from(move |(p99, errors)| d.dispatch(Action::FindLimit(p99, errors))) }}
-                        on_cancel={{ let d = state.dispatcher(); Callback::from(move |()| d.dispatch(Action::CancelLimit)) }} />
-                    <Dashboard windows={state.windows.clone()} totals={state.totals} design={state.design.clone()} lang={lang} dark={*dark} />
-                    <crate::events::EventLog windows={state.windows.clone()} design={state.design.clone()} {lang}
-                        on_select={{ let d = state.dispatcher(); Callback::from(move |id| d.dispatch(Action::Choose(id))) }} />
-                </section>
             </main>
         </div>
     }
+}
+
+/// Widths up to this are laid out for a phone: one column, run controls in a bar at the bottom,
+/// the inspector as a bottom sheet.
+const PHONE_MAX_W: f64 = 700.0;
+/// The inspector drawer's width on a wide screen (app.css).
+const DRAWER_W: f64 = 400.0;
+/// The palette column's width on wider screens, with the page's side padding and gaps (app.css).
+const PALETTE_W: f64 = 112.0 + 3.0 * 10.0;
+
+fn viewport_size() -> (f64, f64) {
+    web_sys::window().map_or((1280.0, 720.0), |w| {
+        let num = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64());
+        (
+            num(w.inner_width()).unwrap_or(1280.0),
+            num(w.inner_height()).unwrap_or(720.0),
+        )
+    })
+}
+
+/// The canvas's width on a wide screen: what the palette column leaves (a scrollbar included).
+fn canvas_width(viewport_w: f64) -> f64 {
+    (viewport_w - PALETTE_W - 16.0).max(300.0)
+}
+
+/// What an unfinished design needs first, in the order a newcomer builds stage 1; `None` once
+/// users reach something that answers.
+fn first_step(design: &Design) -> Option<ScreenText> {
+    let users: Vec<&str> = design
+        .nodes
+        .iter()
+        .filter(|n| matches!(n.params, NodeParams::Users { .. }))
+        .map(|n| n.id.as_str())
+        .collect();
+    if users.is_empty() {
+        return Some(ScreenText::FirstAddUsers);
+    }
+    if design.nodes.len() == users.len() {
+        return Some(ScreenText::FirstAddServer);
+    }
+    if !design
+        .edges
+        .iter()
+        .any(|e| users.contains(&e.from.as_str()))
+    {
+        return Some(ScreenText::FirstConnect);
+    }
+    None
 }
 
 /// The slider's range grows with the traffic so large designs (10 k req/s) stay adjustable.
@@ -553,12 +693,24 @@ fn zoom(camera: Camera, factor: f64) -> Action {
     )])
 }
 
-fn palette_view(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
+fn palette_view(
+    state: &UseReducerHandle<AppState>,
+    lang: Lang,
+    open: &UseStateHandle<bool>,
+) -> Html {
     let items = KINDS.iter().map(|kind| {
         let onclick = {
             let dispatcher = state.dispatcher();
             let tag = kind.tag;
-            Callback::from(move |_| dispatcher.dispatch(Action::AddNode { tag, at: None }))
+            let camera = state.camera;
+            let design = state.design.clone();
+            let open = open.clone();
+            Callback::from(move |_| {
+                // A tapped component lands in view, at a free place near the middle.
+                let at = free_spot_in_view(&design, camera);
+                dispatcher.dispatch(Action::AddNode { tag, at });
+                open.set(false);
+            })
         };
         let ondragstart = {
             let tag = kind.tag;
@@ -576,12 +728,54 @@ fn palette_view(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
         }
     });
     html! {
-        <nav class="palette" id="palette" aria-label={t(lang, Key::Palette)}>
+        <nav class={classes!("palette", (**open).then_some("open"))} id="palette" aria-label={t(lang, Key::Palette)}>
             <h3>{ t(lang, Key::Palette) }</h3>
             <p class="hint">{ t(lang, Key::PaletteHint) }</p>
             <ul>{ for items }</ul>
         </nav>
     }
+}
+
+/// A grid place inside the canvas's view, near its middle, where a new node overlaps none;
+/// `None` (the reducer's spot right of everything) when the view is full or unmeasured.
+fn free_spot_in_view(design: &Design, camera: Camera) -> Option<Pt> {
+    use crate::state::{NODE_H, NODE_W};
+    let rect = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("svg.editor").ok().flatten())
+        .map(|el| el.get_bounding_client_rect())?;
+    let (w, h) = (rect.width(), rect.height());
+    let centre = camera.to_world(Pt::new(w / 2.0, h / 2.0));
+    let top_left = camera.to_world(Pt::new(0.0, 0.0));
+    let bottom_right = camera.to_world(Pt::new(w, h));
+    let free = |p: Pt| {
+        p.x >= top_left.x
+            && p.y >= top_left.y
+            && p.x + NODE_W <= bottom_right.x
+            && p.y + NODE_H <= bottom_right.y
+            && design
+                .nodes
+                .iter()
+                .all(|n| (n.x - p.x).abs() >= NODE_W + 40.0 || (n.y - p.y).abs() >= NODE_H + 50.0)
+    };
+    let step = 2.0 * crate::editor::GRID;
+    let start = Pt::new(
+        crate::editor::snap(centre.x - NODE_W / 2.0),
+        crate::editor::snap(centre.y - NODE_H / 2.0),
+    );
+    // Rings around the middle, nearest first.
+    (0..12).find_map(|ring: i32| {
+        (-ring..=ring)
+            .flat_map(|dx| (-ring..=ring).map(move |dy| (dx, dy)))
+            .filter(|(dx, dy)| dx.abs() == ring || dy.abs() == ring)
+            .map(|(dx, dy)| {
+                Pt::new(
+                    start.x + f64::from(dx) * step,
+                    start.y + f64::from(dy) * step,
+                )
+            })
+            .find(|p| free(*p))
+    })
 }
 
 fn shortcut_sheet(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
@@ -612,7 +806,8 @@ fn shortcut_sheet(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
     }
 }
 
-fn notice_view(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
+/// `guided`: the canvas says what to add first, which replaces the list of what is missing.
+fn notice_view(state: &UseReducerHandle<AppState>, lang: Lang, guided: bool) -> Html {
     let on = |action: Action| {
         let dispatcher = state.dispatcher();
         Callback::from(move |_| dispatcher.dispatch(action.clone()))
@@ -625,6 +820,7 @@ fn notice_view(state: &UseReducerHandle<AppState>, lang: Lang) -> Html {
                 <details><summary>{ "…" }</summary><code>{ err.to_string() }</code></details>
             </>
         }),
+        Some(Notice::Invalid(_)) if guided => None,
         Some(Notice::Invalid(problems)) => {
             // The worker reports in English; the same diagnostics, lowered here, are translated.
             let translated: Vec<String> = match lower(&state.design, SimDuration::ZERO) {

@@ -1,8 +1,12 @@
 //! The editable architecture canvas (SVG): nodes where the design places them, connections with
-//! ports, data-centre frames, live load colours and request flow. DOM events are translated into
-//! [`editor::Input`]s; the gesture state machine decides, the reducer edits.
+//! ports, data-centre frames, live load colours, badges and moving requests (`flow.rs`). DOM
+//! events are translated into [`editor::Input`]s; the gesture state machine decides, the reducer
+//! edits. Every text is at least `editor::MIN_FONT` world units and fitted to its room, so at
+//! the default zoom none is under 12 CSS px and none runs into another or into a port.
 
 use crate::editor::{self, Camera, Gesture, Input, Pt};
+use crate::flow::EdgeFlow;
+use crate::i18n::screen::{text as screen_text, Text as ScreenText};
 use crate::i18n::{kind_key, t, Key, Lang};
 use crate::state::{Action, AppState, NODE_H, NODE_W};
 use scalelab_design::document::AutoscaleDoc;
@@ -66,6 +70,63 @@ fn closest_attribute(event: &PointerEvent, attribute: &str) -> Option<String> {
         .get_attribute(attribute)
 }
 
+/// Estimated width of `text` at `font` px: generous per character (wide Latin letters, full
+/// width for Hangul and other wide scripts), so a text that fits by this estimate fits drawn.
+pub fn text_width(text: &str, font: f64, bold: bool) -> f64 {
+    let em: f64 = text
+        .chars()
+        .map(|c| match c {
+            'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' | '·' => 0.32,
+            'f' | 't' | 'r' | '(' | ')' | '-' | '/' => 0.42,
+            'm' | 'w' | 'M' | 'W' | '%' | '@' => 0.9,
+            c if c.is_ascii_uppercase() || c.is_ascii_digit() => 0.64,
+            c if c.is_ascii() => 0.57,
+            _ => 1.0,
+        })
+        .sum();
+    em * font * if bold { 1.08 } else { 1.0 }
+}
+
+/// `text` cut with an ellipsis to fit `width` at `font` px.
+pub fn fit_text(text: &str, width: f64, font: f64, bold: bool) -> String {
+    if text_width(text, font, bold) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        out.push(c);
+        if text_width(&out, font, bold) + text_width("…", font, bold) > width {
+            out.pop();
+            break;
+        }
+    }
+    format!("{}…", out.trim_end())
+}
+
+/// Font sizes and baselines of a node's drawing, in world units (see `editor::MIN_FONT`).
+const KIND_FONT: f64 = 17.0;
+const TEXT_FONT: f64 = 16.0;
+/// Text stays left of the port circle at the node's right edge.
+const TEXT_RIGHT: f64 = NODE_W - 12.0;
+
+/// Two fingers on the canvas: where they started and the view then.
+#[derive(Clone, Copy)]
+struct Pinch {
+    distance: f64,
+    middle: Pt,
+    camera: Camera,
+}
+
+fn reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
 #[function_component(Canvas)]
 pub fn canvas(props: &CanvasProps) -> Html {
     let svg = use_node_ref();
@@ -85,17 +146,47 @@ pub fn canvas(props: &CanvasProps) -> Html {
             }
         }
     };
+    // Touch points down on the canvas, and the pinch they make when there are two.
+    let touches = use_mut_ref(Vec::<(i32, Pt)>::new);
+    let pinch = use_mut_ref(|| None::<Pinch>);
+    let motion = use_state(|| !reduced_motion());
     let onpointerdown = {
         let feed = feed.clone();
         let svg = svg.clone();
         let dispatch = props.dispatch.clone();
+        let touches = touches.clone();
+        let pinch = pinch.clone();
         Callback::from(move |e: PointerEvent| {
             let screen = screen_point(&svg, e.client_x(), e.client_y());
             let at = camera.to_world(screen);
             if let Some(el) = svg.cast::<Element>() {
                 let _ = el.set_pointer_capture(e.pointer_id());
             }
+            if e.pointer_type() == "touch" {
+                let mut t = touches.borrow_mut();
+                t.retain(|(id, _)| *id != e.pointer_id());
+                t.push((e.pointer_id(), screen));
+                if let [(_, a), (_, b)] = t.as_slice() {
+                    // A second finger: whatever the first started becomes a pinch.
+                    feed(Input::Cancel);
+                    *pinch.borrow_mut() = Some(Pinch {
+                        distance: (a.x - b.x).hypot(a.y - b.y).max(1.0),
+                        middle: Pt::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0),
+                        camera,
+                    });
+                    return;
+                }
+            }
             if let Some(edge) = closest_attribute(&e, "data-edge").and_then(|i| i.parse().ok()) {
+                // Focus the connection, so Delete and Backspace reach the editor's keys.
+                if let Some(el) = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .and_then(|t| t.closest("[data-edge]").ok().flatten())
+                    .and_then(|t| t.dyn_into::<web_sys::SvgElement>().ok())
+                {
+                    let _ = el.focus();
+                }
                 dispatch.dispatch(Action::SelectEdge(edge));
             } else if let Some(id) = closest_attribute(&e, "data-port") {
                 feed(Input::DownOnPort { id, at });
@@ -120,7 +211,31 @@ pub fn canvas(props: &CanvasProps) -> Html {
         let feed = feed.clone();
         let svg = svg.clone();
         let idle = *gesture == Gesture::Idle;
+        let touches = touches.clone();
+        let pinch = pinch.clone();
+        let dispatch = props.dispatch.clone();
         Callback::from(move |e: PointerEvent| {
+            if let Some(start) = *pinch.borrow() {
+                let screen = screen_point(&svg, e.client_x(), e.client_y());
+                let mut t = touches.borrow_mut();
+                if let Some(p) = t.iter_mut().find(|(id, _)| *id == e.pointer_id()) {
+                    p.1 = screen;
+                }
+                if let [(_, a), (_, b)] = t.as_slice() {
+                    let distance = (a.x - b.x).hypot(a.y - b.y).max(1.0);
+                    let middle = Pt::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
+                    let zoomed = start
+                        .camera
+                        .zoomed_at(start.middle, distance / start.distance);
+                    let moved = Camera {
+                        x: zoomed.x + middle.x - start.middle.x,
+                        y: zoomed.y + middle.y - start.middle.y,
+                        ..zoomed
+                    };
+                    dispatch.dispatch(Action::Editor(vec![editor::Effect::SetCamera(moved)]));
+                }
+                return;
+            }
             if idle {
                 return;
             }
@@ -131,11 +246,29 @@ pub fn canvas(props: &CanvasProps) -> Html {
             });
         })
     };
+    // A finger lifted ends the pinch; the other one starts nothing until it is lifted too.
+    let lift = {
+        let touches = touches.clone();
+        let pinch = pinch.clone();
+        move |e: &PointerEvent| -> bool {
+            let mut t = touches.borrow_mut();
+            t.retain(|(id, _)| *id != e.pointer_id());
+            let pinching = pinch.borrow().is_some();
+            if t.is_empty() {
+                *pinch.borrow_mut() = None;
+            }
+            pinching
+        }
+    };
     let onpointerup = {
         let feed = feed.clone();
         let svg = svg.clone();
         let design = props.design.clone();
+        let lift = lift.clone();
         Callback::from(move |e: PointerEvent| {
+            if lift(&e) {
+                return;
+            }
             let screen = screen_point(&svg, e.client_x(), e.client_y());
             let at = camera.to_world(screen);
             feed(Input::Up {
@@ -146,7 +279,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
     };
     let onpointercancel = {
         let feed = feed.clone();
-        Callback::from(move |_: PointerEvent| feed(Input::Cancel))
+        Callback::from(move |e: PointerEvent| {
+            lift(&e);
+            feed(Input::Cancel)
+        })
     };
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
     let ondrop = {
@@ -216,6 +352,12 @@ pub fn canvas(props: &CanvasProps) -> Html {
         lang,
         &props.dispatch,
     );
+    // Requests on the move: dots per connection from the latest window, only while running
+    // and unless the user asked for less motion.
+    let flows = match (&props.latest, props.running && *motion) {
+        (Some(w), true) => crate::flow::edge_flows(&props.design, &layout, w),
+        _ => Vec::new(),
+    };
     let edges = props.design.edges.iter().enumerate().filter_map(|(i, edge)| {
         let from = position(&edge.from)?;
         let to = position(&edge.to)?;
@@ -223,17 +365,26 @@ pub fn canvas(props: &CanvasProps) -> Html {
         let (x2, y2) = (to.x - 6.0, to.y + NODE_H / 2.0);
         let mid = (x1 + x2) / 2.0;
         let path = format!("M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}");
-        let flowing = props.running
-            && props.design.nodes.iter().position(|n| n.id == edge.from).is_some_and(|index| {
-                stats_of(index).map_or(matches!(props.design.nodes[index].params, NodeParams::Users { .. }), |s| {
-                    s.up && s.served > 0
-                })
-            });
-        let class = classes!("edge", flowing.then_some("flow"), (props.selected_edge == Some(i)).then_some("selected"));
+        let flow = flows.get(i).copied().flatten();
+        let class = classes!("edge", flow.is_some().then_some("flow"), (props.selected_edge == Some(i)).then_some("selected"));
+        let path_id = format!("edge-path-{i}");
+        let label = format!("{} → {}", edge.from, edge.to);
         Some(html! {
-            <g class={class} data-edge={i.to_string()} data-from={edge.from.clone()} data-to={edge.to.clone()}>
+            <g class={class} data-edge={i.to_string()} data-from={edge.from.clone()} data-to={edge.to.clone()}
+                data-rps={flow.map(|f| format!("{:.1}", f.rps))} data-dots={flow.map(|f| f.dots.to_string())}
+                tabindex="0" role="button" aria-label={label} aria-pressed={(props.selected_edge == Some(i)).to_string()}>
                 <path class="edge-hit" d={path.clone()} />
-                <path class="edge-line" d={path} marker-end="url(#arrow)" />
+                <path class="edge-line" id={path_id} d={path} marker-end="url(#arrow)" />
+            </g>
+        })
+    });
+    // The dots live in a layer of their own over the editor: the browser repaints only that
+    // small layer each frame, not every node and label.
+    let dots = props.design.edges.iter().enumerate().filter_map(|(i, edge)| {
+        let flow = flows.get(i).copied().flatten()?;
+        Some(html! {
+            <g class="flow-dots" key={i} data-flow-from={edge.from.clone()} data-flow-to={edge.to.clone()}>
+                { flow_dots(&format!("edge-path-{i}"), flow) }
             </g>
         })
     });
@@ -252,25 +403,33 @@ pub fn canvas(props: &CanvasProps) -> Html {
             selected.then_some("selected"),
             (props.connect_from.as_deref() == Some(node.id.as_str())).then_some("connecting"),
         );
-        let badge = stats.map(|s| {
+        let is_users = matches!(node.params, NodeParams::Users { .. });
+        // The live badge under the node: load, queue and (for users, who feel it) the p99 of
+        // the window; a cache's hit ratio; a pool's instances on a second line.
+        let users_badge = props
+            .latest
+            .as_ref()
+            .filter(|_| is_users)
+            .map(|w| format!("p99 {:.0} ms", w.latency.p99_ms));
+        let badge = users_badge.or_else(|| stats.map(|s| {
             if s.up {
-                // The busier of CPU and worker occupancy, named when it is the CPU.
                 let load = crate::charts::load(s) * 100.0;
                 let what = if crate::charts::cpu_bound(s) { Key::Cpu } else { Key::Utilization };
                 let mut text = format!("{} {load:.0}% · {} {}", t(lang, what), t(lang, Key::Queue), s.queue_len);
                 if let Some(hit) = s.hit_ratio {
                     text = format!("{text} · {} {:.0}%", t(lang, Key::DetailHit), hit * 100.0);
                 }
-                if s.instances > 1 || s.booting > 0 || is_pool(&node.params) {
-                    text = format!("{text} · {}", t(lang, Key::DetailInstances).replace("{n}", &s.instances.to_string()));
-                }
-                if s.booting > 0 {
-                    text = format!("{text} · {}", t(lang, Key::DetailBooting).replace("{n}", &s.booting.to_string()));
-                }
                 text
             } else {
                 format!("✕ {}", t(lang, Key::NodeDown))
             }
+        }));
+        let pool_line = stats.filter(|s| s.up && (s.instances > 1 || s.booting > 0 || is_pool(&node.params))).map(|s| {
+            let mut text = t(lang, Key::DetailInstances).replace("{n}", &s.instances.to_string());
+            if s.booting > 0 {
+                text = format!("{text} · {}", t(lang, Key::DetailBooting).replace("{n}", &s.booting.to_string()));
+            }
+            text
         });
         // Both loads, on hover and for screen readers: the badge shows only the busier.
         let load_text = stats.filter(|s| s.up).map(|s| {
@@ -295,28 +454,45 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 }
             })
         };
+        let detail = node_detail(&node.params, !props.design.edges.iter().any(|e| e.from == node.id), lang);
+        let full = format!(
+            "{kind} {}. {detail}. {}{}{}",
+            node.id,
+            badge.clone().unwrap_or_default(),
+            pool_line.clone().map(|l| format!(" · {l}")).unwrap_or_default(),
+            load_text.clone().map(|l| format!(". {l}")).unwrap_or_default()
+        );
+        // The id keeps its room on the first line; the kind takes what is left.
+        let id_text = fit_text(&node.id, (TEXT_RIGHT - 10.0) / 2.0, TEXT_FONT, false);
+        let id_w = text_width(&id_text, TEXT_FONT, false);
+        let kind_text = fit_text(kind, TEXT_RIGHT - 10.0 - id_w - 10.0, KIND_FONT, true);
+        // Under the node and up to the narrowest gap between the stages' columns (40).
+        let chip_w = NODE_W + 32.0;
         html! {
             <g class={class} transform={format!("translate({},{})", at.x, at.y)}
                 data-node={node.id.clone()} data-kind={node.params.kind_name()} tabindex="0" role="button"
                 aria-pressed={selected.to_string()}
-                aria-label={format!("{kind} {}. {}{}", node.id, badge.clone().unwrap_or_default(), load_text.clone().map(|l| format!(". {l}")).unwrap_or_default())}
+                aria-label={full.clone()}
                 data-cpu={stats.map(|s| format!("{}", s.cpu_utilization))}
                 data-occupancy={stats.map(|s| format!("{}", s.utilization))}
                 {onkeydown}>
-                if let Some(load_text) = load_text {
-                    <title>{ load_text }</title>
-                }
+                <title>{ full }</title>
                 <rect width={NODE_W.to_string()} height={NODE_H.to_string()} rx="10" />
-                <text class="kind" x="10" y="19">{ kind }</text>
-                <text class="id" x={(NODE_W - 8.0).to_string()} y="19" text-anchor="end">{ node.id.clone() }</text>
-                <text class="detail" x="10" y="37">{ node_detail(&node.params, !props.design.edges.iter().any(|e| e.from == node.id), lang) }</text>
+                <text class="kind label" x="10" y="24">{ kind_text }</text>
+                <text class="id label" x={TEXT_RIGHT.to_string()} y="24" text-anchor="end">{ id_text }</text>
+                <text class="detail label" x="10" y="50">{ fit_text(&detail, TEXT_RIGHT - 10.0, TEXT_FONT, false) }</text>
                 if let Some(badge) = badge {
-                    <text class="badge" x="10" y="55">{ badge }</text>
+                    <text class="badge label" x="0" y={(NODE_H + 19.0).to_string()}>
+                        { fit_text(&badge, chip_w, TEXT_FONT, false) }
+                        if let Some(line) = pool_line {
+                            <tspan x="0" dy="19">{ fit_text(&line, chip_w, TEXT_FONT, false) }</tspan>
+                        }
+                    </text>
                 }
                 if errors > 0 {
-                    <g class="error-badge" transform={format!("translate({},-8)", NODE_W - 30.0)}>
-                        <rect width="38" height="16" rx="8" />
-                        <text x="19" y="12" text-anchor="middle">{ format!("⚠{errors}") }</text>
+                    <g class="error-badge" transform={format!("translate({},-24)", NODE_W - 72.0)}>
+                        <rect width="72" height="21" rx="10" />
+                        <text class="label" x="36" y="16" text-anchor="middle">{ fit_text(&format!("⚠{errors}"), 66.0, TEXT_FONT, true) }</text>
                     </g>
                 }
                 <circle class="port" data-port={node.id.clone()} cx={NODE_W.to_string()} cy={(NODE_H / 2.0).to_string()} r="7">
@@ -337,6 +513,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
         _ => None,
     };
     html! {
+        <>
         <svg class="topology editor" ref={svg} role="application" aria-label={t(lang, Key::EditorLabel)}
             data-gesture={gesture_name(&gesture)}
             {onpointerdown} {onpointermove} {onpointerup} {onpointercancel} {ondragover} {ondrop}>
@@ -356,6 +533,44 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 { for overlay }
             </g>
         </svg>
+        <svg class="flow-layer" aria-hidden="true">
+            <g transform={format!("translate({},{}) scale({})", camera.x, camera.y, camera.zoom)}>
+                { for dots }
+            </g>
+        </svg>
+        </>
+    }
+}
+
+/// The dots of one connection: evenly spaced along it, red for the failing share, and for a
+/// cache's hits dots that come back from it. Keyed by their place, so a new window with the same
+/// counts changes nothing in the page and the animation runs on undisturbed.
+fn flow_dots(path_id: &str, flow: EdgeFlow) -> Html {
+    let n = flow.dots.max(1);
+    let travel = crate::flow::TRAVEL_S;
+    let dot = |k: u8, back: bool| {
+        let begin = format!("-{:.3}s", travel * f64::from(k) / f64::from(n));
+        let class = classes!(
+            "dot",
+            (!back && k < flow.failing).then_some("failing"),
+            back.then_some("returning")
+        );
+        // A returning dot runs the path backwards: from the cache to where it came from.
+        let (points, times) = if back { ("1;0", "0;1") } else { ("0;1", "0;1") };
+        html! {
+            <circle key={format!("{}{k}", if back { "b" } else { "f" })} class={class} r="5">
+                <animateMotion dur={format!("{travel}s")} repeatCount="indefinite" begin={begin}
+                    keyPoints={points} keyTimes={times} calcMode="linear">
+                    <mpath href={format!("#{path_id}")} />
+                </animateMotion>
+            </circle>
+        }
+    };
+    html! {
+        <>
+            { for (0..n).map(|k| dot(k, false)) }
+            { for (0..flow.returning).map(|k| dot(k, true)) }
+        </>
     }
 }
 
@@ -396,7 +611,8 @@ fn region_frames(
             }
             let pad = 24.0;
             let x0 = members.iter().map(|(_, p)| p.x).fold(f64::MAX, f64::min) - pad;
-            let y0 = members.iter().map(|(_, p)| p.y).fold(f64::MAX, f64::min) - pad - 18.0;
+            // Room above the nodes for the frame's name and button, clear of the error badges.
+            let y0 = members.iter().map(|(_, p)| p.y).fold(f64::MAX, f64::min) - pad - 26.0;
             let x1 = members.iter().map(|(_, p)| p.x).fold(f64::MIN, f64::max) + NODE_W + pad;
             let y1 = members.iter().map(|(_, p)| p.y).fold(f64::MIN, f64::max) + NODE_H + pad;
             // A data centre is down when every server-like node in it is down.
@@ -416,16 +632,22 @@ fn region_frames(
                 let dispatch = dispatch.clone();
                 Callback::from(move |_: MouseEvent| dispatch.dispatch(action.clone()))
             };
+            // The button at the frame's top right, its name in the room left of it.
+            let font = crate::editor::MIN_FONT;
+            let button_w = text_width(label, font, false) + 20.0;
+            let name_room = (x1 - x0) - button_w - 36.0;
+            let name = format!("{} {}", t(lang, Key::DataCentre), region.name);
             Some(html! {
                 <g class={classes!("region", down.then_some("down"))} data-region={region.name.clone()}>
                     <rect x={x0.to_string()} y={y0.to_string()} width={(x1 - x0).to_string()} height={(y1 - y0).to_string()} rx="14" />
-                    <text class="region-name" x={(x0 + 12.0).to_string()} y={(y0 + 16.0).to_string()}>
-                        { format!("{} {}", t(lang, Key::DataCentre), region.name) }
+                    <text class="region-name label" x={(x0 + 12.0).to_string()} y={(y0 + 19.0).to_string()}>
+                        { fit_text(&name, name_room.max(40.0), font, true) }
+                        <title>{ name }</title>
                     </text>
                     <g class="region-action" data-region-action={region.name.clone()} role="button" tabindex="0"
-                        transform={format!("translate({},{})", x1 - 150.0, y0 + 3.0)} {onclick}>
-                        <rect width="140" height="18" rx="9" />
-                        <text x="70" y="13" text-anchor="middle">{ label }</text>
+                        transform={format!("translate({},{})", x1 - button_w - 10.0, y0 + 3.0)} {onclick}>
+                        <rect width={button_w.to_string()} height="22" rx="11" />
+                        <text class="label" x={(button_w / 2.0).to_string()} y="16" text-anchor="middle">{ label }</text>
                     </g>
                 </g>
             })
@@ -445,11 +667,13 @@ fn is_pool(params: &NodeParams) -> bool {
 }
 
 fn node_detail(params: &NodeParams, standalone: bool, lang: Lang) -> String {
+    let per_s = screen_text(lang, ScreenText::PerSecond);
+    let sec = screen_text(lang, ScreenText::Seconds);
     match params {
         NodeParams::Users {
             users, rate_rps, ..
-        } => format!("{users} · {rate_rps:.0} req/s"),
-        NodeParams::Dns { ttl_s, .. } => format!("TTL {ttl_s:.0} s"),
+        } => format!("{users} · {rate_rps:.0} {per_s}"),
+        NodeParams::Dns { ttl_s, .. } => format!("TTL {ttl_s:.0} {sec}"),
         NodeParams::Server {
             workers,
             service_ms,
@@ -459,9 +683,9 @@ fn node_detail(params: &NodeParams, standalone: bool, lang: Lang) -> String {
         } => {
             let capacity = *workers as f64 / (service_ms / 1e3);
             let one = if standalone {
-                format!("{} · {capacity:.0} req/s", t(lang, Key::ServerRoles))
+                format!("{} · {capacity:.0} {per_s}", t(lang, Key::ServerRoles))
             } else {
-                format!("{workers} × {service_ms} ms · {capacity:.0} req/s")
+                format!("{workers} × {service_ms} ms · {capacity:.0} {per_s}")
             };
             match autoscale {
                 // A pool: its size (or autoscaling range), then one instance's capacity.
@@ -496,7 +720,7 @@ fn node_detail(params: &NodeParams, standalone: bool, lang: Lang) -> String {
             ttl_s,
             ..
         } => format!(
-            "{capacity} · {} · TTL {ttl_s:.0} s",
+            "{capacity} · {} · TTL {ttl_s:.0} {sec}",
             option(lang, "eviction", eviction)
         ),
         NodeParams::Database {
@@ -509,7 +733,7 @@ fn node_detail(params: &NodeParams, standalone: bool, lang: Lang) -> String {
             invalidation,
             ..
         } => format!(
-            "TTL {ttl_s:.0} s · {}",
+            "TTL {ttl_s:.0} {sec} · {}",
             option(lang, "invalidation", invalidation)
         ),
         NodeParams::Queue { consumers, .. } => {

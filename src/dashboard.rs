@@ -1,6 +1,8 @@
 //! The live dashboard: headline numbers, one chart per mechanism the design has (each redrawn at
 //! most once per animation frame, and only when its numbers changed), values on hover, a table
-//! view per chart built from the same series, and a CSV export of every window.
+//! view per chart built from the same series, and a CSV export of every window. The two or three
+//! charts that matter for the design come first and small enough to share the screen with the
+//! canvas; the rest (bill, tallies, other charts, export) follow below them.
 
 use crate::charts::{self, ChartData, ChartId, Layout, ModelNode};
 use crate::i18n::dashboard::{bill_line_text, text, Text};
@@ -20,9 +22,48 @@ use yew::prelude::*;
 /// snapshot re-render hundreds of rows.
 const TABLE_ROWS: usize = 30;
 
-/// The canvas size in pixels; CSS scales it to the column width.
+/// The canvas size in pixels of the charts below the main ones; CSS scales it to the column.
 const CANVAS_W: u32 = 560;
 const CANVAS_H: u32 = 240;
+/// The main charts' height in pixels (their width is their column's, so text is drawn 1:1).
+const MAIN_H: u32 = 132;
+const MAIN_H_PHONE: u32 = 118;
+
+/// The charts that tell the current design's story, first and beside the headline numbers:
+/// latency and throughput, and the mechanism the design adds (jobs, a cache's hits, replication
+/// or the servers' load). Two on a phone.
+pub fn main_charts(design: &Design, phone: bool) -> Vec<ChartId> {
+    let applicable = charts::applicable(design);
+    let third = [
+        ChartId::Jobs,
+        ChartId::HitRatio,
+        ChartId::Replication,
+        ChartId::Utilization,
+    ]
+    .into_iter()
+    .find(|id| applicable.contains(id));
+    let mut main = vec![ChartId::Latency, ChartId::Throughput];
+    if !phone {
+        main.extend(third);
+    }
+    main
+}
+
+/// The pixel size of a main chart: its share of the room right of the headline numbers (all
+/// the width on a phone), from the window's width (app.css lays the columns out the same way).
+fn main_chart_size(count: usize, phone: bool) -> (u32, u32) {
+    let width = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(1280.0);
+    if phone {
+        return ((width - 26.0).max(200.0) as u32, MAIN_H_PHONE);
+    }
+    // Page padding, palette column, headline column, gaps and a scrollbar (app.css).
+    let room = width - 20.0 - 112.0 - 250.0 - 30.0 - 16.0;
+    let each = room / count.max(1) as f64 - 12.0;
+    (each.clamp(220.0, 560.0) as u32, MAIN_H)
+}
 
 #[derive(Properties, PartialEq)]
 pub struct DashboardProps {
@@ -32,6 +73,30 @@ pub struct DashboardProps {
     pub design: Design,
     pub lang: Lang,
     pub dark: bool,
+    /// A phone's layout: two main charts across the whole width.
+    #[prop_or_default]
+    pub phone: bool,
+    /// Shown between the main charts and the rest: the run's event log.
+    #[prop_or_default]
+    pub children: Html,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct HeadlineProps {
+    pub windows: Rc<Vec<WindowStats>>,
+    pub design: Design,
+    pub lang: Lang,
+}
+
+/// The headline numbers of the latest window, on their own so the layout can put them beside
+/// the canvas and the main charts.
+#[function_component(Headline)]
+pub fn headline(props: &HeadlineProps) -> Html {
+    live_numbers(
+        &props.windows,
+        &charts::model_nodes(&props.design),
+        props.lang,
+    )
 }
 
 #[function_component(Dashboard)]
@@ -84,7 +149,17 @@ pub fn dashboard(props: &DashboardProps) -> Html {
     };
 
     let find = |id: ChartId| data.iter().find(|d| d.id == id);
-    let charts_html = data.iter().map(|d| {
+    let main = main_charts(&props.design, props.phone);
+    let main_size = main_chart_size(main.len(), props.phone);
+    // A main chart's table opens from a short link beside its caption.
+    let short = |long: &str| {
+        if main.contains(&ChartId::Throughput) {
+            crate::i18n::screen::text(lang, crate::i18n::screen::Text::Table).to_string()
+        } else {
+            long.to_string()
+        }
+    };
+    let chart_html = |d: &Rc<ChartData>| {
         let slug = d.id.slug();
         let (visible, toggle) = if d.id == ChartId::Latency {
             (percentiles.to_vec(), Some(on_toggle.clone()))
@@ -103,33 +178,48 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                     .collect();
                 html! {
                     <details class="table-view" id="table-view">
-                        <summary>{ text(lang, Text::TableView) }</summary>
+                        <summary>{ short(text(lang, Text::TableView)) }</summary>
                         { table_view("windows-table", &both, Some(tail), lang) }
                     </details>
                 }
             }
             _ => html! {
                 <details class="table-view" id={format!("table-view-{slug}")}>
-                    <summary>{ format!("{} · {}", text(lang, Text::TableOf), d.title) }</summary>
+                    <summary>{ if main.contains(&d.id) { short(text(lang, Text::TableView)) } else { format!("{} · {}", text(lang, Text::TableOf), d.title) } }</summary>
                     { table_view(&format!("table-{slug}"), &[d.as_ref()], None, lang) }
                 </details>
             },
         };
+        let size = if main.contains(&d.id) {
+            main_size
+        } else {
+            (CANVAS_W, CANVAS_H)
+        };
         html! {
             <section class="dash-chart" key={slug}>
-                <ChartView data={d.clone()} {visible} dark={props.dark} {lang} on_toggle={toggle} />
+                <ChartView data={d.clone()} {visible} dark={props.dark} {lang} on_toggle={toggle} {size} />
                 { table }
             </section>
         }
-    });
+    };
+    // The main charts in their order, then every other one in the dashboard's.
+    let main_html = main
+        .iter()
+        .filter_map(|id| data.iter().find(|d| d.id == *id))
+        .map(chart_html);
+    let rest_html = data
+        .iter()
+        .filter(|d| !main.contains(&d.id))
+        .map(chart_html);
 
     html! {
         <div class="dash" id="dashboard">
-            { live_numbers(&props.windows, &nodes, lang) }
-            { bill_view(props.windows.last(), &nodes, lang) }
-            { tally_view(&charts::tallies(&props.totals, &props.design), lang) }
+            <div class="dash-main" style={format!("--main-charts:{}", main.len())}>{ for main_html }</div>
+            { props.children.clone() }
             <p class="dash-hint">{ text(lang, Text::HoverHint) }</p>
-            <div class="dash-grid">{ for charts_html }</div>
+            { tally_view(&charts::tallies(&props.totals, &props.design), lang) }
+            { bill_view(props.windows.last(), &nodes, lang) }
+            <div class="dash-grid">{ for rest_html }</div>
             <div class="dash-export">
                 <button id="export-csv" onclick={on_export} disabled={props.windows.is_empty()}>
                     { "⤓ " }{ text(lang, Text::ExportCsv) }
@@ -147,7 +237,7 @@ fn live_numbers(windows: &[WindowStats], nodes: &[ModelNode], lang: Lang) -> Htm
     let latest = windows.last();
     let item = |id: &str, label: String, value: f64, shown: String| {
         html! {
-            <div class="metric" id={id.to_string()} data-value={format!("{value}")}>
+            <div class="metric" id={id.to_string()} data-value={format!("{value}")} title={shown.clone()}>
                 <dt>{ label }</dt><dd>{ shown }</dd>
             </div>
         }
@@ -442,6 +532,8 @@ struct ChartViewProps {
     /// When set, legend entries are checkboxes (`#toggle-<key>`) that toggle their series.
     #[prop_or_default]
     on_toggle: Option<Callback<usize>>,
+    /// The canvas's size in pixels.
+    size: (u32, u32),
 }
 
 /// What the tooltip follows. The mouse points at a place on the chart, so as windows stream in,
@@ -483,13 +575,15 @@ fn chart_view(props: &ChartViewProps) -> Html {
             props.visible.clone(),
             props.dark,
             props.lang,
+            props.size,
         );
         use_effect_with(deps, move |deps| {
             // Only the first change since the last draw queues one; later ones just replace
             // the job, so a chart is drawn at most once per frame however fast snapshots
             // arrive, and always with its newest data.
             let pending = job.borrow().is_some();
-            *job.borrow_mut() = Some(deps.clone());
+            let (data, visible, dark, lang, _) = deps.clone();
+            *job.borrow_mut() = Some((data, visible, dark, lang));
             if !pending {
                 on_next_frame(Box::new(move || {
                     let next = job.borrow_mut().take();
@@ -653,7 +747,7 @@ fn chart_view(props: &ChartViewProps) -> Html {
             </figcaption>
             <ul class="legend" aria-label={legend_label}>{ for legend }</ul>
             <div class="chart-wrap">
-                <canvas id={format!("chart-{slug}")} ref={canvas} width={CANVAS_W.to_string()} height={CANVAS_H.to_string()}
+                <canvas id={format!("chart-{slug}")} ref={canvas} width={props.size.0.to_string()} height={props.size.1.to_string()}
                     tabindex="0" role="img" aria-label={data.title}
                     data-windows={data.xs.len().to_string()} data-series={keys} data-last={last_values}
                     {onmousemove} {onmouseleave} {onkeydown} {onblur}></canvas>

@@ -22,6 +22,56 @@ impl Pt {
     }
 }
 
+/// The smallest font on the canvas, in world units: every node, badge and frame label is at
+/// least this large.
+pub const MIN_FONT: f64 = 16.0;
+/// The zoom at which `MIN_FONT` is 12 CSS px: fitting never zooms out further.
+pub const READABLE_ZOOM: f64 = 12.0 / MIN_FONT;
+/// Screen pixels left around a fitted design.
+pub const FIT_MARGIN: f64 = 8.0;
+
+/// The world box a design's drawing covers: its nodes with their badges above (errors) and
+/// below (live numbers), the ports, and the frames of its data centres.
+pub fn design_bounds(design: &scalelab_design::Design) -> Option<(Pt, Pt)> {
+    use crate::state::{NODE_H, NODE_W};
+    let nodes = &design.nodes;
+    if nodes.is_empty() {
+        return None;
+    }
+    let (mut x0, mut y0) = (f64::MAX, f64::MAX);
+    let (mut x1, mut y1) = (f64::MIN, f64::MIN);
+    for n in nodes {
+        x0 = x0.min(n.x);
+        y0 = y0.min(n.y);
+        x1 = x1.max(n.x + NODE_W);
+        y1 = y1.max(n.y + NODE_H);
+    }
+    // Frames reach 24 around their nodes and 26 more above for their name (canvas.rs).
+    let (pad_x, pad_top, pad_bottom) = if design.regions.is_empty() {
+        (12.0, 28.0, BADGE_BELOW)
+    } else {
+        (26.0, 52.0, BADGE_BELOW.max(26.0))
+    };
+    Some((
+        Pt::new(x0 - pad_x, y0 - pad_top),
+        Pt::new(x1 + pad_x, y1 + pad_bottom),
+    ))
+}
+
+/// How far below a node its live badge reaches, in world units.
+pub const BADGE_BELOW: f64 = 26.0;
+
+/// The canvas height (pixels) that shows a design fitted to `width`, between `min_h` and
+/// `max_h`: a wide, flat design gets a flat canvas and leaves the room to its charts.
+pub fn canvas_height(design: &scalelab_design::Design, width: f64, min_h: f64, max_h: f64) -> f64 {
+    let Some((min, max)) = design_bounds(design) else {
+        return min_h;
+    };
+    let (w, h) = ((max.x - min.x).max(1.0), (max.y - min.y).max(1.0));
+    let zoom = ((width - 2.0 * FIT_MARGIN) / w).clamp(READABLE_ZOOM, 1.0);
+    (h * zoom + 2.0 * FIT_MARGIN).clamp(min_h, max_h).round()
+}
+
 /// The view: world = (screen − offset) / zoom. Session state, never part of the design.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Camera {
@@ -54,14 +104,26 @@ impl Camera {
     /// The view that shows the world rectangle `(min, max)` inside a viewport of `width` × `height`
     /// pixels with a margin, never zooming in past 1:1.
     pub fn fit(min: Pt, max: Pt, width: f64, height: f64) -> Camera {
-        let margin = 30.0;
+        let margin = FIT_MARGIN;
         let (w, h) = ((max.x - min.x).max(1.0), (max.y - min.y).max(1.0));
+        // Never below the zoom at which node text stays readable (12 CSS px): a design wider
+        // than that is shown from its left edge (where requests start) and panned or pinched.
         let zoom = ((width - 2.0 * margin) / w)
             .min((height - 2.0 * margin) / h)
-            .clamp(Self::MIN_ZOOM, 1.0);
+            .clamp(READABLE_ZOOM, 1.0);
+        let x = if w * zoom + 2.0 * margin <= width {
+            (width - w * zoom) / 2.0
+        } else {
+            margin
+        };
+        let y = if h * zoom + 2.0 * margin <= height {
+            (height - h * zoom) / 2.0
+        } else {
+            margin
+        };
         Camera {
-            x: (width - w * zoom) / 2.0 - min.x * zoom,
-            y: (height - h * zoom) / 2.0 - min.y * zoom,
+            x: x - min.x * zoom,
+            y: y - min.y * zoom,
             zoom,
         }
     }
@@ -607,24 +669,49 @@ mod tests {
 
     #[test]
     fn fit_shows_the_whole_design_centred() {
-        let camera = Camera::fit(p(0., 0.), p(1000., 400.), 520., 440.);
-        let top_left = Pt::new(0. * camera.zoom + camera.x, 0. * camera.zoom + camera.y);
+        let camera = Camera::fit(p(0., 0.), p(1000., 400.), 1400., 700.);
+        let top_left = Pt::new(camera.x, camera.y);
         let bottom_right = Pt::new(
             1000. * camera.zoom + camera.x,
             400. * camera.zoom + camera.y,
         );
         assert!(
             top_left.x >= 0.
-                && bottom_right.x <= 520.
+                && bottom_right.x <= 1400.
                 && top_left.y >= 0.
-                && bottom_right.y <= 440.
+                && bottom_right.y <= 700.
         );
         assert!(
-            (top_left.x - (520. - bottom_right.x)).abs() < 1e-9,
+            (top_left.x - (1400. - bottom_right.x)).abs() < 1e-9,
             "centred horizontally"
         );
         // A small design is shown at 1:1, not blown up.
         assert_eq!(Camera::fit(p(0., 0.), p(100., 50.), 520., 440.).zoom, 1.0);
+    }
+
+    /// Issue 16: from stage 3 on, fitting shrank node text to about 6 px. A design too wide for
+    /// the canvas stays readable and starts at its left edge.
+    #[test]
+    fn fit_never_shrinks_text_below_12_px() {
+        let camera = Camera::fit(p(60., 0.), p(1500., 400.), 390., 300.);
+        assert_eq!(camera.zoom, READABLE_ZOOM);
+        assert!((MIN_FONT * camera.zoom - 12.0).abs() < 1e-12);
+        assert_eq!(camera.x + 60. * camera.zoom, FIT_MARGIN);
+    }
+
+    /// A flat design gets a flat canvas; a tall one a taller canvas, within the bounds given.
+    #[test]
+    fn the_canvas_is_sized_to_its_design() {
+        let flat = crate::stages::STAGES[0].design().expect("stage 1");
+        let tall = crate::stages::STAGES[7].design().expect("stage 8");
+        let h_flat = canvas_height(&flat, 1150., 200., 600.);
+        let h_tall = canvas_height(&tall, 1150., 200., 600.);
+        assert!(h_flat < h_tall, "{h_flat} < {h_tall}");
+        assert!(
+            h_tall <= 400.,
+            "stage 8 fits the app's 400 px canvas at 1280x720: {h_tall}"
+        );
+        assert_eq!(canvas_height(&flat, 1150., 300., 600.), 300.);
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod events;
 mod export;
 mod fields;
 mod files;
+mod flow;
 mod hints;
 mod i18n;
 mod inspector;

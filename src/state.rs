@@ -750,15 +750,7 @@ impl Reducible for AppState {
                 }
             }
             Action::Fit { width, height } => {
-                if !s.design.nodes.is_empty() {
-                    let min = Pt::new(
-                        s.design.nodes.iter().map(|n| n.x).fold(f64::MAX, f64::min) - 30.0,
-                        s.design.nodes.iter().map(|n| n.y).fold(f64::MAX, f64::min) - 50.0,
-                    );
-                    let max = Pt::new(
-                        s.design.nodes.iter().map(|n| n.x).fold(f64::MIN, f64::max) + NODE_W + 30.0,
-                        s.design.nodes.iter().map(|n| n.y).fold(f64::MIN, f64::max) + NODE_H + 30.0,
-                    );
+                if let Some((min, max)) = crate::editor::design_bounds(&s.design) {
                     s.camera = Camera::fit(min, max, width, height);
                 }
             }

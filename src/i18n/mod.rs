@@ -7,6 +7,7 @@ pub mod embed;
 pub mod events;
 pub mod inspector;
 pub mod notes;
+pub mod screen;
 pub mod worker;
 
 use scalelab_design::DecodeError;
