@@ -564,15 +564,6 @@ pub fn app() -> Html {
                             }
                         </span>
                     </div>
-                    // Below the run controls, so the canvas keeps its place on the screen.
-                    <div class="share-bar" role="toolbar">
-                        <crate::files::FileBar design={state.design.clone()} {lang} on_open={on_file.clone()} />
-                        <crate::export::PictureBar design={state.design.clone()} windows={state.windows.clone()} title={title.clone()} {lang} dark={*dark} />
-                        <crate::embed::EmbedDialog design={state.design.clone()} title={title.clone()} {lang} />
-                    </div>
-                    // The course sits under the run controls, so the canvas keeps its place.
-                    <CoursePanel course={state.course.clone()} lang={lang}
-                        on_msg={{ let d = state.dispatcher(); Callback::from(move |msg| d.dispatch(Action::Course(msg))) }} />
                 </section>
                 <section class="now" aria-label={t(lang, Key::Running)}>
                     <Headline windows={state.windows.clone()} design={state.design.clone()} lang={lang} />
@@ -586,6 +577,15 @@ pub fn app() -> Html {
                         <crate::events::EventLog windows={state.windows.clone()} design={state.design.clone()} {lang}
                             on_select={{ let d = state.dispatcher(); Callback::from(move |id| d.dispatch(Action::Choose(id))) }} />
                     </Dashboard>
+                    // Under the charts, so the canvas, the numbers and the main charts share the
+                    // first screen (issue 16); the course and the files are a scroll away.
+                    <div class="share-bar" role="toolbar">
+                        <crate::files::FileBar design={state.design.clone()} {lang} on_open={on_file.clone()} />
+                        <crate::export::PictureBar design={state.design.clone()} windows={state.windows.clone()} title={title.clone()} {lang} dark={*dark} />
+                        <crate::embed::EmbedDialog design={state.design.clone()} title={title.clone()} {lang} />
+                    </div>
+                    <CoursePanel course={state.course.clone()} lang={lang}
+                        on_msg={{ let d = state.dispatcher(); Callback::from(move |msg| d.dispatch(Action::Course(msg))) }} />
                     <crate::limit::LimitPanel report={state.limit.clone()} lang={lang}
                         on_find={{ let d = state.dispatcher(); Callback::from(move |(p99, errors)| d.dispatch(Action::FindLimit(p99, errors))) }}
                         on_cancel={{ let d = state.dispatcher(); Callback::from(move |()| d.dispatch(Action::CancelLimit)) }} />
