@@ -32,6 +32,19 @@ test('a link asking for 20 000 regions is refused before anything allocates, nam
   expect(errors).toEqual([]);
 });
 
+test('a link of 62 000 regions, 201 KiB in the issue, is refused with a message; the page stays responsive', async ({ page }) => {
+  const errors = watchErrors(page);
+  const regions = Array.from({ length: 62_000 }, (_, i) => ({ name: `region-${i}` }));
+  const fragment = link({ ...singleServer, regions });
+  expect(fragment.length).toBeGreaterThan(100_000);
+  await open(page, '/' + fragment);
+  await expect(page.locator('#notice')).toBeVisible();
+  await expect(page.locator('.topology [data-node]')).toHaveCount(3);
+  await page.locator('#start').click();
+  await expect.poll(() => windows(page)).toBeGreaterThanOrEqual(2);
+  expect(errors).toEqual([]);
+});
+
 test('a fault at 1e308 requests per second is refused by node and field; the design stays editable', async ({ page }) => {
   const errors = watchErrors(page);
   const absurd = { ...singleServer, faults: [{ at_s: 0, action: 'set_rate', node: 'users', rps: 1e308 }] };
