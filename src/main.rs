@@ -21,6 +21,7 @@ mod palette;
 mod stages;
 mod state;
 mod storage;
+mod theory;
 mod watchdog;
 
 fn main() {
