@@ -241,8 +241,8 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         Stage10 => ("10단계: 로그, 메트릭, 자동화", "Stage 10: logs, metrics, automation"),
         Stage11 => ("11단계: 데이터베이스 샤딩", "Stage 11: database sharding"),
         Lesson1 => (
-            "웹 앱, 데이터베이스, 캐시가 한 서버(m5.large, vCPU 2개)에서 돈다. 트래픽이 50에서 150 req/s로 오르면 p99가 먼저 치솟고 이어서 요청이 시간 초과된다. 바꿔 볼 것: 서버의 instance를 m5.xlarge로 (수직적 규모 확장): 실패 약 1 900건이 0이 되고 비용은 두 배. 가장 큰 m5.24xlarge에도 한계가 있다. 100초에 서버가 죽으면 모든 것이 멈춘다 (단일 장애 지점).",
-            "Web app, database and cache run on one server (m5.large, 2 vCPUs). As traffic ramps from 50 to 150 req/s, p99 climbs first, then requests time out. Toggle: the server's instance to m5.xlarge (scale up): about 1 900 failed requests become 0, at twice the cost; even m5.24xlarge has a ceiling. At 100 s the server dies and everything stops (a single point of failure).",
+            "웹 앱, 데이터베이스, 캐시가 한 서버(m5.large, vCPU 2개)에서 돈다. 트래픽이 50에서 150 req/s로 오르면 p99가 먼저 치솟고 이어서 요청이 시간 초과된다. 바꿔 볼 것: 서버의 instance를 m5.xlarge로 (수직적 규모 확장): 실패 약 1 950건이 0이 되고 비용은 두 배. 가장 큰 m5.24xlarge에도 한계가 있다. 100초에 서버가 죽으면 모든 것이 멈춘다 (단일 장애 지점).",
+            "Web app, database and cache run on one server (m5.large, 2 vCPUs). As traffic ramps from 50 to 150 req/s, p99 climbs first, then requests time out. Toggle: the server's instance to m5.xlarge (scale up): about 1 950 failed requests become 0, at twice the cost; even m5.24xlarge has a ceiling. At 100 s the server dies and everything stops (a single point of failure).",
         ),
         Lesson2 => (
             "웹 서버와 데이터베이스를 분리하면 계층별 사용률이 따로 보인다. 바꿔 볼 것: 데이터베이스의 read_ms와 write_ms를 4배로: 사용률이 14%에서 54%로 오르며 병목이 그쪽으로 옮겨 간다. 웹 서버 instances를 2로 하면 웹 계층의 CPU 사용률이 20%에서 10%로 준다.",
@@ -273,8 +273,8 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             "GeoDNS sends users to the nearest data centre, and reads go to a replica in their own region. At 30 s eu fails: its users move to us only once the DNS TTL (30 s) has passed, about 8 000 requests failing meanwhile, and nobody gets faster (p50 42 ms to 70 ms). Toggles: DNS ttl_s 300 (about 61 000 failures); replication sync (every write crosses the ocean: p99 151 ms to 232 ms).",
         ),
         Lesson9 => (
-            "생산자(웹 서버)는 큐에 작업을 넣고 바로 응답한다. 평소에는 작업 서버가 따라간다 (사용률 약 62%). 10~20초의 트래픽 급증과 30~38초에 20배 느려진 작업 서버로 백로그가 약 1 100, 1 900개까지 쌓였다가 0으로 줄어든다. 잃는 작업은 없고 생산자의 p99는 그대로다. 바꿔 볼 것: consumers를 두 배로 (급증에도 백로그 없음), 큐를 죽이기 (발행이 거부된다).",
-            "Producers (the web server) enqueue a job and answer at once; at the base rate the workers keep up (about 62 % busy). A burst at 10–20 s and workers 20× slower at 30–38 s grow the backlog to about 1 100 and 1 900 jobs; it drains to 0, no job is lost, and the producers' p99 stays flat. Toggles: twice the consumers (no backlog in the burst); kill the queue (publishes are refused).",
+            "생산자(웹 서버)는 큐에 작업을 넣고 바로 응답한다. 평소에는 작업 서버가 따라간다 (사용률 약 62%). 10~20초의 트래픽 급증과 30~38초에 20배 느려진 작업 서버로 백로그가 약 1 000, 1 850개까지 쌓였다가 0으로 줄어든다. 잃는 작업은 없고 생산자의 p99는 그대로다. 바꿔 볼 것: consumers를 두 배로 (급증에도 백로그 없음), 큐를 죽이기 (발행이 거부된다).",
+            "Producers (the web server) enqueue a job and answer at once; at the base rate the workers keep up (about 62 % busy). A burst at 10–20 s and workers 20× slower at 30–38 s grow the backlog to about 1 000 and 1 850 jobs; it drains to 0, no job is lost, and the producers' p99 stays flat. Toggles: twice the consumers (no backlog in the burst); kill the queue (publishes are refused).",
         ),
         Lesson10 => (
             "호스트, 계층, 비즈니스 지표를 본다. 60초부터 트래픽이 3배가 되면 자동 확장이 CPU 사용률 70% 위에서 웹 서버를 추가한다. 새 인스턴스가 부팅하는 30초 동안 대기열이 차고 요청이 거부되다가 잦아든다. 바꿔 볼 것: autoscale을 끄면 실패가 두 배 넘게 는다. 규칙의 metric을 occupancy로 하면 느린 데이터베이스를 기다리는 시간까지 바쁨으로 세어 서버를 헛되이 늘린다.",
