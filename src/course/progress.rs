@@ -83,6 +83,11 @@ pub struct Course {
     pub script_kept: bool,
     /// The design that met the challenge in this run, as a link fragment, and its seed.
     pub result: Option<(String, u64)>,
+    /// The design the current run started with; a challenge is judged only on a run of one
+    /// design (edits applied mid-run would mix two).
+    run_design: Option<Design>,
+    /// The current run mixes designs, so it cannot meet a challenge.
+    pub mixed: bool,
     /// The current step; equal to the number of steps once all have ticked.
     pub step: usize,
     /// The watched number of each ticked step, when it ticked (`None` for a skipped step).
@@ -162,6 +167,8 @@ impl Course {
 
     fn leave_challenge(&mut self) {
         self.challenge = None;
+        self.run_design = None;
+        self.mixed = false;
         self.shared = None;
         self.result = None;
         self.goal.clear();
@@ -174,11 +181,20 @@ impl Course {
         let Some(challenge) = CHALLENGES.get(index) else {
             return;
         };
+        if windows.is_empty() || self.run_design.is_none() {
+            self.run_design = Some(design.clone());
+        }
+        self.mixed = self.run_design.as_ref() != Some(design);
         let keys = model_keys(design);
         let (actual, kept, verdict) = challenges::judge(challenge, design, windows, &keys);
         self.goal = actual;
         self.script_kept = kept;
-        self.verdict = (!windows.is_empty()).then_some(verdict);
+        self.verdict = match verdict {
+            _ if !kept => Some(Verdict::Missed),
+            Verdict::Met if self.mixed => Some(Verdict::Running),
+            _ => (!windows.is_empty()).then_some(verdict),
+        };
+        let verdict = self.verdict.unwrap_or(Verdict::Running);
         if verdict == Verdict::Met {
             let values = self.goal.iter().map(|a| a.unwrap_or(f64::NAN)).collect();
             self.record

@@ -236,6 +236,9 @@ fn challenge_view(props: &ChallengeProps) -> Html {
                 <p id="challenge-shared" role="status">{ challenge_ui(lang, Ct::Shared).replace("{seed}", &seed.to_string()) }</p>
             }
             { goal_table(course, &challenge.goal, lang, Some(course.script_kept)) }
+            if course.mixed {
+                <p id="challenge-mixed" class="hint" role="status">{ challenge_ui(lang, Ct::Mixed) }</p>
+            }
             if met {
                 <div id="course-debrief" class="debrief" role="status">
                     <h4>{ challenge_ui(lang, Ct::MetTitle) }</h4>

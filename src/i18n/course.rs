@@ -485,6 +485,7 @@ pub enum Ct {
     MetTitle,
     Share,
     LinkLabel,
+    Mixed,
 }
 
 pub fn challenge_ui(lang: Lang, key: Ct) -> &'static str {
@@ -506,6 +507,10 @@ pub fn challenge_ui(lang: Lang, key: Ct) -> &'static str {
         Ct::MetTitle => ("과제 달성", "Challenge met"),
         Ct::Share => ("결과 공유", "Share result"),
         Ct::LinkLabel => ("결과 링크 (복사됨)", "Result link (copied)"),
+        Ct::Mixed => (
+            "이 실행에는 실행 중에 적용한 편집이 섞여 있어 판정할 수 없습니다. 초기화하고 다시 실행하세요.",
+            "This run mixes edits applied mid-run, so it cannot be judged. Reset and run again.",
+        ),
     };
     match lang {
         Lang::Ko => ko,
