@@ -222,6 +222,30 @@ fn a_result_link_is_rechecked_by_running_it() {
     assert!(course.result.is_none() && course.record.challenges.is_empty());
 }
 
+/// A run that took an edit mid-run (applied from the next window) mixes two designs, so it can
+/// never meet a challenge, however its numbers read: the link would carry only the last one.
+#[test]
+fn a_run_mixing_designs_is_not_judged_met() {
+    use super::progress::{Course, Msg};
+    let solved = Design::from_json(include_str!("solutions/challenge-two-regions.json")).unwrap();
+    let mut course = Course::default();
+    course.update(Msg::Challenge { challenge: 0 }, &solved);
+    let (windows, _) = run(&solved, 60.0);
+    course.observe(None, &solved, &windows[..1], 1);
+    let mut edited = solved.clone();
+    edited.name.push_str(" (edited)");
+    course.observe(None, &edited, &windows, 1);
+    assert!(course.mixed);
+    assert_ne!(course.verdict, Some(Verdict::Met));
+    assert!(course.result.is_none());
+    // The same windows on one design are met.
+    let mut course = Course::default();
+    course.update(Msg::Challenge { challenge: 0 }, &solved);
+    course.observe(None, &solved, &[], 1);
+    course.observe(None, &solved, &windows, 1);
+    assert_eq!(course.verdict, Some(Verdict::Met));
+}
+
 /// The record of earlier visits (stages only) still loads, with no challenge met.
 #[test]
 fn a_record_from_before_the_challenges_still_loads() {
