@@ -38,7 +38,9 @@ use yew::prelude::*;
 fn initial_state() -> AppState {
     let lang = storage::browser_language().map_or(Lang::En, |tag| Lang::from_tag(&tag));
     let saved = storage::saved_design();
-    let (design, notice) = match storage::design_from_url() {
+    let linked = storage::design_from_url();
+    let from_link = matches!(linked, Some(Ok(_)));
+    let (design, notice) = match linked {
         // A link's design is checked against the browser's budget before anything lowers it.
         Some(Ok(design)) => match budget::check(&design, &Limits::browser()) {
             Ok(_) => (design, None),
@@ -51,9 +53,26 @@ fn initial_state() -> AppState {
     let mut state = AppState::new(design, lang, notice, offer);
     state.course = Course::new(course::store::load_record());
     // A link may open a stage at a step (`?course=5.2`).
-    match course::store::position_in_url().and_then(|p| course::progress::parse_position(&p)) {
-        Some((stage, step)) => {
-            (*std::rc::Rc::new(state).reduce(Action::Course(Msg::Open { stage, step }))).clone()
+    let state =
+        match course::store::position_in_url().and_then(|p| course::progress::parse_position(&p)) {
+            Some((stage, step)) => {
+                (*std::rc::Rc::new(state).reduce(Action::Course(Msg::Open { stage, step }))).clone()
+            }
+            None => state,
+        };
+    // A challenge's link (`?challenge=spike`); with a seed and a design it is a result link,
+    // re-checked by running it at once.
+    let query = course::store::query_in_url();
+    match course::progress::parse_result(&query) {
+        Some((challenge, Some(seed))) if from_link => {
+            let state = std::rc::Rc::new(state)
+                .reduce(Action::Course(Msg::CheckResult { challenge, seed }))
+                .reduce(Action::SetSpeed(Speed::Max))
+                .reduce(Action::Play);
+            (*state).clone()
+        }
+        Some((challenge, _)) => {
+            (*std::rc::Rc::new(state).reduce(Action::Course(Msg::Challenge { challenge }))).clone()
         }
         None => state,
     }
@@ -131,9 +150,16 @@ pub fn app() -> Html {
     use_effect_with(state.course.record.clone(), |record| {
         course::store::save_record(record)
     });
-    use_effect_with((state.course.stage, state.course.step), |(stage, step)| {
-        course::store::write_position(stage.map(|s| course::progress::position_text(s, *step)))
-    });
+    use_effect_with(
+        (
+            state.course.stage,
+            state.course.step,
+            state.course.challenge,
+        ),
+        |(stage, step, challenge)| {
+            course::store::write_query(course::store::query_of(*stage, *step, *challenge))
+        },
+    );
     // Effect: the document's language follows the UI's.
     use_effect_with(state.lang, |lang| {
         if let Some(root) = web_sys::window()

@@ -60,7 +60,7 @@ pub static LESSONS: [Lesson; 11] = [
                     Act::Set("server", "instance", Val::Str("ec2_m5_xlarge")),
                     Act::RateAtMost(50.0),
                 ],
-                row(ThroughputRps, AtLeast, 40.0),
+                row(Utilization("server"), AtMost, 0.35),
                 5.0,
             ),
         ],
@@ -123,8 +123,8 @@ pub static LESSONS: [Lesson; 11] = [
             ),
             step(
                 &[Act::Set("lb", "health_interval_s", Val::Num(1.0))],
-                row(ThroughputRps, AtLeast, 2500.0),
-                5.0,
+                row(Count(Tally::Failed), AtMost, 5000.0),
+                40.0,
             ),
         ],
         goal: Goal {
@@ -154,8 +154,8 @@ pub static LESSONS: [Lesson; 11] = [
             ),
             step(
                 &[Act::Set("db", "replication", Val::Str("sync"))],
-                row(ThroughputRps, AtLeast, 2500.0),
-                5.0,
+                row(Count(Tally::LostWrites), AtMost, 0.0),
+                55.0,
             ),
         ],
         goal: Goal {
@@ -223,13 +223,13 @@ pub static LESSONS: [Lesson; 11] = [
             ),
             step(
                 &[Act::Kill("cdn")],
-                row(ThroughputRps, AtLeast, 2500.0),
+                row(Utilization("web0"), AtLeast, 0.4),
                 3.0,
             ),
             step(
                 &[Act::Set("cdn", "invalidation", Val::Str("versioned"))],
-                row(ThroughputRps, AtLeast, 2500.0),
-                5.0,
+                row(Count(Tally::StaleResponses), AtMost, 0.0),
+                35.0,
             ),
         ],
         goal: Goal {
@@ -250,17 +250,17 @@ pub static LESSONS: [Lesson; 11] = [
         steps: &[
             step(&[Act::Play], row(ThroughputRps, AtLeast, 1500.0), 5.0),
             step(
-                &[Act::Set("lb", "sticky", Val::Bool(true))],
-                row(ThroughputRps, AtLeast, 1500.0),
-                5.0,
+                &[Act::Kill("sessions")],
+                row(Count(Tally::Failed), AtLeast, 100.0),
+                1.0,
             ),
             step(
                 &[
-                    Act::Set("lb", "sticky", Val::Bool(false)),
                     Act::Set("lb", "health_interval_s", Val::Num(1.0)),
+                    Act::Set("lb", "health_threshold", Val::Num(1.0)),
                 ],
-                row(ThroughputRps, AtLeast, 1500.0),
-                5.0,
+                row(ErrorRate, AtMost, 0.002),
+                35.0,
             ),
         ],
         goal: Goal {
@@ -294,8 +294,8 @@ pub static LESSONS: [Lesson; 11] = [
             ),
             step(
                 &[Act::Set("dns", "ttl_s", Val::Num(5.0))],
-                row(ThroughputRps, AtLeast, 1500.0),
-                5.0,
+                row(ErrorRate, AtMost, 0.02),
+                60.0,
             ),
         ],
         goal: Goal {
@@ -336,7 +336,9 @@ pub static LESSONS: [Lesson; 11] = [
         },
         solution: |d| set(d, "jobs", "consumers", json!(32)),
     },
-    // 10. 자동화: a ×3 spike from 60 s on a fixed pool of four; let the autoscaler grow it.
+    // 10. 자동화: a ×3 spike from 60 s on a fixed pool of four. The per-tier metrics show the
+    // bottleneck moving to the database once the web tier grows; the autoscaler then carries the
+    // spike with fewer machines than a pool sized for the peak all day.
     Lesson {
         start: include_str!("../../designs/stage10-metrics-automation.json"),
         prepare: |d| set(d, "web", "autoscale", json!({"mode": "off"})),
@@ -348,22 +350,30 @@ pub static LESSONS: [Lesson; 11] = [
             ),
             step(
                 &[Act::AtLeast("web", "instances", 12.0)],
-                row(ThroughputRps, AtLeast, 1800.0),
-                5.0,
+                row(Count(Tally::Failed), AtLeast, 1000.0),
+                65.0,
+            ),
+            step(
+                &[
+                    Act::AtLeast("web", "instances", 12.0),
+                    Act::Set("cache", "fill_from", Val::Str("replicas")),
+                ],
+                row(ErrorRate, AtMost, 0.001),
+                70.0,
             ),
             step(
                 &[Act::Set("web", "autoscale", Val::Mode("utilization"))],
-                row(ThroughputRps, AtLeast, 1800.0),
-                5.0,
+                row(Count(Tally::InstancesLaunched), AtLeast, 2.0),
+                75.0,
             ),
         ],
         goal: Goal {
             from_s: 30.0,
             to_s: 150.0,
             rows: &[
-                row(ErrorRate, AtMost, 0.2),
-                row(ThroughputRps, AtLeast, 3800.0),
-                row(CostPerHour, AtMost, 25.0),
+                row(ErrorRate, AtMost, 0.001),
+                row(WorstP99Ms, AtMost, 200.0),
+                row(MeanInstances("web"), AtMost, 10.0),
             ],
         },
         solution: |d| {
@@ -371,11 +381,14 @@ pub static LESSONS: [Lesson; 11] = [
                 "../../designs/stage10-metrics-automation.json"
             ))
             .unwrap_or(Value::Null);
-            let rule = shipped["nodes"]
+            let mut rule = shipped["nodes"]
                 .as_array()
                 .and_then(|n| n.iter().find(|n| n["id"] == "web"))
                 .map_or(Value::Null, |n| n["autoscale"].clone());
+            rule["min_instances"] = json!(6);
             set(d, "web", "autoscale", rule);
+            set(d, "web", "instances", json!(6));
+            set(d, "cache", "fill_from", json!("replicas"));
         },
     },
     // 11. 샤딩: a celebrity key and a fifth shard joining at 40 s.

@@ -1,6 +1,7 @@
 //! The guided course over the chapter's 11 stages: what each step asks and watches, each stage's
 //! goal, and how both are judged from the same windows the dashboard reads (pure, tested natively).
 
+pub mod challenges;
 pub mod lessons;
 pub mod progress;
 pub mod store;
@@ -31,6 +32,9 @@ pub enum Metric {
     HottestMember(&'static str),
     /// A node's mean load (the busier of CPU and worker occupancy, as the canvas colours it).
     Utilization(&'static str),
+    /// A node's instances billed (serving and booting), averaged over the span: what a server
+    /// pool costs in machines.
+    MeanInstances(&'static str),
 }
 
 /// The mechanism counts a step or goal can watch.
@@ -42,6 +46,7 @@ pub enum Tally {
     LostWrites,
     LostSessions,
     KeysMoved,
+    InstancesLaunched,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +83,6 @@ pub struct Row {
 pub enum Val {
     Str(&'static str),
     Num(f64),
-    Bool(bool),
     /// An object field whose `mode` is this (an autoscaling rule).
     Mode(&'static str),
 }
@@ -212,6 +216,15 @@ pub fn measure(metric: Metric, windows: &[WindowStats], keys: &[String]) -> Opti
                 .collect();
             (!loads.is_empty()).then(|| loads.iter().sum::<f64>() / loads.len() as f64)
         }
+        Metric::MeanInstances(node) => {
+            let id = keys.iter().position(|k| k == node)? as u32;
+            let counts: Vec<f64> = windows
+                .iter()
+                .filter_map(|w| w.nodes.iter().find(|n| n.id == id))
+                .map(|n| f64::from(n.instances + n.booting))
+                .collect();
+            (!counts.is_empty()).then(|| counts.iter().sum::<f64>() / counts.len() as f64)
+        }
     }
 }
 
@@ -232,6 +245,7 @@ fn count(tally: Tally, w: &WindowStats) -> u64 {
         Tally::LostWrites => c.lost_writes,
         Tally::LostSessions => c.lost_sessions,
         Tally::KeysMoved => c.keys_moved,
+        Tally::InstancesLaunched => c.instances_launched,
     }
 }
 
@@ -306,7 +320,6 @@ pub fn design_holds(act: &Act, design: &Design) -> Option<bool> {
         Act::Set(node, name, val) => field(node, name).is_some_and(|v| match val {
             Val::Str(s) => v.as_str() == Some(s),
             Val::Num(x) => v.as_f64().is_some_and(|n| (n - x).abs() < 1e-9),
-            Val::Bool(b) => v.as_bool() == Some(b),
             Val::Mode(m) => v.get("mode").and_then(Value::as_str) == Some(m),
         }),
         Act::AtLeast(node, name, x) => {

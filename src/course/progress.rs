@@ -1,6 +1,7 @@
 //! Where the learner is in the course: the stage followed, the step, what each step's watched
 //! number read, the goal's verdict, and the record of finished stages kept in local storage.
 
+use super::challenges::{self, CHALLENGES};
 use super::lessons::LESSONS;
 use super::{design_holds, judge, measure, model_keys, Act, Verdict};
 use scalelab_design::Design;
@@ -17,6 +18,9 @@ pub struct Record {
     /// Per stage number, the goal rows' values when it was met.
     #[serde(default)]
     pub results: BTreeMap<u32, Vec<f64>>,
+    /// Per challenge id, the goal rows' values of the run that met it.
+    #[serde(default)]
+    pub challenges: BTreeMap<String, Vec<f64>>,
 }
 
 /// A live action of the learner's that a step may ask for (the rest are design settings).
@@ -39,6 +43,13 @@ pub enum Msg {
     Solution { stage: usize },
     /// Leave the course for the free sandbox (the design stays).
     Sandbox,
+    /// Take up a challenge: its starting design loads unless it is already on the canvas.
+    Challenge { challenge: usize },
+    /// Take up a challenge again from its starting design, whatever is on the canvas.
+    RestartChallenge { challenge: usize },
+    /// A result link: the challenge with the link's design (already on the canvas) run with
+    /// the link's seed; the verdict comes from this run, never from the link.
+    CheckResult { challenge: usize, seed: u64 },
 }
 
 /// The live action in an app action, if it is one a step may ask for.
@@ -62,8 +73,21 @@ pub fn event_of(action: &crate::state::Action, design: &Design) -> Option<Event>
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Course {
-    /// The stage followed (0-based); `None` is the free sandbox.
+    /// The stage followed (0-based); `None` is the free sandbox or a challenge.
     pub stage: Option<usize>,
+    /// The challenge taken up (0-based in `CHALLENGES`), when no stage is followed.
+    pub challenge: Option<usize>,
+    /// The seed of the result link the challenge was opened from (its run re-checks it).
+    pub shared: Option<u64>,
+    /// Whether the design still carries the challenge's script (traffic and faults).
+    pub script_kept: bool,
+    /// The design that met the challenge in this run, as a link fragment, and its seed.
+    pub result: Option<(String, u64)>,
+    /// The design the current run started with; a challenge is judged only on a run of one
+    /// design (edits applied mid-run would mix two).
+    run_design: Option<Design>,
+    /// The current run mixes designs, so it cannot meet a challenge.
+    pub mixed: bool,
     /// The current step; equal to the number of steps once all have ticked.
     pub step: usize,
     /// The watched number of each ticked step, when it ticked (`None` for a skipped step).
@@ -93,6 +117,7 @@ impl Course {
             Msg::Open { stage, step } => {
                 let lesson = LESSONS.get(stage)?;
                 let step = step.min(lesson.steps.len());
+                self.leave_challenge();
                 self.stage = Some(stage);
                 self.step = step;
                 self.watched = vec![None; step];
@@ -109,8 +134,79 @@ impl Course {
             Msg::Solution { stage } => LESSONS.get(stage).map(|l| l.solution_design()),
             Msg::Sandbox => {
                 self.stage = None;
+                self.leave_challenge();
                 None
             }
+            Msg::Challenge { challenge } => {
+                let start = self.take_up(challenge)?;
+                (current.name != start.name).then_some(start)
+            }
+            Msg::RestartChallenge { challenge } => self.take_up(challenge),
+            Msg::CheckResult { challenge, seed } => {
+                self.take_up(challenge)?;
+                self.shared = Some(seed);
+                let mut design = current.clone();
+                design.seed = seed;
+                (design != *current).then_some(design)
+            }
+        }
+    }
+
+    /// Follows challenge `index` from a fresh verdict; its starting design.
+    fn take_up(&mut self, index: usize) -> Option<Design> {
+        let challenge = CHALLENGES.get(index)?;
+        self.stage = None;
+        self.step = 0;
+        self.watched.clear();
+        self.act_at = None;
+        self.leave_challenge();
+        self.challenge = Some(index);
+        self.script_kept = true;
+        Some(challenge.start_design())
+    }
+
+    fn leave_challenge(&mut self) {
+        self.challenge = None;
+        self.run_design = None;
+        self.mixed = false;
+        self.shared = None;
+        self.result = None;
+        self.goal.clear();
+        self.verdict = None;
+    }
+
+    /// Judges the challenge taken up on the current run. Unlike a stage's, a met challenge is
+    /// judged again after every edit: the result link must carry the design that met it.
+    fn observe_challenge(&mut self, index: usize, design: &Design, windows: &[WindowStats]) {
+        let Some(challenge) = CHALLENGES.get(index) else {
+            return;
+        };
+        if windows.is_empty() || self.run_design.is_none() {
+            self.run_design = Some(design.clone());
+        }
+        self.mixed = self.run_design.as_ref() != Some(design);
+        let keys = model_keys(design);
+        let (actual, kept, verdict) = challenges::judge(challenge, design, windows, &keys);
+        self.goal = actual;
+        self.script_kept = kept;
+        self.verdict = match verdict {
+            _ if !kept => Some(Verdict::Missed),
+            Verdict::Met if self.mixed => Some(Verdict::Running),
+            _ => (!windows.is_empty()).then_some(verdict),
+        };
+        let verdict = self.verdict.unwrap_or(Verdict::Running);
+        if verdict == Verdict::Met {
+            let values = self.goal.iter().map(|a| a.unwrap_or(f64::NAN)).collect();
+            self.record
+                .challenges
+                .insert(challenge.id.to_string(), values);
+            if self.result.is_none() {
+                self.result = scalelab_design::encode_fragment(design)
+                    .ok()
+                    .map(|f| (f, design.seed));
+            }
+        } else {
+            self.result = None;
         }
     }
 
@@ -122,6 +218,10 @@ impl Course {
         windows: &[WindowStats],
         restarts: u64,
     ) {
+        if let Some(index) = self.challenge {
+            self.observe_challenge(index, design, windows);
+            return;
+        }
         let Some(lesson) = self.stage.and_then(|s| LESSONS.get(s)) else {
             return;
         };
@@ -190,6 +290,26 @@ pub fn parse_position(text: &str) -> Option<(usize, usize)> {
     (1..=LESSONS.len())
         .contains(&stage)
         .then(|| (stage - 1, step.saturating_sub(1)))
+}
+
+/// A result link's query (`challenge=spike&seed=1`): the challenge and the seed to run with.
+pub fn parse_result(query: &str) -> Option<(usize, Option<u64>)> {
+    let mut challenge = None;
+    let mut seed = None;
+    for pair in query.trim_start_matches('?').split('&') {
+        if let Some(id) = pair.strip_prefix("challenge=") {
+            challenge = challenges::by_id(id);
+        } else if let Some(n) = pair.strip_prefix("seed=") {
+            seed = n.parse().ok();
+        }
+    }
+    challenge.map(|c| (c, seed))
+}
+
+/// The query of a result link (the design goes in the fragment after it).
+pub fn result_query(challenge: usize, seed: u64) -> String {
+    let id = CHALLENGES.get(challenge).map_or("", |c| c.id);
+    format!("?challenge={id}&seed={seed}")
 }
 
 /// The query text of a position (the inverse of [`parse_position`]).

@@ -91,9 +91,216 @@ fn stage09_goal_needs_the_debriefs_design() {
 fn stage10_goal_needs_the_debriefs_design() {
     check(9);
 }
+/// Stage 10 teaches autoscaling, so sizing the pool for the peak all day (twelve instances,
+/// reads spread over the replicas) carries the spike and still misses: too many machines.
+#[test]
+fn stage10_a_pool_sized_for_the_peak_misses_the_goal() {
+    let mut doc: Value = serde_json::from_str(&LESSONS[9].start_design().to_json()).unwrap();
+    set_field(&mut doc, "web", "instances", json!(12));
+    set_field(&mut doc, "cache", "fill_from", json!("replicas"));
+    let design = Design::from_json(&doc.to_string()).unwrap();
+    assert_eq!(verdict(9, "12 all day", &design), Verdict::Missed);
+}
 #[test]
 fn stage11_goal_needs_the_debriefs_design() {
     check(10);
+}
+
+fn challenge_verdict(index: usize, which: &str, design: &Design) -> Verdict {
+    use super::challenges::{judge, CHALLENGES};
+    let challenge = &CHALLENGES[index];
+    let (windows, keys) = run(design, challenge.goal.to_s);
+    let (actual, kept, verdict) = judge(challenge, design, &windows, &keys);
+    println!(
+        "challenge {} {which}: {verdict:?} script kept {kept} {:?}",
+        challenge.id,
+        challenge
+            .goal
+            .rows
+            .iter()
+            .zip(&actual)
+            .map(|(r, a)| format!("{:?} {} {} -> {a:?}", r.metric, r.cmp.symbol(), r.target))
+            .collect::<Vec<_>>()
+    );
+    verdict
+}
+
+/// Every challenge's goal is missed by its starting design and met by a design we built (the
+/// fixture in `solutions/`), so it is reachable and not given away.
+fn check_challenge(index: usize, solved: &str) {
+    use super::challenges::CHALLENGES;
+    let start = challenge_verdict(index, "start", &CHALLENGES[index].start_design());
+    let solved = challenge_verdict(index, "solution", &Design::from_json(solved).unwrap());
+    assert_eq!(
+        solved,
+        Verdict::Met,
+        "{}: the solution misses",
+        CHALLENGES[index].id
+    );
+    assert_eq!(
+        start,
+        Verdict::Missed,
+        "{}: the start meets it",
+        CHALLENGES[index].id
+    );
+}
+
+#[test]
+fn challenge_two_regions_is_reachable_and_not_given() {
+    check_challenge(0, include_str!("solutions/challenge-two-regions.json"));
+}
+#[test]
+fn challenge_lose_a_dc_is_reachable_and_not_given() {
+    check_challenge(1, include_str!("solutions/challenge-lose-a-dc.json"));
+}
+#[test]
+fn challenge_spike_is_reachable_and_not_given() {
+    check_challenge(2, include_str!("solutions/challenge-spike.json"));
+}
+
+/// The spike's budget is what makes it a problem: a pool sized far past the peak meets every
+/// latency and error row and still misses on cost.
+#[test]
+fn a_pool_far_past_the_spikes_peak_misses_the_budget() {
+    let mut doc: Value =
+        serde_json::from_str(include_str!("solutions/challenge-spike.json")).unwrap();
+    set_field(&mut doc, "web", "instances", json!(24));
+    let design = Design::from_json(&doc.to_string()).unwrap();
+    assert_eq!(
+        challenge_verdict(2, "24 instances", &design),
+        Verdict::Missed
+    );
+}
+
+/// A result link names the challenge and the seed; opening it keeps the link's design (never
+/// the challenge's start), runs it with the link's seed, and judges that run: a link whose
+/// design misses shows missed, whatever it was shared as.
+#[test]
+fn a_result_link_is_rechecked_by_running_it() {
+    use super::challenges::CHALLENGES;
+    use super::progress::{parse_result, result_query, Course, Msg};
+    assert_eq!(result_query(2, 7), "?challenge=spike&seed=7");
+    assert_eq!(parse_result("?challenge=spike&seed=7"), Some((2, Some(7))));
+    assert_eq!(
+        parse_result("?seed=7&challenge=lose-a-dc"),
+        Some((1, Some(7)))
+    );
+    assert_eq!(parse_result("?challenge=two-regions"), Some((0, None)));
+    assert_eq!(parse_result("?challenge=nope&seed=1"), None);
+    let solved = Design::from_json(include_str!("solutions/challenge-two-regions.json")).unwrap();
+    let mut course = Course::default();
+    let loaded = course.update(
+        Msg::CheckResult {
+            challenge: 0,
+            seed: 1,
+        },
+        &solved,
+    );
+    assert_eq!(
+        loaded, None,
+        "the link's design (seed 1) stays on the canvas"
+    );
+    assert_eq!((course.challenge, course.shared), (Some(0), Some(1)));
+    let (windows, _) = run(&solved, CHALLENGES[0].goal.to_s);
+    course.observe(None, &solved, &windows, 1);
+    assert_eq!(course.verdict, Some(Verdict::Met));
+    assert!(course.record.challenges.contains_key("two-regions"));
+    assert!(course.result.is_some(), "a met challenge can be shared");
+    // The starting design shared as if it were a result: the run says missed.
+    let start = CHALLENGES[0].start_design();
+    let mut course = Course::default();
+    course.update(
+        Msg::CheckResult {
+            challenge: 0,
+            seed: 1,
+        },
+        &start,
+    );
+    let (windows, _) = run(&start, CHALLENGES[0].goal.to_s);
+    course.observe(None, &start, &windows, 1);
+    assert_eq!(course.verdict, Some(Verdict::Missed));
+    assert!(course.result.is_none() && course.record.challenges.is_empty());
+}
+
+/// A run that took an edit mid-run (applied from the next window) mixes two designs, so it can
+/// never meet a challenge, however its numbers read: the link would carry only the last one.
+#[test]
+fn a_run_mixing_designs_is_not_judged_met() {
+    use super::progress::{Course, Msg};
+    let solved = Design::from_json(include_str!("solutions/challenge-two-regions.json")).unwrap();
+    let mut course = Course::default();
+    course.update(Msg::Challenge { challenge: 0 }, &solved);
+    let (windows, _) = run(&solved, 60.0);
+    course.observe(None, &solved, &windows[..1], 1);
+    let mut edited = solved.clone();
+    edited.name.push_str(" (edited)");
+    course.observe(None, &edited, &windows, 1);
+    assert!(course.mixed);
+    assert_ne!(course.verdict, Some(Verdict::Met));
+    assert!(course.result.is_none());
+    // The same windows on one design are met.
+    let mut course = Course::default();
+    course.update(Msg::Challenge { challenge: 0 }, &solved);
+    course.observe(None, &solved, &[], 1);
+    course.observe(None, &solved, &windows, 1);
+    assert_eq!(course.verdict, Some(Verdict::Met));
+}
+
+/// The record of earlier visits (stages only) still loads, with no challenge met.
+#[test]
+fn a_record_from_before_the_challenges_still_loads() {
+    let record: super::progress::Record =
+        serde_json::from_str(r#"{"done":[1,2],"results":{"1":[80.0]}}"#).unwrap();
+    assert_eq!(record.done, vec![1, 2]);
+    assert!(record.challenges.is_empty());
+}
+
+/// The script belongs to the challenge: the solution with its fault deleted, its traffic
+/// lowered, or every server moved out of the doomed data centre is refused, whatever it scores.
+#[test]
+fn deleting_the_challenges_fault_or_traffic_does_not_pass() {
+    use super::challenges::{script_kept, CHALLENGES};
+    let dc = &CHALLENGES[1];
+    let solved = Design::from_json(include_str!("solutions/challenge-lose-a-dc.json")).unwrap();
+    assert!(script_kept(dc, &solved));
+    let mut no_fault = solved.clone();
+    no_fault.faults.clear();
+    assert!(!script_kept(dc, &no_fault));
+    assert_eq!(
+        challenge_verdict(1, "fault deleted", &no_fault),
+        Verdict::Missed
+    );
+    let mut moved: Value = serde_json::from_str(&solved.to_json()).unwrap();
+    for node in moved["nodes"].as_array_mut().unwrap() {
+        if node["kind"] != "users" {
+            node["region"] = json!("eu");
+        }
+        if node["kind"] == "database" {
+            node["replica_regions"] = json!(["eu", "eu"]);
+        }
+    }
+    let moved = Design::from_json(&moved.to_string()).unwrap();
+    assert!(!script_kept(dc, &moved), "nothing left in us to lose");
+    let spike = &CHALLENGES[2];
+    let mut calm: Value = serde_json::from_str(spike.start).unwrap();
+    set_field(&mut calm, "users", "profile", json!({"shape": "steady"}));
+    assert!(!script_kept(
+        spike,
+        &Design::from_json(&calm.to_string()).unwrap()
+    ));
+    let mut lower_rate: Value = serde_json::from_str(spike.start).unwrap();
+    set_field(&mut lower_rate, "users", "rate_rps", json!(500));
+    assert!(!script_kept(
+        spike,
+        &Design::from_json(&lower_rate.to_string()).unwrap()
+    ));
+    // Moving a users node on the canvas is no change to the script.
+    let mut moved_users: Value = serde_json::from_str(spike.start).unwrap();
+    set_field(&mut moved_users, "users", "x", json!(999));
+    assert!(script_kept(
+        spike,
+        &Design::from_json(&moved_users.to_string()).unwrap()
+    ));
 }
 
 /// Every step has its "do X, watch Y" in both languages, and every stage 3 to 6 steps.
@@ -211,7 +418,6 @@ fn every_steps_watched_number_moves_when_it_is_done() {
                         };
                         set(id, field, v)
                     }
-                    Act::Set(id, field, Val::Bool(b)) => set(id, field, json!(b)),
                     Act::Set(id, field, Val::Mode(m)) => {
                         let shipped: Value = serde_json::from_str(lesson.start).unwrap();
                         let rule = shipped["nodes"]

@@ -29,7 +29,7 @@ static EN: [StageText; 11] = [
             ("Press Start.", "throughput follows the 50 req/s load."),
             ("Raise the traffic to 90 req/s or more with the slider.", "p99 climbs above 150 ms while throughput still grows: queueing before saturation."),
             ("Press “Kill server”.", "every request fails: a single point of failure."),
-            ("Scale up: pick m5.xlarge as the server's instance, and set the traffic back to 50 req/s.", "throughput follows the load again."),
+            ("Scale up: pick m5.xlarge as the server's instance, and set the traffic back to 50 req/s.", "the server's load falls under 35 %: twice the vCPUs, half the load."),
         ],
         debrief: "Scaling up (vertical scaling) doubled the vCPUs and so the capacity, at twice the instance price. It has a hard limit (even 96 vCPUs meet a load they cannot carry) and the server is still a single point of failure.",
         next: "Next: when web traffic and data compete on one box, split them into a web tier and a data tier that scale on their own.",
@@ -49,7 +49,7 @@ static EN: [StageText; 11] = [
         steps: &[
             ("Press Start.", "throughput follows the 3 000 req/s load."),
             ("Select web2 and kill it.", "requests sent to it fail until health checks take it out."),
-            ("Select the load balancer and check health every 1 s (health_interval_s 1).", "throughput holds."),
+            ("Select the load balancer and check health every 1 s (health_interval_s 1).", "when web1 dies at 30 s, fewer than 5 000 requests fail: it is taken out within seconds."),
         ],
         debrief: "Health checks every second, failing after one miss, take a dead server out at once: the errors of web1's death all but vanish. Least connections even sends a fast-failing server more requests until then.",
         next: "Next: the database is still one machine. Replicate it: the primary takes writes, replicas take reads.",
@@ -59,7 +59,7 @@ static EN: [StageText; 11] = [
         steps: &[
             ("Press Start.", "the replicas take the reads; throughput follows the load."),
             ("Let it run past 40 s.", "writes acknowledged by the primary but not yet replicated are lost in the failover."),
-            ("Select the database and switch replication to sync.", "throughput holds."),
+            ("Select the database and switch replication to sync.", "the failover at 40 s loses no write."),
         ],
         debrief: "Synchronous replication acknowledges a write only once every replica has it, so the promotion loses nothing. The price is a slower write.",
         next: "Next: reads still reach the database every time. A cache keeps the popular keys in memory.",
@@ -79,8 +79,8 @@ static EN: [StageText; 11] = [
         briefing: "Static assets come from a CDN's edges. At 30 s a deploy publishes new assets by purging the edges; the purge takes 10 s to land.",
         steps: &[
             ("Press Start and let it run past 30 s.", "stale assets are served until the purge lands."),
-            ("Select the CDN and kill it.", "clients fall back to the origin: throughput holds, the origin works harder."),
-            ("Switch the CDN's invalidation to versioned.", "throughput holds."),
+            ("Select the CDN and kill it.", "clients fall back to the origin: the web servers' CPU passes 40 %."),
+            ("Switch the CDN's invalidation to versioned.", "the deploy at 30 s serves no stale asset."),
         ],
         debrief: "Versioned URLs name a new file for every deploy, so no edge can serve an old one: no stale asset, no purge to wait for.",
         next: "Next: sessions kept in a web server's memory die with it. Move state out of the web tier.",
@@ -89,8 +89,8 @@ static EN: [StageText; 11] = [
         briefing: "The web tier is stateless: sessions live in a shared store, so any server can serve any user. web0 dies at 30 s.",
         steps: &[
             ("Press Start.", "throughput follows the 2 000 req/s load."),
-            ("Select the load balancer and turn on sticky sessions.", "throughput holds; each user is now tied to one server."),
-            ("Turn sticky sessions off and check health every 1 s (health_interval_s 1).", "throughput holds."),
+            ("Select the session store and kill it.", "every request fails: the shared store is now a dependency that must itself be replicated."),
+            ("Check health every 1 s and take a server out after one miss (health_interval_s 1, health_threshold 1).", "when web0 dies at 30 s, the error rate stays under 0.2 %: no session is lost and its users move at once."),
         ],
         debrief: "With sessions in a shared store nobody has to log in again when a server dies, and with fast health checks hardly a request fails: any server can take any user.",
         next: "Next: one data centre is one place to fail. Serve users from two, routed by GeoDNS.",
@@ -100,7 +100,7 @@ static EN: [StageText; 11] = [
         steps: &[
             ("Press Start and let it run past 30 s.", "eu's users fail until their DNS answers expire."),
             ("Select DNS and set ttl_s to 300.", "more than 5 000 requests fail: users stay on the dead data centre for longer."),
-            ("Set ttl_s to 5.", "throughput holds."),
+            ("Set ttl_s to 5.", "over the first minute the error rate stays under 2 %: users leave the dead data centre within seconds."),
         ],
         debrief: "A short DNS TTL moves users off a failed data centre within seconds, at the price of more DNS lookups.",
         next: "Next: slow work done inside a request makes users wait. A message queue hands it to workers.",
@@ -116,13 +116,14 @@ static EN: [StageText; 11] = [
         next: "Next: at this size, someone must watch the metrics and add servers. Automate it.",
     },
     StageText {
-        briefing: "Traffic triples at 60 s for two minutes. The web pool is fixed at four instances: nothing grows it.",
+        briefing: "Traffic triples at 60 s for two minutes. The web pool is fixed at four instances: nothing grows it. Watch each tier's own numbers (per host and per tier, as the chapter's dashboards do): the first bottleneck is not the last.",
         steps: &[
             ("Press Start and let it run past 65 s.", "the fixed pool rejects requests during the spike."),
-            ("Set the web pool's instances to 12.", "throughput holds, and the bill grows all day."),
-            ("Set the pool's autoscale mode to utilization (back to 4 instances if you like).", "throughput holds."),
+            ("Set the web pool's instances to 12.", "requests still fail in the spike: the web tier has room now, and the database's queue fills (every miss reads the primary)."),
+            ("Keep 12 instances and let the cache fill misses from the replicas (fill_from replicas).", "through the spike the error rate stays under 0.1 %."),
+            ("Set the pool's autoscale mode to utilization.", "the autoscaler launches instances when the spike comes."),
         ],
-        debrief: "The autoscaler measured CPU and launched instances when the spike came: fewer failures, billed only while needed. Instances boot for 30 s, so the start of a spike still hurts.",
+        debrief: "The per-tier metrics showed the bottleneck move from the web tier to the database; spreading reads over the replicas removed it. Then the autoscaler, kept at six instances for headroom (instances boot for 30 s), carried the spike with about 9 machines on average instead of 12 all day.",
         next: "Next: the database outgrows one machine. Shard it.",
     },
     StageText {
@@ -144,7 +145,7 @@ static KO: [StageText; 11] = [
             ("시작을 누르세요.", "처리량이 초당 50개 부하를 따라갑니다."),
             ("슬라이더로 트래픽을 초당 90개 이상으로 올리세요.", "처리량이 아직 늘어나는 동안 p99가 150 ms 넘게 치솟습니다: 포화 전의 대기열."),
             ("“서버 죽이기”를 누르세요.", "모든 요청이 실패합니다: 단일 장애 지점."),
-            ("수직적 규모 확장: 서버의 인스턴스를 m5.xlarge로 고르고 트래픽을 초당 50개로 되돌리세요.", "처리량이 다시 부하를 따라갑니다."),
+            ("수직적 규모 확장: 서버의 인스턴스를 m5.xlarge로 고르고 트래픽을 초당 50개로 되돌리세요.", "서버 부하가 35 % 아래로 내려갑니다: vCPU가 두 배이니 부하는 절반입니다."),
         ],
         debrief: "수직적 규모 확장(scale up)으로 vCPU와 용량이 두 배가 되었고, 인스턴스 값도 두 배가 되었습니다. 여기에는 한계가 있고(96 vCPU도 감당 못 할 부하가 옵니다) 서버는 여전히 단일 장애 지점입니다.",
         next: "다음: 웹 트래픽과 데이터가 한 서버를 두고 다투면, 따로 확장되는 웹 계층과 데이터 계층으로 나눕니다.",
@@ -164,7 +165,7 @@ static KO: [StageText; 11] = [
         steps: &[
             ("시작을 누르세요.", "처리량이 초당 3 000개 부하를 따라갑니다."),
             ("web2를 골라 죽이세요.", "헬스 체크가 빼 줄 때까지 그쪽 요청이 실패합니다."),
-            ("로드밸런서를 골라 헬스 체크를 1초마다 하세요 (health_interval_s 1).", "처리량이 유지됩니다."),
+            ("로드밸런서를 골라 헬스 체크를 1초마다 하세요 (health_interval_s 1).", "30초에 web1이 죽어도 실패한 요청이 5 000개 미만입니다: 몇 초 안에 빠집니다."),
         ],
         debrief: "1초마다 검사하고 한 번 실패하면 빼는 헬스 체크는 죽은 서버를 바로 빼 줍니다: web1 장애의 오류가 거의 사라졌습니다. 그 전까지 최소 연결 정책은 바로 실패하는 서버에 오히려 더 보냅니다.",
         next: "다음: 데이터베이스는 아직 한 대입니다. 다중화하세요: 주 서버는 쓰기, 부 서버는 읽기.",
@@ -174,7 +175,7 @@ static KO: [StageText; 11] = [
         steps: &[
             ("시작을 누르세요.", "부 서버가 읽기를 맡고 처리량이 부하를 따라갑니다."),
             ("40초가 지나도록 두세요.", "주 서버가 확인했지만 아직 복제되지 않은 쓰기가 장애 조치에서 사라집니다."),
-            ("데이터베이스를 골라 replication을 sync로 바꾸세요.", "처리량이 유지됩니다."),
+            ("데이터베이스를 골라 replication을 sync로 바꾸세요.", "40초의 장애 조치에서 잃는 쓰기가 없습니다."),
         ],
         debrief: "동기 다중화는 모든 부 서버가 받은 뒤에야 쓰기를 확인하므로 승격에서 잃는 쓰기가 없습니다. 대가는 느려진 쓰기입니다.",
         next: "다음: 읽기가 매번 데이터베이스에 갑니다. 캐시가 인기 있는 키를 메모리에 둡니다.",
@@ -194,8 +195,8 @@ static KO: [StageText; 11] = [
         briefing: "정적 파일은 CDN 에지에서 나갑니다. 30초에 배포가 에지를 비우는(purge) 방식으로 새 파일을 냅니다. purge는 10초 뒤에 반영됩니다.",
         steps: &[
             ("시작을 누르고 30초가 지나도록 두세요.", "purge가 반영될 때까지 낡은 파일이 나갑니다."),
-            ("CDN을 골라 죽이세요.", "클라이언트가 원본으로 우회합니다: 처리량은 유지되고 원본이 더 바빠집니다."),
-            ("CDN의 invalidation을 versioned로 바꾸세요.", "처리량이 유지됩니다."),
+            ("CDN을 골라 죽이세요.", "클라이언트가 원본으로 우회합니다: 웹 서버 CPU가 40 %를 넘습니다."),
+            ("CDN의 invalidation을 versioned로 바꾸세요.", "30초의 배포에서 낡은 파일을 하나도 주지 않습니다."),
         ],
         debrief: "버전이 붙은 URL은 배포마다 새 파일 이름을 쓰므로 어떤 에지도 옛 파일을 줄 수 없습니다: 낡은 파일도, 기다릴 purge도 없습니다.",
         next: "다음: 웹 서버 메모리의 세션은 서버와 함께 죽습니다. 상태를 웹 계층 밖으로 옮기세요.",
@@ -204,8 +205,8 @@ static KO: [StageText; 11] = [
         briefing: "웹 계층이 무상태입니다: 세션은 공유 저장소에 있어 어느 서버나 어느 사용자든 받을 수 있습니다. 30초에 web0이 죽습니다.",
         steps: &[
             ("시작을 누르세요.", "처리량이 초당 2 000개 부하를 따라갑니다."),
-            ("로드밸런서를 골라 고정 세션(sticky)을 켜세요.", "처리량은 유지되고, 사용자마다 서버 한 대에 묶입니다."),
-            ("고정 세션을 끄고 헬스 체크를 1초마다 하세요 (health_interval_s 1).", "처리량이 유지됩니다."),
+            ("세션 저장소를 골라 죽이세요.", "모든 요청이 실패합니다: 공유 저장소는 이제 그 자체로 다중화해야 할 의존성입니다."),
+            ("헬스 체크를 1초마다 하고 한 번 실패하면 빼세요 (health_interval_s 1, health_threshold 1).", "30초에 web0이 죽어도 오류율이 0.2 % 아래입니다: 잃는 세션 없이 사용자가 바로 옮겨 갑니다."),
         ],
         debrief: "세션이 공유 저장소에 있으니 서버가 죽어도 아무도 다시 로그인하지 않고, 빠른 헬스 체크로 실패하는 요청도 거의 없습니다: 어느 서버든 어느 사용자든 받습니다.",
         next: "다음: 데이터 센터 하나는 한 곳의 장애입니다. GeoDNS로 두 곳에서 서비스하세요.",
@@ -215,7 +216,7 @@ static KO: [StageText; 11] = [
         steps: &[
             ("시작을 누르고 30초가 지나도록 두세요.", "eu 사용자의 요청이 DNS 응답이 만료될 때까지 실패합니다."),
             ("DNS를 골라 ttl_s를 300으로 바꾸세요.", "5 000개 넘는 요청이 실패합니다: 사용자가 죽은 데이터 센터에 더 오래 남습니다."),
-            ("ttl_s를 5로 바꾸세요.", "처리량이 유지됩니다."),
+            ("ttl_s를 5로 바꾸세요.", "첫 1분 동안 오류율이 2 % 아래입니다: 사용자가 몇 초 안에 죽은 데이터 센터를 떠납니다."),
         ],
         debrief: "DNS TTL이 짧으면 장애 난 데이터 센터에서 몇 초 안에 사용자를 옮깁니다. 대가는 더 잦은 DNS 조회입니다.",
         next: "다음: 요청 안에서 하는 느린 작업은 사용자를 기다리게 합니다. 메시지 큐가 작업 서버에 넘깁니다.",
@@ -231,13 +232,14 @@ static KO: [StageText; 11] = [
         next: "다음: 이 규모에서는 누군가 메트릭을 보고 서버를 늘려야 합니다. 자동화하세요.",
     },
     StageText {
-        briefing: "60초부터 2분 동안 트래픽이 세 배가 됩니다. 웹 서버 풀은 네 대로 고정되어 있어 아무것도 늘려 주지 않습니다.",
+        briefing: "60초부터 2분 동안 트래픽이 세 배가 됩니다. 웹 서버 풀은 네 대로 고정되어 있어 아무것도 늘려 주지 않습니다. 계층마다의 숫자(장이 말하는 호스트별, 계층별 메트릭)를 지켜보세요: 첫 병목이 마지막 병목은 아닙니다.",
         steps: &[
             ("시작을 누르고 65초가 지나도록 두세요.", "고정된 풀이 급증 동안 요청을 거부합니다."),
-            ("웹 풀의 instances를 12로 바꾸세요.", "처리량은 유지되지만 하루 종일 비용이 늘어납니다."),
-            ("풀의 autoscale mode를 utilization으로 바꾸세요 (instances는 4로 되돌려도 됩니다).", "처리량이 유지됩니다."),
+            ("웹 풀의 instances를 12로 바꾸세요.", "급증 동안 여전히 요청이 실패합니다: 웹 계층은 여유가 생겼고, 이번엔 데이터베이스의 큐가 찹니다 (모든 캐시 미스가 주 서버를 읽습니다)."),
+            ("instances는 12로 두고 캐시가 미스를 부 서버에서 채우게 하세요 (fill_from replicas).", "급증 내내 오류율이 0.1 % 아래입니다."),
+            ("풀의 autoscale mode를 utilization으로 바꾸세요.", "급증이 오면 자동 규모 확장이 인스턴스를 띄웁니다."),
         ],
-        debrief: "자동 규모 확장이 CPU를 재고 급증이 오자 인스턴스를 띄웠습니다: 실패가 줄고 필요한 동안만 비용을 냅니다. 인스턴스가 30초 동안 부팅하므로 급증의 시작은 여전히 아픕니다.",
+        debrief: "계층별 메트릭이 병목이 웹 계층에서 데이터베이스로 옮겨 가는 것을 보여 주었고, 읽기를 부 서버로 나누자 병목이 사라졌습니다. 그다음 여유로 여섯 대를 유지한 자동 규모 확장이(인스턴스는 30초 동안 부팅합니다) 하루 종일 12대 대신 평균 9대쯤으로 급증을 견뎠습니다.",
         next: "다음: 데이터베이스가 한 대를 넘어섭니다. 샤딩하세요.",
     },
     StageText {
@@ -336,6 +338,12 @@ pub fn metric(lang: Lang, metric: Metric) -> String {
                 Lang::En => format!("{node}'s load"),
             }
         }
+        Metric::MeanInstances(node) => {
+            return match lang {
+                Lang::Ko => format!("{node}의 평균 인스턴스 수"),
+                Lang::En => format!("{node}'s mean instances"),
+            }
+        }
         Metric::Count(tally) => match tally {
             Tally::Failed => ("실패한 요청", "failed requests"),
             Tally::StaleReads => ("낡은 읽기", "stale reads"),
@@ -343,6 +351,7 @@ pub fn metric(lang: Lang, metric: Metric) -> String {
             Tally::LostWrites => ("잃은 쓰기", "lost writes"),
             Tally::LostSessions => ("강제 로그인", "forced logins"),
             Tally::KeysMoved => ("옮긴 키", "keys moved"),
+            Tally::InstancesLaunched => ("띄운 인스턴스", "instances launched"),
         },
     };
     match lang {
@@ -361,6 +370,7 @@ pub fn value(metric: Metric, v: f64) -> String {
             format!("{:.2} %", v * 100.0)
         }
         Metric::WorstP99Ms => format!("{v:.0} ms"),
+        Metric::MeanInstances(_) => format!("{v:.1}"),
         Metric::ThroughputRps => format!("{v:.0} req/s"),
         Metric::CostPerHour => format!("${v:.2}/h"),
         Metric::PeakBacklog | Metric::Count(_) => format!("{v:.0}"),
@@ -410,6 +420,97 @@ pub fn limit_text(lang: Lang, key: Lt) -> &'static str {
         Lt::No => ("아니요", "no"),
         Lt::Curve => ("지연–처리량 곡선", "latency–throughput curve"),
         Lt::Knee => ("무릎", "knee"),
+    };
+    match lang {
+        Lang::Ko => ko,
+        Lang::En => en,
+    }
+}
+
+/// One challenge's texts: its name and the problem with its budget.
+pub struct ChallengeText {
+    pub title: &'static str,
+    pub problem: &'static str,
+}
+
+pub fn challenge_text(lang: Lang, index: usize) -> &'static ChallengeText {
+    let table = match lang {
+        Lang::Ko => &CHALLENGES_KO,
+        Lang::En => &CHALLENGES_EN,
+    };
+    &table[index.min(table.len() - 1)]
+}
+
+static CHALLENGES_EN: [ChallengeText; 3] = [
+    ChallengeText {
+        title: "Serve two regions",
+        problem: "50 000 users send 2 000 req/s, half of them from eu, half from us, 40 ms apart. One web server in us serves them all. Keep p99 at 100 ms or less and errors at 0.1 % or less, at full throughput, for at most $10.50/h.",
+    },
+    ChallengeText {
+        title: "Lose a data centre, lose no writes",
+        problem: "Two data centres serve 2 000 req/s; the database's primary lives in us. At 30 s the us data centre fails. Lose no acknowledged write, keep errors over the run at 2 % or less, for at most $13/h.",
+    },
+    ChallengeText {
+        title: "Absorb a ×10 spike",
+        problem: "1 000 req/s become 10 000 from 30 s to 60 s. Through the spike keep errors at 0.1 % or less and p99 at 300 ms or less, for at most $22.50/h (the balancer bills every request served).",
+    },
+];
+
+static CHALLENGES_KO: [ChallengeText; 3] = [
+    ChallengeText {
+        title: "두 지역에 서비스하기",
+        problem: "사용자 50 000명이 초당 2 000개 요청을 보냅니다. 절반은 eu, 절반은 us에 있고 두 곳은 40 ms 떨어져 있습니다. 지금은 us의 웹 서버 한 대가 모두를 받습니다. 처리량을 다 내면서 p99 100 ms 이하, 오류율 0.1 % 이하를 시간당 $10.50 이하로 지키세요.",
+    },
+    ChallengeText {
+        title: "데이터 센터를 잃어도 쓰기는 잃지 않기",
+        problem: "데이터 센터 두 곳이 초당 2 000개 요청을 받고, 데이터베이스의 주 서버는 us에 있습니다. 30초에 us 데이터 센터가 멈춥니다. 확인된 쓰기를 하나도 잃지 말고, 실행 전체의 오류율을 2 % 이하로, 시간당 $13 이하로 지키세요.",
+    },
+    ChallengeText {
+        title: "×10 급증 흡수하기",
+        problem: "초당 1 000개 요청이 30초부터 60초까지 10 000개가 됩니다. 급증 내내 오류율 0.1 % 이하, p99 300 ms 이하를 시간당 $22.50 이하로 지키세요 (로드밸런서는 처리한 요청마다 비용을 받습니다).",
+    },
+];
+
+/// The challenges' labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ct {
+    Challenges,
+    Problem,
+    ScriptNote,
+    Script,
+    ScriptTarget,
+    Kept,
+    Changed,
+    Shared,
+    MetTitle,
+    Share,
+    LinkLabel,
+    Mixed,
+}
+
+pub fn challenge_ui(lang: Lang, key: Ct) -> &'static str {
+    let (ko, en) = match key {
+        Ct::Challenges => ("도전 과제", "Challenges"),
+        Ct::Problem => ("문제", "Problem"),
+        Ct::ScriptNote => (
+            "설계는 마음대로 고치세요. 사용자 노드의 트래픽과 예정된 장애는 과제의 것이라 그대로 두어야 합니다 (장애가 멈추는 데이터 센터에도 무언가 남아 있어야 합니다).",
+            "Edit the design freely. The users nodes' traffic and the scheduled faults belong to the challenge and must stay as they are (and a data centre a fault stops must still hold something).",
+        ),
+        Ct::Script => ("과제의 트래픽과 장애", "the challenge's traffic and faults"),
+        Ct::ScriptTarget => ("그대로", "as set"),
+        Ct::Kept => ("그대로임", "kept"),
+        Ct::Changed => ("바뀜", "changed"),
+        Ct::Shared => (
+            "공유된 결과를 다시 확인합니다: 링크의 설계를 시드 {seed}로 지금 실행합니다. 링크가 주장하는 점수는 읽지 않습니다.",
+            "Re-checking a shared result: the link's design runs now with seed {seed}. Nothing the link claims is read.",
+        ),
+        Ct::MetTitle => ("과제 달성", "Challenge met"),
+        Ct::Share => ("결과 공유", "Share result"),
+        Ct::LinkLabel => ("결과 링크 (복사됨)", "Result link (copied)"),
+        Ct::Mixed => (
+            "이 실행에는 실행 중에 적용한 편집이 섞여 있어 판정할 수 없습니다. 초기화하고 다시 실행하세요.",
+            "This run mixes edits applied mid-run, so it cannot be judged. Reset and run again.",
+        ),
     };
     match lang {
         Lang::Ko => ko,
