@@ -16,6 +16,8 @@ pub const MAX_SHARDS: f64 = 256.0;
 pub const MAX_PAYLOAD_KB: f64 = 1_000_000.0;
 /// The longest time a fault or a rate profile may name, in seconds.
 pub const MAX_TIME_S: f64 = 1e7;
+/// Paths of one users node, and routes of one API gateway.
+pub const MAX_PATHS: f64 = 1_000.0;
 
 /// The bounds `(min, max)` of the number at `path` (a field, or `parent.field` inside a nested
 /// object such as `profile.at_s`) of a node of kind `kind` (the JSON kind name); `None` for a
@@ -65,6 +67,12 @@ pub fn range(kind: &str, path: &str) -> Option<(f64, f64)> {
         (_, "response_kb" | "static_kb" | "record_kb") => (0.0, MAX_PAYLOAD_KB),
         (_, "item_kb") => (0.001, MAX_PAYLOAD_KB),
         (_, "profile.factor") => (0.0, 1_000.0),
+        (_, "paths" | "routes") => (0.0, MAX_PATHS),
+        (_, "paths.share" | "attack_share" | "detection" | "false_positive") => (0.0, 1.0),
+        (_, "attack_cost") => (0.01, 1_000.0),
+        (_, "rules") => (0.0, 1_000.0),
+        (_, "rate_limit.rate_rps") => (0.001, MAX_RATE_RPS),
+        (_, "rate_limit.burst") => (1.0, 1_000_000.0),
         (_, "profile.period_s") => (1.0, MAX_TIME_S),
         (_, "profile.at_s" | "profile.from_s" | "profile.to_s" | "profile.duration_s") => {
             (0.0, MAX_TIME_S)
