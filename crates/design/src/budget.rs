@@ -380,8 +380,7 @@ fn memory_terms(design: &Design, limits: &Limits) -> Vec<Term> {
             )
         })
         .count() as f64;
-    let per_user =
-        BYTES_PER_USER + servers / 8.0 + 2.0 * balancers + BYTES_PER_BUCKET * limiters;
+    let per_user = BYTES_PER_USER + servers / 8.0 + 2.0 * balancers + BYTES_PER_BUCKET * limiters;
     // Per key: a version per data column, and each cache's index.
     let columns: f64 = 1.0
         + design

@@ -363,8 +363,14 @@ pub struct RouteDoc {
 pub enum RateLimitDoc {
     #[default]
     None,
-    Global { rate_rps: f64, burst: f64 },
-    PerUser { rate_rps: f64, burst: f64 },
+    Global {
+        rate_rps: f64,
+        burst: f64,
+    },
+    PerUser {
+        rate_rps: f64,
+        burst: f64,
+    },
 }
 fn one_u32() -> u32 {
     1

@@ -18,9 +18,9 @@ use scalelab_engine::model::{
     RateProfile, ReadStrategy, Replication, ServerSpec, Sessions, ShardRouterSpec, UsersSpec,
     WafSpec, WriteStrategy, UNLIMITED_CORES,
 };
-use std::collections::BTreeSet;
 use scalelab_engine::{prices, Command, Model, NodeId, NodeKind, NodeSpec, SimDuration, SimTime};
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 /// One problem found in a design.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,7 +133,10 @@ impl std::fmt::Display for Diagnostic {
                 write!(f, "the shard map cannot be built with these parameters")
             }
             Problem::RouteNotConnected { to } => {
-                write!(f, "a route goes to '{to}', which is not one of its connections")
+                write!(
+                    f,
+                    "a route goes to '{to}', which is not one of its connections"
+                )
             }
         }
     }
@@ -1042,7 +1045,14 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
         let (allowed, expected, required): (&[&str], &'static [&'static str], bool) =
             match node.params {
                 NodeParams::Users { .. } => (
-                    &["dns", "load_balancer", "server", "cdn", "api_gateway", "waf"],
+                    &[
+                        "dns",
+                        "load_balancer",
+                        "server",
+                        "cdn",
+                        "api_gateway",
+                        "waf",
+                    ],
                     &["dns", "load_balancer", "server", "api_gateway", "waf"],
                     true,
                 ),
@@ -1107,7 +1117,9 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
         };
         let multi_ok = matches!(
             node.params,
-            NodeParams::Dns { .. } | NodeParams::LoadBalancer { .. } | NodeParams::ApiGateway { .. }
+            NodeParams::Dns { .. }
+                | NodeParams::LoadBalancer { .. }
+                | NodeParams::ApiGateway { .. }
         );
         if !multi_ok {
             let mut seen: Vec<&str> = Vec::new();

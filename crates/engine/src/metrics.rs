@@ -383,7 +383,12 @@ pub struct ErrorCounts {
 
 impl ErrorCounts {
     pub fn total(&self) -> u64 {
-        self.timeout + self.rejected + self.no_route + self.node_down + self.rate_limited + self.blocked
+        self.timeout
+            + self.rejected
+            + self.no_route
+            + self.node_down
+            + self.rate_limited
+            + self.blocked
     }
 
     /// Adds every cause of `o`.

@@ -294,7 +294,12 @@ pub const PRICE_TABLE: &[PriceItem] = &[
     ),
     // Web application firewall: AWS WAF's list prices (aws.amazon.com/waf/pricing, 2024–2026).
     item("waf_web_acl", "AWS WAF web ACL", 5.0, PriceUnit::PerMonth),
-    item("waf_rule", "AWS WAF rule in a web ACL", 1.0, PriceUnit::PerMonth),
+    item(
+        "waf_rule",
+        "AWS WAF rule in a web ACL",
+        1.0,
+        PriceUnit::PerMonth,
+    ),
     item(
         "waf_requests",
         "AWS WAF requests inspected",

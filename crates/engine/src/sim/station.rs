@@ -291,7 +291,10 @@ impl Simulation {
         let f = self.frames[frame as usize];
         let server = matches!(self.nodes[f.node as usize].kind, Kind::Server(_));
         let source = (f.req != NIL).then(|| self.requests[f.req as usize].source);
-        let cost = match source.and_then(|s| self.nodes.get(s as usize)).map(|n| &n.kind) {
+        let cost = match source
+            .and_then(|s| self.nodes.get(s as usize))
+            .map(|n| &n.kind)
+        {
             Some(Kind::Users(u)) if server => u.spec.attack_cost,
             _ => 1.0,
         };
