@@ -790,13 +790,10 @@ impl Simulation {
             Kind::Cache(_) => self.cache_resume(frame, outcome),
             Kind::Cdn(_) => self.cdn_resume(frame, outcome),
             Kind::Router(_) => self.router_resume(frame, outcome),
-            // A gateway and a WAF hold no worker while the service answers: they pass it on.
-            Kind::Db(_)
-            | Kind::Queue(_)
-            | Kind::Users(_)
-            | Kind::Dns(_)
-            | Kind::Gateway(_)
-            | Kind::Waf(_) => self.finish(frame, outcome),
+            Kind::Gateway(_) | Kind::Waf(_) => self.proxy_resume(frame, outcome),
+            Kind::Db(_) | Kind::Queue(_) | Kind::Users(_) | Kind::Dns(_) => {
+                self.finish(frame, outcome)
+            }
         }
     }
 

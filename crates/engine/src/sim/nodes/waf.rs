@@ -15,6 +15,18 @@ pub(in crate::sim) fn waf_cost_per_hour_usd(spec: &WafSpec) -> f64 {
 }
 
 impl Simulation {
+    /// The answer comes back through a gateway or a WAF, which holds no worker meanwhile: it is
+    /// passed on, unless the proxy crashed since it forwarded the request (its connection died).
+    #[inline(never)]
+    pub(in crate::sim) fn proxy_resume(&mut self, frame: FrameId, outcome: Outcome) {
+        let f = self.frames[frame as usize];
+        if self.nodes[f.node as usize].epoch != f.epoch {
+            self.finish(frame, Err(ErrorCause::NodeDown));
+        } else {
+            self.finish(frame, outcome);
+        }
+    }
+
     // ----- WAF -----------------------------------------------------------------------------
 
     /// The inspection is done: the verdict is drawn from the WAF's stream (only when its rate is
