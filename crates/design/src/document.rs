@@ -246,7 +246,7 @@ pub enum NodeParams {
         #[serde(default = "default_gateway_ms")]
         service_ms: f64,
         /// Path → service (the id of a node this gateway connects to).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         routes: Vec<RouteDoc>,
         /// Where a path without a route goes (a connected node's id); empty: the first
         /// connection.
@@ -701,20 +701,12 @@ pub struct EdgeDoc {
 impl NodeParams {
     /// The kind's name as written in JSON.
     pub fn kind_name(&self) -> &'static str {
-        match self {
-            NodeParams::Users { .. } => "users",
-            NodeParams::Dns { .. } => "dns",
-            NodeParams::Server { .. } => "server",
-            NodeParams::LoadBalancer { .. } => "load_balancer",
-            NodeParams::SessionStore { .. } => "session_store",
-            NodeParams::Cache { .. } => "cache",
-            NodeParams::Database { .. } => "database",
-            NodeParams::Cdn { .. } => "cdn",
-            NodeParams::Queue { .. } => "queue",
-            NodeParams::ShardedDatabase { .. } => "sharded_database",
-            NodeParams::ApiGateway { .. } => "api_gateway",
-            NodeParams::Waf { .. } => "waf",
-        }
+        self.tag().as_str()
+    }
+
+    /// The kind, typed.
+    pub fn tag(&self) -> crate::kinds::KindTag {
+        crate::kinds::KindTag::of(self)
     }
 }
 

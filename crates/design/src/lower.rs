@@ -10,6 +10,7 @@ use crate::document::{
     InvalidationDoc, LbPolicyDoc, NodeParams, ProfileDoc, RateLimitDoc, ReadStrategyDoc,
     ReplicationDoc, ServiceShape, SessionsDoc, WriteStrategyDoc,
 };
+use crate::kinds::{spec, KindTag, Role};
 use scalelab_engine::dist::Dist;
 use scalelab_engine::hashing::{ShardMap, ShardingStrategy};
 use scalelab_engine::model::{
@@ -49,13 +50,13 @@ pub enum Problem {
     },
     /// A node needs an outgoing connection to one of these kinds.
     MissingConnection {
-        /// The kinds (JSON kind names) a connection may go to.
-        expected: &'static [&'static str],
+        /// The kinds a connection may go to (the source kind's `required`).
+        expected: &'static [KindTag],
     },
-    /// A connection the engine cannot simulate.
+    /// A connection the engine cannot simulate (not in the source kind's `outgoing`).
     UnsupportedConnection {
-        from: &'static str,
-        to: &'static str,
+        from: KindTag,
+        to: KindTag,
     },
     /// More than one outgoing connection where only one is meaningful.
     TooManyConnections,
@@ -106,7 +107,10 @@ impl std::fmt::Display for Diagnostic {
                 write!(f, "{value} is outside {min}..={max}")
             }
             Problem::MissingConnection { expected } => {
-                let names: Vec<String> = expected.iter().map(|k| k.replace('_', " ")).collect();
+                let names: Vec<String> = expected
+                    .iter()
+                    .map(|k| k.as_str().replace('_', " "))
+                    .collect();
                 let list = match names.split_last() {
                     Some((last, [])) => last.clone(),
                     Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
@@ -296,7 +300,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
             outgoing.entry(edge.from.as_str()).or_default().push(to);
         }
     }
-    let kind_of = |i: usize| design.nodes[i].params.kind_name();
+    let kind_of = |i: usize| design.nodes[i].params.tag();
     let keys_max = design
         .nodes
         .iter()
@@ -414,11 +418,12 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 attack_cost,
             } => {
                 check("users", *users as f64, None);
-                check("paths", paths.len() as f64, None);
+                // Lists are bounded here: the kind's description holds scalar parameters only.
+                check("paths", paths.len() as f64, Some((0.0, MAX_PATHS)));
                 check("attack_share", *attack_share, None);
                 check("attack_cost", *attack_cost, None);
                 for p in paths {
-                    check("paths.share", p.share, None);
+                    check("paths.share", p.share, Some((0.0, 1.0)));
                 }
                 // Shares are normalised: cumulative shares of their sum.
                 let sum: f64 = paths.iter().map(|p| p.share.clamp(0.0, 1.0)).sum();
@@ -494,8 +499,8 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
             } => {
                 check("workers", *workers as f64, None);
                 check("service_ms", *service_ms, None);
-                check("routes", routes.len() as f64, None);
-                let (kind, rate_rps, burst) = match *rate_limit {
+                check("routes", routes.len() as f64, Some((0.0, MAX_PATHS)));
+                let (limit, rate_rps, burst) = match *rate_limit {
                     RateLimitDoc::None => (RateLimitKind::None, 100.0, 100.0),
                     RateLimitDoc::Global { rate_rps, burst } => {
                         (RateLimitKind::Global, rate_rps, burst)
@@ -504,7 +509,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                         (RateLimitKind::PerUser, rate_rps, burst)
                     }
                 };
-                if kind != RateLimitKind::None {
+                if limit != RateLimitKind::None {
                     check("rate_limit.rate_rps", rate_rps, None);
                     check("rate_limit.burst", burst, None);
                 }
@@ -542,7 +547,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     routes,
                     default,
                     rate_limit: RateLimit {
-                        kind,
+                        kind: limit,
                         rate_rps,
                         burst,
                     },
@@ -665,10 +670,19 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 for &to in outs {
                     let t = model_id[to];
                     match kind_of(to) {
-                        "session_store" => spec.sessions = Sessions::Store(t),
-                        "cache" | "database" | "sharded_database" => spec.data = Some(t),
-                        "queue" => spec.publish = Some(t),
-                        _ => {}
+                        KindTag::SessionStore => spec.sessions = Sessions::Store(t),
+                        KindTag::Cache | KindTag::Database | KindTag::ShardedDatabase => {
+                            spec.data = Some(t)
+                        }
+                        KindTag::Queue => spec.publish = Some(t),
+                        // Refused below: not in the server's `outgoing`.
+                        KindTag::Users
+                        | KindTag::Dns
+                        | KindTag::Cdn
+                        | KindTag::LoadBalancer
+                        | KindTag::Server
+                        | KindTag::ApiGateway
+                        | KindTag::Waf => {}
                     }
                 }
                 NodeKind::Server(spec)
@@ -1041,106 +1055,36 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 problem,
             })
         };
-        // (allowed target kinds, what is expected, required, at most one per target kind)
-        let (allowed, expected, required): (&[&str], &'static [&'static str], bool) =
-            match node.params {
-                NodeParams::Users { .. } => (
-                    &[
-                        "dns",
-                        "load_balancer",
-                        "server",
-                        "cdn",
-                        "api_gateway",
-                        "waf",
-                    ],
-                    &["dns", "load_balancer", "server", "api_gateway", "waf"],
-                    true,
-                ),
-                NodeParams::Dns { .. } => (
-                    &["load_balancer", "server", "api_gateway", "waf"],
-                    &["load_balancer", "server", "api_gateway", "waf"],
-                    true,
-                ),
-                NodeParams::ApiGateway { .. } => (
-                    &["load_balancer", "server"],
-                    &["load_balancer", "server"],
-                    true,
-                ),
-                NodeParams::Waf { .. } => (
-                    &["load_balancer", "server", "api_gateway"],
-                    &["load_balancer", "server", "api_gateway"],
-                    true,
-                ),
-                NodeParams::LoadBalancer { .. } => (&["server"], &["server"], true),
-                NodeParams::Server { .. } => (
-                    &[
-                        "cache",
-                        "database",
-                        "sharded_database",
-                        "session_store",
-                        "queue",
-                    ],
-                    &[],
-                    false,
-                ),
-                NodeParams::Cache { .. } => (
-                    &["database", "sharded_database"],
-                    &["database", "sharded_database"],
-                    false,
-                ),
-                NodeParams::Cdn { .. } => (
-                    &["load_balancer", "server"],
-                    &["load_balancer", "server"],
-                    true,
-                ),
-                _ => (&[], &[], false),
-            };
+        // What this kind may call and must call is its description's.
+        let kind = spec(node.params.tag());
         for &to in outs {
-            if !allowed.contains(&kind_of(to)) {
+            if !kind.may_call(kind_of(to)) {
                 diag(Problem::UnsupportedConnection {
-                    from: node.params.kind_name(),
+                    from: kind.tag,
                     to: kind_of(to),
                 });
             }
         }
-        // One connection per role: more would be ambiguous.
-        let role = |k: &str| match k {
-            "dns" | "load_balancer" | "server" => "entry",
-            "cache" | "database" | "sharded_database" => "data",
-            other => {
-                if other == "cdn" {
-                    "cdn"
-                } else {
-                    "other"
-                }
-            }
-        };
-        let multi_ok = matches!(
-            node.params,
-            NodeParams::Dns { .. }
-                | NodeParams::LoadBalancer { .. }
-                | NodeParams::ApiGateway { .. }
-        );
-        if !multi_ok {
-            let mut seen: Vec<&str> = Vec::new();
-            for &to in outs {
-                let r = if matches!(node.params, NodeParams::Server { .. }) {
-                    role(kind_of(to))
-                } else if kind_of(to) == "cdn" {
-                    "cdn"
-                } else {
-                    "entry"
-                };
-                if seen.contains(&r) {
+        // One connection per role: more would be ambiguous (a refused one is reported above).
+        if !kind.fan_out {
+            let mut seen: Vec<Role> = Vec::new();
+            for &to in outs.iter().filter(|&&t| kind.may_call(kind_of(t))) {
+                let role = spec(kind_of(to)).role;
+                if seen.contains(&role) {
                     diag(Problem::TooManyConnections);
                     break;
                 }
-                seen.push(r);
+                seen.push(role);
             }
         }
-        let entry = outs.iter().copied().find(|&t| kind_of(t) != "cdn");
-        if required && entry.is_none() {
-            diag(Problem::MissingConnection { expected });
+        let entry = outs
+            .iter()
+            .copied()
+            .find(|&t| spec(kind_of(t)).role != Role::Cdn);
+        if !kind.required.is_empty() && entry.is_none() {
+            diag(Problem::MissingConnection {
+                expected: kind.required,
+            });
         }
         let mi = model_id[i] as usize;
         match &mut nodes[mi].kind {
@@ -1149,7 +1093,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 users.cdn = outs
                     .iter()
                     .copied()
-                    .find(|&t| kind_of(t) == "cdn")
+                    .find(|&t| kind_of(t) == KindTag::Cdn)
                     .map(|t| model_id[t]);
             }
             NodeKind::Dns(dns) => {
