@@ -184,6 +184,8 @@ pub fn report_json(report: &Report, wall_ms: f64) -> Value {
                 "rejected": report.errors.rejected,
                 "no_route": report.errors.no_route,
                 "node_down": report.errors.node_down,
+                "rate_limited": report.errors.rate_limited,
+                "blocked": report.errors.blocked,
                 "total": report.errors.total(),
             },
             "in_flight": report.in_flight,
@@ -220,8 +222,16 @@ pub fn report_text(report: &Report, wall_ms: f64) -> String {
         "measured {:.0} s after {:.0} s warm-up (seed {})\n",
         report.measured_s, report.warmup_s, report.seed
     );
+    // The causes only a gateway or a WAF produce are told where one could.
+    let mut edge = String::new();
+    if e.rate_limited > 0 {
+        edge += &format!(", rate limited {}", e.rate_limited);
+    }
+    if e.blocked > 0 {
+        edge += &format!(", blocked {}", e.blocked);
+    }
     s += &format!(
-        "requests  generated {}  completed {}  failed {} (timeout {}, rejected {}, no route {}, node down {})\n",
+        "requests  generated {}  completed {}  failed {} (timeout {}, rejected {}, no route {}, node down {}{edge})\n",
         report.generated, report.completed, e.total(), e.timeout, e.rejected, e.no_route, e.node_down
     );
     s += &format!(
@@ -294,6 +304,12 @@ pub fn report_text(report: &Report, wall_ms: f64) -> String {
         s += &format!(
             "requests  load balancers {}  queue {}  dns queries {}\n",
             c.lb_requests, c.queue_requests, c.dns_queries
+        );
+    }
+    if c.rate_limited + c.waf_inspected > 0 {
+        s += &format!(
+            "edge      rate limited {}  waf inspected {}  attacks blocked {}  passed {}  legit blocked {}\n",
+            c.rate_limited, c.waf_inspected, c.attacks_blocked, c.attacks_passed, c.legit_blocked
         );
     }
     s += &bill_text(report);

@@ -19,6 +19,8 @@ pub const MAX_SHARDS: f64 = 256.0;
 pub const MAX_PAYLOAD_KB: f64 = 1_000_000.0;
 /// The longest time a fault or a rate profile may name, in seconds.
 pub const MAX_TIME_S: f64 = 1e7;
+/// Paths of one users node, and routes of one API gateway.
+pub const MAX_PATHS: f64 = 1_000.0;
 
 /// The bounds `(min, max)` of the number at `path` (a field, or `parent.field` inside a nested
 /// object such as `profile.at_s`) of a node of kind `kind` (the JSON kind name), read from the

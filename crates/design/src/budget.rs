@@ -3,11 +3,13 @@
 //! or the machine down. Estimates are upper bounds of the engine's big tables, not exact counts.
 
 use crate::bounds::MAX_RATE_RPS;
-use crate::document::{Design, FaultAction, NodeParams};
+use crate::document::{Design, FaultAction, NodeParams, RateLimitDoc};
 use scalelab_engine::SimTime;
 
 /// Bytes of one user's cached DNS answer (the engine's 16-byte record).
 const BYTES_PER_USER: f64 = 16.0;
+/// Bytes of one user's token bucket in a per-user rate limiter (tokens and last refill).
+const BYTES_PER_BUCKET: f64 = 16.0;
 /// Bytes per key and data column (a u32 version in the engine's key table).
 const BYTES_PER_KEY_COLUMN: f64 = 4.0;
 /// Bytes per key of a popularity table (alias probability, alias index, and the weights built
@@ -364,7 +366,21 @@ fn memory_terms(design: &Design, limits: &Limits) -> Vec<Term> {
         .iter()
         .filter(|n| matches!(n.params, NodeParams::LoadBalancer { .. }))
         .count() as f64;
-    let per_user = BYTES_PER_USER + servers / 8.0 + 2.0 * balancers;
+    // A per-user rate limiter: a token bucket per user of every users node.
+    let limiters = design
+        .nodes
+        .iter()
+        .filter(|n| {
+            matches!(
+                n.params,
+                NodeParams::ApiGateway {
+                    rate_limit: RateLimitDoc::PerUser { .. },
+                    ..
+                }
+            )
+        })
+        .count() as f64;
+    let per_user = BYTES_PER_USER + servers / 8.0 + 2.0 * balancers + BYTES_PER_BUCKET * limiters;
     // Per key: a version per data column, and each cache's index.
     let columns: f64 = 1.0
         + design

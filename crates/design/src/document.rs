@@ -95,6 +95,16 @@ pub enum NodeParams {
         /// are connected to, else 100.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         static_kb: Option<f64>,
+        /// The request paths these users ask for, each with its share of requests (shares are
+        /// normalised); an API gateway routes by them. Empty: one path, the default route.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        paths: Vec<PathShareDoc>,
+        /// Share of all requests that are attacks (blocked by a WAF at its detection rate).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        attack_share: f64,
+        /// An attack costs a web server this many times its service time (it touches no data).
+        #[serde(default = "one", skip_serializing_if = "is_one")]
+        attack_cost: f64,
     },
     /// The domain name system: resolves the site's name to the server's address.
     Dns { lookup_ms: f64, ttl_s: f64 },
@@ -228,6 +238,46 @@ pub enum NodeParams {
         #[serde(default = "default_worker_instance")]
         instance: String,
     },
+    /// An API gateway: a rate limiter, a small service time, and routing by the request's path
+    /// to the services it connects to (servers or load balancers).
+    ApiGateway {
+        #[serde(default = "default_edge_workers")]
+        workers: u32,
+        #[serde(default = "default_gateway_ms")]
+        service_ms: f64,
+        /// Path → service (the id of a node this gateway connects to).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        routes: Vec<RouteDoc>,
+        /// Where a path without a route goes (a connected node's id); empty: the first
+        /// connection.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        default_route: String,
+        /// `{"kind":"none"}`, `{"kind":"global","rate_rps":…,"burst":…}` or
+        /// `{"kind":"per_user",…}`: a token bucket for all traffic or one per user.
+        #[serde(default)]
+        rate_limit: RateLimitDoc,
+        /// The instance type the gateway runs on (its vCPUs and price).
+        #[serde(default = "default_worker_instance")]
+        instance: String,
+    },
+    /// A web application firewall in front of a load balancer (or a server or a gateway): it
+    /// inspects every request and blocks attacks at its detection rate, and legitimate requests
+    /// at its false-positive rate.
+    Waf {
+        #[serde(default = "default_edge_workers")]
+        workers: u32,
+        #[serde(default = "default_waf_ms")]
+        service_ms: f64,
+        /// Share of attacks blocked.
+        #[serde(default = "default_detection")]
+        detection: f64,
+        /// Share of legitimate requests blocked.
+        #[serde(default = "default_false_positive")]
+        false_positive: f64,
+        /// Rules in the web ACL, each billed by the month.
+        #[serde(default = "default_waf_rules")]
+        rules: u32,
+    },
     /// A database split into shards by a shard key.
     ShardedDatabase {
         shards: u32,
@@ -266,6 +316,61 @@ pub enum NodeParams {
 
 fn one() -> f64 {
     1.0
+}
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+fn is_one(x: &f64) -> bool {
+    *x == 1.0
+}
+fn default_edge_workers() -> u32 {
+    256
+}
+fn default_gateway_ms() -> f64 {
+    1.0
+}
+fn default_waf_ms() -> f64 {
+    0.5
+}
+fn default_detection() -> f64 {
+    0.95
+}
+fn default_false_positive() -> f64 {
+    0.001
+}
+fn default_waf_rules() -> u32 {
+    10
+}
+
+/// A request path and its share of a users node's requests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PathShareDoc {
+    pub path: String,
+    pub share: f64,
+}
+
+/// An API gateway's route: requests for `path` go to the node `to`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RouteDoc {
+    pub path: String,
+    pub to: String,
+}
+
+/// An API gateway's rate limiter: a token bucket of `burst` tokens refilled at `rate_rps`, for
+/// all traffic or per user; a request finding it empty is refused (HTTP 429).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RateLimitDoc {
+    #[default]
+    None,
+    Global {
+        rate_rps: f64,
+        burst: f64,
+    },
+    PerUser {
+        rate_rps: f64,
+        burst: f64,
+    },
 }
 fn one_u32() -> u32 {
     1
@@ -714,6 +819,9 @@ impl Design {
                         profile: ProfileDoc::Steady,
                         response_kb: default_response_kb(),
                         static_kb: None,
+                        paths: Vec::new(),
+                        attack_share: 0.0,
+                        attack_cost: 1.0,
                     },
                 },
                 NodeDoc {

@@ -2,24 +2,26 @@
 //! [`Diagnostic`] that names the node and the field, so the UI can show it on the node.
 
 use crate::bounds::{
-    self, MAX_INSTANCES, MAX_KEYS, MAX_PAYLOAD_KB, MAX_RATE_RPS, MAX_REPLICAS, MAX_SHARDS,
-    MAX_TIME_S, MAX_USERS, MAX_WORKERS,
+    self, MAX_INSTANCES, MAX_KEYS, MAX_PATHS, MAX_PAYLOAD_KB, MAX_RATE_RPS, MAX_REPLICAS,
+    MAX_SHARDS, MAX_TIME_S, MAX_USERS, MAX_WORKERS,
 };
 use crate::document::{
     AutoscaleDoc, AutoscaleMetricDoc, Design, EvictionDoc, FaultAction, FillFromDoc, HotShardDoc,
-    InvalidationDoc, LbPolicyDoc, NodeParams, ProfileDoc, ReadStrategyDoc, ReplicationDoc,
-    ServiceShape, SessionsDoc, WriteStrategyDoc,
+    InvalidationDoc, LbPolicyDoc, NodeParams, ProfileDoc, RateLimitDoc, ReadStrategyDoc,
+    ReplicationDoc, ServiceShape, SessionsDoc, WriteStrategyDoc,
 };
 use crate::kinds::{spec, KindTag, Role};
 use scalelab_engine::dist::Dist;
 use scalelab_engine::hashing::{ShardMap, ShardingStrategy};
 use scalelab_engine::model::{
     AutoscaleMetric, AutoscaleSpec, CacheSpec, CdnSpec, DbSpec, DnsSpec, Eviction, FillFrom,
-    Invalidation, LbPolicy, LbSpec, QueueSpec, RateProfile, ReadStrategy, Replication, ServerSpec,
-    Sessions, ShardRouterSpec, UsersSpec, WriteStrategy, UNLIMITED_CORES,
+    GatewaySpec, Invalidation, LbPolicy, LbSpec, PathShare, QueueSpec, RateLimit, RateLimitKind,
+    RateProfile, ReadStrategy, Replication, ServerSpec, Sessions, ShardRouterSpec, UsersSpec,
+    WafSpec, WriteStrategy, UNLIMITED_CORES,
 };
 use scalelab_engine::{prices, Command, Model, NodeId, NodeKind, NodeSpec, SimDuration, SimTime};
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 /// One problem found in a design.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +81,10 @@ pub enum Problem {
     NotAnInstance,
     /// The sharding strategy cannot build a shard map with these shards and keys.
     BadShardMap,
+    /// An API gateway's route names a node it has no connection to.
+    RouteNotConnected {
+        to: String,
+    },
 }
 
 impl std::fmt::Display for Diagnostic {
@@ -129,6 +135,12 @@ impl std::fmt::Display for Diagnostic {
             ),
             Problem::BadShardMap => {
                 write!(f, "the shard map cannot be built with these parameters")
+            }
+            Problem::RouteNotConnected { to } => {
+                write!(
+                    f,
+                    "a route goes to '{to}', which is not one of its connections"
+                )
             }
         }
     }
@@ -299,6 +311,26 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
         .max()
         .unwrap_or(1)
         .clamp(1, MAX_KEYS as u32);
+    // Every path the users ask for or a gateway routes, numbered from 1 in name order (0 is a
+    // request without a path: the default route).
+    let mut path_names: BTreeSet<&str> = BTreeSet::new();
+    for node in &design.nodes {
+        match &node.params {
+            NodeParams::Users { paths, .. } => {
+                path_names.extend(paths.iter().map(|p| p.path.as_str()))
+            }
+            NodeParams::ApiGateway { routes, .. } => {
+                path_names.extend(routes.iter().map(|r| r.path.as_str()))
+            }
+            _ => {}
+        }
+    }
+    let path_id = |name: &str| {
+        path_names
+            .iter()
+            .position(|&p| p == name)
+            .map_or(0, |i| (i + 1).min(u16::MAX as usize) as u16)
+    };
     let mut nodes: Vec<NodeSpec> = Vec::with_capacity(total);
     for (i, node) in design.nodes.iter().enumerate() {
         let id = node.id.clone();
@@ -381,8 +413,35 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 profile,
                 response_kb,
                 static_kb,
+                paths,
+                attack_share,
+                attack_cost,
             } => {
                 check("users", *users as f64, None);
+                // Lists are bounded here: the kind's description holds scalar parameters only.
+                check("paths", paths.len() as f64, Some((0.0, MAX_PATHS)));
+                check("attack_share", *attack_share, None);
+                check("attack_cost", *attack_cost, None);
+                for p in paths {
+                    check("paths.share", p.share, Some((0.0, 1.0)));
+                }
+                // Shares are normalised: cumulative shares of their sum.
+                let sum: f64 = paths.iter().map(|p| p.share.clamp(0.0, 1.0)).sum();
+                let mut running = 0.0;
+                let path_mix: Vec<PathShare> = if sum > 0.0 && paths.len() as f64 <= MAX_PATHS {
+                    paths
+                        .iter()
+                        .map(|p| {
+                            running += p.share.clamp(0.0, 1.0);
+                            PathShare {
+                                path: path_id(&p.path),
+                                cumulative: running / sum,
+                            }
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 check("rate_rps", *rate_rps, None);
                 check("rtt_ms", *rtt_ms, None);
                 check("timeout_ms", *timeout_ms, None);
@@ -425,6 +484,98 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     static_objects: (*static_objects).clamp(1, MAX_KEYS as u32),
                     response_kb: *response_kb,
                     static_kb,
+                    paths: path_mix,
+                    attack_share: *attack_share,
+                    attack_cost: *attack_cost,
+                })
+            }
+            NodeParams::ApiGateway {
+                workers,
+                service_ms,
+                routes,
+                default_route,
+                rate_limit,
+                instance,
+            } => {
+                check("workers", *workers as f64, None);
+                check("service_ms", *service_ms, None);
+                check("routes", routes.len() as f64, Some((0.0, MAX_PATHS)));
+                let (limit, rate_rps, burst) = match *rate_limit {
+                    RateLimitDoc::None => (RateLimitKind::None, 100.0, 100.0),
+                    RateLimitDoc::Global { rate_rps, burst } => {
+                        (RateLimitKind::Global, rate_rps, burst)
+                    }
+                    RateLimitDoc::PerUser { rate_rps, burst } => {
+                        (RateLimitKind::PerUser, rate_rps, burst)
+                    }
+                };
+                if limit != RateLimitKind::None {
+                    check("rate_limit.rate_rps", rate_rps, None);
+                    check("rate_limit.burst", burst, None);
+                }
+                // A route or the default names a node this gateway connects to.
+                let connected = |to: &str, field: &'static str, diags: &mut Vec<Diagnostic>| {
+                    match index.get(to) {
+                        Some(&t) if outs.contains(&t) => Some(model_id[t]),
+                        _ => {
+                            diags.push(Diagnostic {
+                                node: Some(node.id.clone()),
+                                field: Some(field),
+                                problem: Problem::RouteNotConnected { to: to.to_string() },
+                            });
+                            None
+                        }
+                    }
+                };
+                let routes: Vec<(u16, NodeId)> = routes
+                    .iter()
+                    .filter_map(|r| {
+                        connected(&r.to, "routes", &mut diags).map(|to| (path_id(&r.path), to))
+                    })
+                    .collect();
+                let default = if default_route.is_empty() {
+                    outs.first().map(|&t| model_id[t])
+                } else {
+                    connected(default_route, "default_route", &mut diags)
+                };
+                NodeKind::ApiGateway(GatewaySpec {
+                    workers: (*workers).clamp(1, MAX_WORKERS as u32),
+                    cores: vcpus(instance, &mut diags),
+                    service: Dist::Exponential {
+                        mean_s: service_ms / 1e3,
+                    },
+                    routes,
+                    default,
+                    rate_limit: RateLimit {
+                        kind: limit,
+                        rate_rps,
+                        burst,
+                    },
+                    cost_per_hour_usd: cost(instance, &mut diags),
+                })
+            }
+            NodeParams::Waf {
+                workers,
+                service_ms,
+                detection,
+                false_positive,
+                rules,
+            } => {
+                check("workers", *workers as f64, None);
+                check("service_ms", *service_ms, None);
+                check("detection", *detection, None);
+                check("false_positive", *false_positive, None);
+                check("rules", *rules as f64, None);
+                NodeKind::Waf(WafSpec {
+                    workers: (*workers).clamp(1, MAX_WORKERS as u32),
+                    cores: UNLIMITED_CORES,
+                    service: Dist::Exponential {
+                        mean_s: service_ms / 1e3,
+                    },
+                    target: 0,
+                    detection: *detection,
+                    false_positive: *false_positive,
+                    rules: *rules,
                 })
             }
             NodeParams::Dns { lookup_ms, ttl_s } => {
@@ -529,7 +680,9 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                         | KindTag::Dns
                         | KindTag::Cdn
                         | KindTag::LoadBalancer
-                        | KindTag::Server => {}
+                        | KindTag::Server
+                        | KindTag::ApiGateway
+                        | KindTag::Waf => {}
                     }
                 }
                 NodeKind::Server(spec)
@@ -947,6 +1100,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 dns.targets = outs.iter().map(|&t| model_id[t]).collect();
                 dns.target = dns.targets.first().copied().unwrap_or(0);
             }
+            NodeKind::Waf(waf) => waf.target = entry.map_or(0, |t| model_id[t]),
             _ => {}
         }
     }

@@ -430,3 +430,100 @@ fn faults_name_replicas_and_shards_and_refuse_absurd_numbers() {
         }
     }
 }
+
+/// The gateway and WAF designs with one field replaced (by JSON pointer), lowered.
+fn lower_edited(file: &str, pointer: &str, value: serde_json::Value) -> Result<(), Vec<String>> {
+    let path = format!("{}/../../designs/{file}", env!("CARGO_MANIFEST_DIR"));
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("JSON");
+    *doc.pointer_mut(pointer).expect("the field exists") = value;
+    let design = Design::from_json(&doc.to_string()).expect("parses");
+    lower(&design, SimDuration::ZERO)
+        .map(|_| ())
+        .map_err(|d| d.iter().map(|d| d.to_string()).collect())
+}
+
+#[test]
+fn gateway_and_waf_numbers_out_of_bounds_are_refused_naming_node_and_field() {
+    use serde_json::json;
+    let cases = [
+        (
+            "extra-api-gateway.json",
+            "/nodes/2/rate_limit",
+            json!({"kind": "per_user", "rate_rps": 0, "burst": 20}),
+            "node 'gateway', field 'rate_limit.rate_rps'",
+        ),
+        (
+            "extra-api-gateway.json",
+            "/nodes/2/rate_limit",
+            json!({"kind": "global", "rate_rps": 10, "burst": 0.5}),
+            "node 'gateway', field 'rate_limit.burst'",
+        ),
+        (
+            "extra-api-gateway.json",
+            "/nodes/0/paths/0/share",
+            json!(-0.1),
+            "node 'users', field 'paths.share'",
+        ),
+        (
+            "extra-waf.json",
+            "/nodes/1/detection",
+            json!(1.5),
+            "node 'waf', field 'detection'",
+        ),
+        (
+            "extra-waf.json",
+            "/nodes/0/attack_share",
+            json!(2),
+            "node 'users', field 'attack_share'",
+        ),
+        (
+            "extra-waf.json",
+            "/nodes/0/attack_cost",
+            json!(0),
+            "node 'users', field 'attack_cost'",
+        ),
+    ];
+    for (file, pointer, value, expect) in cases {
+        let lines = lower_edited(file, pointer, value).expect_err(expect);
+        assert!(lines.iter().any(|l| l.contains(expect)), "{lines:?}");
+    }
+}
+
+#[test]
+fn a_route_to_a_node_the_gateway_does_not_connect_to_is_refused() {
+    let lines = lower_edited(
+        "extra-api-gateway.json",
+        "/nodes/2/routes/1/to",
+        serde_json::json!("db"),
+    )
+    .expect_err("db is not a connection of the gateway");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("node 'gateway', field 'routes'") && l.contains("'db'")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_per_user_rate_limiter_counts_a_bucket_per_user_in_the_budget() {
+    use scalelab_design::budget::{check, Limits};
+    let path = format!(
+        "{}/../../designs/extra-api-gateway.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).expect("read");
+    let per_user = Design::from_json(&text).expect("parses");
+    let mut none = per_user.clone();
+    if let Some(NodeParams::ApiGateway { rate_limit, .. }) =
+        none.node_mut("gateway").map(|n| &mut n.params)
+    {
+        *rate_limit = scalelab_design::document::RateLimitDoc::None;
+    }
+    let limits = Limits::cli(60.0);
+    let a = check(&none, &limits).expect("fits").memory_bytes;
+    let b = check(&per_user, &limits).expect("fits").memory_bytes;
+    // 10 005 users, 16 bytes each.
+    assert_eq!(b - a, 16.0 * 10_005.0);
+}

@@ -866,9 +866,172 @@ lessons! {
         measure: |r| r.report.counters.gather_reads as f64,
         expect: Expect::OnlyInB(10_000.0),
     };
+
+    // ----- 추가: API 게이트웨이와 처리율 제한 (API gateway and rate limiter) --------------------
+    extra_without_a_limiter_a_flood_saturates_the_web_tier: Claim {
+        stage: "extra-api-gateway.json",
+        ko: "처리율 제한이 없으면 한 클라이언트의 폭주가 웹 계층을 포화시킨다",
+        en: "without a rate limiter, one client's flood saturates the web tier",
+        a: ("per-user limiter (shipped)", shipped),
+        b: ("no limiter", no_limiter),
+        seconds: 60.0,
+        what: "feed servers' CPU utilisation",
+        measure: |r| mean_cpu(r, &["feed0", "feed1"]),
+        expect: Expect::AtLeast(1.6),
+    };
+    extra_without_a_limiter_legit_requests_slow_down: Claim {
+        stage: "extra-api-gateway.json",
+        ko: "처리율 제한이 없으면 정상 사용자의 요청까지 느려지고 실패한다",
+        en: "without a rate limiter, legitimate users' requests slow down and fail too",
+        a: ("per-user limiter (shipped)", shipped),
+        b: ("no limiter", no_limiter),
+        seconds: 60.0,
+        what: "p99 latency (ms)",
+        measure: p99,
+        expect: Expect::AtLeast(5.0),
+    };
+    extra_a_per_user_limiter_keeps_the_web_tier_as_without_the_abuser: Claim {
+        stage: "extra-api-gateway.json",
+        ko: "사용자별 처리율 제한기는 폭주가 있어도 웹 계층의 사용률을 평소 수준으로 지킨다",
+        en: "a per-user rate limiter keeps the web tier's utilisation where it is without the abuser",
+        a: ("no abuser", no_abuser),
+        b: ("abuser, per-user limiter (shipped)", shipped),
+        seconds: 60.0,
+        what: "feed servers' CPU utilisation",
+        measure: |r| mean_cpu(r, &["feed0", "feed1"]),
+        expect: Expect::NeverHigher(0.05),
+    };
+    extra_a_per_user_limiter_keeps_p99_as_without_the_abuser: Claim {
+        stage: "extra-api-gateway.json",
+        ko: "사용자별 처리율 제한기는 폭주가 있어도 p99를 평소 수준으로 지킨다",
+        en: "a per-user rate limiter keeps p99 where it is without the abuser",
+        a: ("no abuser", no_abuser),
+        b: ("abuser, per-user limiter (shipped)", shipped),
+        seconds: 60.0,
+        what: "p99 latency (ms)",
+        measure: p99,
+        expect: Expect::NeverHigher(0.05),
+    };
+    extra_a_per_user_limiter_refuses_the_abusers_requests: Claim {
+        stage: "extra-api-gateway.json",
+        ko: "사용자별 처리율 제한기는 폭주하는 클라이언트의 요청을 429로 거부한다",
+        en: "a per-user rate limiter refuses the abusive client's requests (HTTP 429)",
+        a: ("no limiter", no_limiter),
+        b: ("per-user limiter (shipped)", shipped),
+        seconds: 60.0,
+        what: "requests refused as rate limited",
+        // The abuser sends 3000 req/s for 60 s; its 5 users may pass 5 req/s each.
+        measure: |r| r.report.errors.rate_limited as f64,
+        expect: Expect::OnlyInB(170_000.0),
+    };
+    extra_a_per_user_limiter_refuses_no_legit_user: Claim {
+        stage: "extra-api-gateway.json",
+        ko: "사용자별 처리율 제한기는 정상 사용자의 요청은 거부하지 않는다",
+        en: "a per-user rate limiter refuses no legitimate user's request",
+        a: ("no abuser", no_abuser),
+        b: ("abuser, per-user limiter (shipped)", shipped),
+        seconds: 60.0,
+        // Only the legitimate users ask for /profile.
+        what: "/profile requests served",
+        measure: |r| served(r, "profile"),
+        expect: Expect::NeverLower(0.02),
+    };
+    extra_a_global_limiter_refuses_legit_users_too: Claim {
+        stage: "extra-api-gateway.json",
+        ko: "전역 처리율 제한기도 부하는 막지만 정상 사용자의 요청까지 거부한다",
+        en: "a global rate limiter caps the load too, but refuses legitimate users as well",
+        a: ("per-user limiter (shipped)", shipped),
+        b: ("global limiter, 1600 req/s", |d| {
+            set(
+                d,
+                "gateway",
+                "rate_limit",
+                json!({"kind": "global", "rate_rps": 1600, "burst": 200}),
+            );
+        }),
+        seconds: 60.0,
+        // Only the legitimate users ask for /profile.
+        what: "/profile requests served",
+        measure: |r| served(r, "profile"),
+        expect: Expect::AtMost(0.5),
+    };
+    extra_a_global_limiter_caps_the_load_too: Claim {
+        stage: "extra-api-gateway.json",
+        ko: "전역 처리율 제한기도 웹 계층의 포화는 막는다",
+        en: "a global rate limiter also keeps the web tier from saturating",
+        a: ("no limiter", no_limiter),
+        b: ("global limiter, 1600 req/s", |d| {
+            set(
+                d,
+                "gateway",
+                "rate_limit",
+                json!({"kind": "global", "rate_rps": 1600, "burst": 200}),
+            );
+        }),
+        seconds: 60.0,
+        what: "feed servers' CPU utilisation",
+        measure: |r| mean_cpu(r, &["feed0", "feed1"]),
+        expect: Expect::AtMost(0.8),
+    };
+
+    // ----- 추가: 웹 애플리케이션 방화벽 (WAF) ---------------------------------------------------
+    extra_the_waf_cuts_attack_load_on_the_web_tier: Claim {
+        stage: "extra-waf.json",
+        ko: "WAF가 공격 요청을 걸러 내면 웹 계층의 CPU 부하가 줄어든다",
+        en: "a WAF that blocks attacks cuts the CPU load on the web tier",
+        a: ("no WAF", without_waf),
+        b: ("WAF in front of the balancer (shipped)", shipped),
+        seconds: 60.0,
+        what: "web servers' CPU utilisation",
+        measure: |r| mean_cpu(r, &["web0", "web1", "web2"]),
+        expect: Expect::AtMost(0.6),
+    };
+    extra_the_waf_cuts_p99: Claim {
+        stage: "extra-waf.json",
+        ko: "WAF가 공격 부하를 덜어 주면 p99 지연도 줄어든다",
+        en: "with the attack load off the web tier, p99 falls",
+        a: ("no WAF", without_waf),
+        b: ("WAF in front of the balancer (shipped)", shipped),
+        seconds: 60.0,
+        what: "p99 latency (ms)",
+        measure: p99,
+        expect: Expect::AtMost(0.7),
+    };
+    extra_the_waf_costs_per_request_inspected: Claim {
+        stage: "extra-waf.json",
+        ko: "WAF는 검사한 요청 수만큼 비용이 청구된다",
+        en: "the WAF is billed for every request it inspects",
+        a: ("no WAF", without_waf),
+        b: ("WAF in front of the balancer (shipped)", shipped),
+        seconds: 60.0,
+        // 3000 req/s at $0.60 per million: about $6.5 an hour.
+        what: "WAF request charges ($/h)",
+        measure: |r| r.report.bill.waf_requests,
+        expect: Expect::OnlyInB(5.0),
+    };
 }
 
 // ----- variants shared by several claims -----------------------------------------------------
+
+fn no_limiter(d: &mut Value) {
+    set(d, "gateway", "rate_limit", json!({"kind": "none"}));
+}
+
+fn no_abuser(d: &mut Value) {
+    set(d, "abuser", "rate_rps", json!(0));
+}
+
+fn without_waf(d: &mut Value) {
+    bypass(d, "waf", "lb");
+}
+
+/// The mean CPU utilisation of these nodes.
+fn mean_cpu(r: &Run, keys: &[&str]) -> f64 {
+    keys.iter()
+        .map(|k| node_report(r, k).cpu_utilization)
+        .sum::<f64>()
+        / keys.len() as f64
+}
 
 fn steady_50(d: &mut Value) {
     no_faults(d);

@@ -362,6 +362,10 @@ pub enum ErrorCause {
     NoRoute,
     /// The node holding the request crashed, or refused it because it was down.
     NodeDown,
+    /// An API gateway's rate limiter refused it (HTTP 429): its bucket had no token.
+    RateLimited,
+    /// A WAF blocked it as an attack (HTTP 403), rightly or as a false positive.
+    Blocked,
 }
 
 /// Failed requests by cause.
@@ -371,11 +375,30 @@ pub struct ErrorCounts {
     pub rejected: u64,
     pub no_route: u64,
     pub node_down: u64,
+    #[serde(default)]
+    pub rate_limited: u64,
+    #[serde(default)]
+    pub blocked: u64,
 }
 
 impl ErrorCounts {
     pub fn total(&self) -> u64 {
-        self.timeout + self.rejected + self.no_route + self.node_down
+        self.timeout
+            + self.rejected
+            + self.no_route
+            + self.node_down
+            + self.rate_limited
+            + self.blocked
+    }
+
+    /// Adds every cause of `o`.
+    pub fn add_counts(&mut self, o: &ErrorCounts) {
+        self.timeout += o.timeout;
+        self.rejected += o.rejected;
+        self.no_route += o.no_route;
+        self.node_down += o.node_down;
+        self.rate_limited += o.rate_limited;
+        self.blocked += o.blocked;
     }
 
     pub fn add(&mut self, cause: ErrorCause) {
@@ -384,6 +407,8 @@ impl ErrorCounts {
             ErrorCause::Rejected => self.rejected += 1,
             ErrorCause::NoRoute => self.no_route += 1,
             ErrorCause::NodeDown => self.node_down += 1,
+            ErrorCause::RateLimited => self.rate_limited += 1,
+            ErrorCause::Blocked => self.blocked += 1,
         }
     }
 }
@@ -451,6 +476,19 @@ pub struct Counters {
     /// DNS queries that reached a name server (answers cached by users cost nothing).
     #[serde(default)]
     pub dns_queries: u64,
+    /// Requests an API gateway's rate limiter refused (HTTP 429).
+    #[serde(default)]
+    pub rate_limited: u64,
+    /// Requests a WAF inspected; attacks it blocked and let through; legitimate requests it
+    /// blocked (false positives).
+    #[serde(default)]
+    pub waf_inspected: u64,
+    #[serde(default)]
+    pub attacks_blocked: u64,
+    #[serde(default)]
+    pub attacks_passed: u64,
+    #[serde(default)]
+    pub legit_blocked: u64,
 }
 
 impl Counters {
@@ -495,6 +533,11 @@ impl Counters {
         self.lb_requests += o.lb_requests;
         self.queue_requests += o.queue_requests;
         self.dns_queries += o.dns_queries;
+        self.rate_limited += o.rate_limited;
+        self.waf_inspected += o.waf_inspected;
+        self.attacks_blocked += o.attacks_blocked;
+        self.attacks_passed += o.attacks_passed;
+        self.legit_blocked += o.legit_blocked;
     }
 }
 
@@ -519,11 +562,14 @@ pub struct Bill {
     pub queue_requests: f64,
     /// DNS queries.
     pub dns_queries: f64,
+    /// WAF requests inspected (the web ACL and its rules are billed monthly, in `instances`).
+    #[serde(default)]
+    pub waf_requests: f64,
 }
 
 impl Bill {
     /// The lines and their names, in report order.
-    pub fn lines(&self) -> [(&'static str, f64); 8] {
+    pub fn lines(&self) -> [(&'static str, f64); 9] {
         [
             ("instances", self.instances),
             ("internet_egress", self.internet_egress),
@@ -533,6 +579,7 @@ impl Bill {
             ("lb_capacity", self.lb_capacity),
             ("queue_requests", self.queue_requests),
             ("dns_queries", self.dns_queries),
+            ("waf_requests", self.waf_requests),
         ]
     }
 
@@ -550,6 +597,7 @@ impl Bill {
         self.lb_capacity += o.lb_capacity;
         self.queue_requests += o.queue_requests;
         self.dns_queries += o.dns_queries;
+        self.waf_requests += o.waf_requests;
     }
 }
 

@@ -62,6 +62,8 @@ pub enum NodeKind {
     Cdn(CdnSpec),
     Queue(QueueSpec),
     ShardRouter(ShardRouterSpec),
+    ApiGateway(GatewaySpec),
+    Waf(WafSpec),
 }
 
 impl NodeKind {
@@ -76,6 +78,8 @@ impl NodeKind {
             NodeKind::Cdn(_) => "cdn",
             NodeKind::Queue(_) => "queue",
             NodeKind::ShardRouter(_) => "sharded_database",
+            NodeKind::ApiGateway(_) => "api_gateway",
+            NodeKind::Waf(_) => "waf",
         }
     }
 }
@@ -245,6 +249,21 @@ pub struct UsersSpec {
     /// the users sends them (billed as internet or CDN egress).
     pub response_kb: f64,
     pub static_kb: f64,
+    /// The request paths this traffic asks for and their shares, cumulative and ending at 1
+    /// (an API gateway routes by them); empty: every request has path 0, the default route.
+    pub paths: Vec<PathShare>,
+    /// Share of all requests that are attacks (a WAF's business): dynamic requests that touch
+    /// no data but cost a web server `attack_cost` times its service time.
+    pub attack_share: f64,
+    pub attack_cost: f64,
+}
+
+/// A request path (an index into the design's path names) and the cumulative share of requests
+/// up to and including it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PathShare {
+    pub path: u16,
+    pub cumulative: f64,
 }
 
 impl Default for UsersSpec {
@@ -264,6 +283,9 @@ impl Default for UsersSpec {
             static_objects: 1,
             response_kb: 10.0,
             static_kb: 100.0,
+            paths: Vec::new(),
+            attack_share: 0.0,
+            attack_cost: 1.0,
         }
     }
 }
@@ -648,6 +670,94 @@ impl Default for ShardRouterSpec {
             migration_rps: 1000.0,
             migration_share: 0.25,
             dedicated: None,
+        }
+    }
+}
+
+/// How an API gateway's rate limiter keys its token buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RateLimitKind {
+    #[default]
+    None,
+    /// One bucket for all traffic.
+    Global,
+    /// One bucket per user (the users nodes' user ids, as sessions know them).
+    PerUser,
+}
+
+/// A token bucket: `rate_rps` tokens a second, at most `burst` saved; a request takes one or
+/// is refused (HTTP 429).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimit {
+    pub kind: RateLimitKind,
+    pub rate_rps: f64,
+    pub burst: f64,
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        RateLimit {
+            kind: RateLimitKind::None,
+            rate_rps: 100.0,
+            burst: 100.0,
+        }
+    }
+}
+
+/// An API gateway: limits the rate, spends a small service time per request on its cores, then
+/// forwards the request to the service its path routes to (it holds no worker meanwhile).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GatewaySpec {
+    pub workers: u32,
+    pub cores: u32,
+    pub service: Dist,
+    /// Path index → the service (a server or a load balancer) behind it.
+    pub routes: Vec<(u16, NodeId)>,
+    /// Where a path without a route goes; `None` refuses it (no route).
+    pub default: Option<NodeId>,
+    pub rate_limit: RateLimit,
+    pub cost_per_hour_usd: f64,
+}
+
+impl Default for GatewaySpec {
+    fn default() -> Self {
+        GatewaySpec {
+            workers: 64,
+            cores: UNLIMITED_CORES,
+            service: Dist::Exponential { mean_s: 0.0005 },
+            routes: Vec::new(),
+            default: None,
+            rate_limit: RateLimit::default(),
+            cost_per_hour_usd: 0.0,
+        }
+    }
+}
+
+/// A web application firewall: inspects every request (a small service time on its cores),
+/// blocks an attack with probability `detection` and a legitimate request with probability
+/// `false_positive` (HTTP 403), and forwards the rest to `target`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WafSpec {
+    pub workers: u32,
+    pub cores: u32,
+    pub service: Dist,
+    pub target: NodeId,
+    pub detection: f64,
+    pub false_positive: f64,
+    /// Rules in the web ACL (each billed by the month).
+    pub rules: u32,
+}
+
+impl Default for WafSpec {
+    fn default() -> Self {
+        WafSpec {
+            workers: 64,
+            cores: UNLIMITED_CORES,
+            service: Dist::Exponential { mean_s: 0.0002 },
+            target: 0,
+            detection: 0.95,
+            false_positive: 0.001,
+            rules: 10,
         }
     }
 }

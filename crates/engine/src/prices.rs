@@ -292,6 +292,20 @@ pub const PRICE_TABLE: &[PriceItem] = &[
         0.50,
         PriceUnit::PerMonth,
     ),
+    // Web application firewall: AWS WAF's list prices (aws.amazon.com/waf/pricing, 2024–2026).
+    item("waf_web_acl", "AWS WAF web ACL", 5.0, PriceUnit::PerMonth),
+    item(
+        "waf_rule",
+        "AWS WAF rule in a web ACL",
+        1.0,
+        PriceUnit::PerMonth,
+    ),
+    item(
+        "waf_requests",
+        "AWS WAF requests inspected",
+        0.60,
+        PriceUnit::PerMillionRequests,
+    ),
     // Queues and streams.
     item(
         "sqs_standard",
@@ -518,6 +532,9 @@ mod tests {
                 false,
             ),
             ("gcp_cdn_egress", 0.08, PriceUnit::PerGb, false),
+            ("waf_web_acl", 5.0, PriceUnit::PerMonth, false),
+            ("waf_rule", 1.0, PriceUnit::PerMonth, false),
+            ("waf_requests", 0.60, PriceUnit::PerMillionRequests, false),
         ];
         for (id, usd, unit, approximate) in table {
             let row = price(id).unwrap_or_else(|| panic!("missing row {id}"));
@@ -529,8 +546,8 @@ mod tests {
         }
         assert_eq!(price("no_such_row"), None);
         // The brief's table has 23 lines; rows with "a / b" prices become separate items.
-        // Three larger m5 sizes are added for scaling up.
-        assert_eq!(PRICE_TABLE.len(), 36);
+        // Three larger m5 sizes are added for scaling up, and AWS WAF's three prices.
+        assert_eq!(PRICE_TABLE.len(), 39);
     }
 
     #[test]

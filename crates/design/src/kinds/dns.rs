@@ -11,8 +11,18 @@ pub const SPEC: KindSpec = KindSpec {
         P::number("ttl_s", Unit::S, 0.0, 86_400.0, 300.0),
     ],
     defaults: r#"{"kind":"dns","lookup_ms":30,"ttl_s":300}"#,
-    outgoing: &[KindTag::LoadBalancer, KindTag::Server],
-    required: &[KindTag::LoadBalancer, KindTag::Server],
+    outgoing: &[
+        KindTag::LoadBalancer,
+        KindTag::Server,
+        KindTag::ApiGateway,
+        KindTag::Waf,
+    ],
+    required: &[
+        KindTag::LoadBalancer,
+        KindTag::Server,
+        KindTag::ApiGateway,
+        KindTag::Waf,
+    ],
     // Several answers: one per data centre.
     fan_out: true,
     charts: &[],

@@ -2,6 +2,7 @@
 //! choices), default node, allowed connections and charts. Lowering, bounds and the app all read
 //! these, so a kind is described once; each kind lives in a file of its own.
 
+mod api_gateway;
 mod cache;
 mod cdn;
 mod database;
@@ -12,6 +13,7 @@ mod server;
 mod session_store;
 mod sharded_database;
 mod users;
+mod waf;
 
 use crate::document::NodeParams;
 
@@ -28,14 +30,18 @@ pub enum KindTag {
     Database,
     ShardedDatabase,
     Queue,
+    ApiGateway,
+    Waf,
 }
 
 impl KindTag {
     /// Every kind, in the palette's order (the way a request travels, then the back end).
-    pub const ALL: [KindTag; 10] = [
+    pub const ALL: [KindTag; 12] = [
         KindTag::Users,
         KindTag::Dns,
         KindTag::Cdn,
+        KindTag::Waf,
+        KindTag::ApiGateway,
         KindTag::LoadBalancer,
         KindTag::Server,
         KindTag::SessionStore,
@@ -58,6 +64,8 @@ impl KindTag {
             NodeParams::Cdn { .. } => KindTag::Cdn,
             NodeParams::Queue { .. } => KindTag::Queue,
             NodeParams::ShardedDatabase { .. } => KindTag::ShardedDatabase,
+            NodeParams::ApiGateway { .. } => KindTag::ApiGateway,
+            NodeParams::Waf { .. } => KindTag::Waf,
         }
     }
 
@@ -74,6 +82,8 @@ impl KindTag {
             KindTag::Database => "database",
             KindTag::ShardedDatabase => "sharded_database",
             KindTag::Queue => "queue",
+            KindTag::ApiGateway => "api_gateway",
+            KindTag::Waf => "waf",
         }
     }
 
@@ -126,6 +136,8 @@ pub fn spec(tag: KindTag) -> &'static KindSpec {
         KindTag::Database => &database::SPEC,
         KindTag::ShardedDatabase => &sharded_database::SPEC,
         KindTag::Queue => &queue::SPEC,
+        KindTag::ApiGateway => &api_gateway::SPEC,
+        KindTag::Waf => &waf::SPEC,
     }
 }
 

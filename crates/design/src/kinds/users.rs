@@ -20,6 +20,9 @@ pub const SPEC: KindSpec = KindSpec {
         P::number("response_kb", Unit::Kb, 0.0, MAX_PAYLOAD_KB, 10.0),
         // Absent: the connected CDN's `object_kb` applies.
         P::number("static_kb", Unit::Kb, 0.0, MAX_PAYLOAD_KB, 100.0).optional(),
+        // Absent unless set: no attacks, and an attack costs what a request does.
+        P::number("attack_share", Unit::Share, 0.0, 1.0, 0.0).optional(),
+        P::number("attack_cost", Unit::Factor, 0.01, 1_000.0, 1.0).optional(),
         P::tagged(
             "profile",
             "shape",
@@ -44,8 +47,16 @@ pub const SPEC: KindSpec = KindSpec {
         KindTag::LoadBalancer,
         KindTag::Server,
         KindTag::Cdn,
+        KindTag::ApiGateway,
+        KindTag::Waf,
     ],
-    required: &[KindTag::Dns, KindTag::LoadBalancer, KindTag::Server],
+    required: &[
+        KindTag::Dns,
+        KindTag::LoadBalancer,
+        KindTag::Server,
+        KindTag::ApiGateway,
+        KindTag::Waf,
+    ],
     fan_out: false,
     charts: &[],
 };

@@ -240,7 +240,9 @@ pub(super) fn unpack_outcome(bits: u64) -> Outcome {
             0 => ErrorCause::Timeout,
             1 => ErrorCause::Rejected,
             2 => ErrorCause::NoRoute,
-            _ => ErrorCause::NodeDown,
+            3 => ErrorCause::NodeDown,
+            4 => ErrorCause::RateLimited,
+            _ => ErrorCause::Blocked,
         })
     }
 }

@@ -18,13 +18,24 @@ impl Simulation {
                 | NodeKind::Cache(_)
                 | NodeKind::Database(_)
                 | NodeKind::Cdn(_)
-                | NodeKind::Queue(_) => 1,
+                | NodeKind::Queue(_)
+                | NodeKind::ApiGateway(_)
+                | NodeKind::Waf(_) => 1,
             })
             .max()
             .unwrap_or(1)
             .max(1) as usize;
         let mut user_base = Vec::new();
         let mut users_total = 0u64;
+        // Every user of every users node: a per-user rate limiter keeps a bucket for each.
+        let all_users: u64 = model
+            .nodes
+            .iter()
+            .map(|n| match &n.kind {
+                NodeKind::Users(u) => u64::from(u.users.max(1)),
+                _ => 0,
+            })
+            .sum();
         let mut db_cols = 0usize;
         let nodes: Vec<NodeRt> = model
             .nodes
@@ -49,6 +60,7 @@ impl Simulation {
                             response_bytes: kb_bytes(spec.response_kb).min(u32::MAX as u64) as u32,
                             static_bytes: kb_bytes(spec.static_kb).min(u32::MAX as u64) as u32,
                             dns: vec![DnsAnswer::default(); users as usize],
+                            extras: !spec.paths.is_empty() || spec.attack_share > 0.0,
                         }))
                     }
                     NodeKind::Dns(spec) => {
@@ -159,6 +171,16 @@ impl Simulation {
                         migrating_since: SimTime::ZERO,
                         salted_rows: Vec::new(),
                     })),
+                    NodeKind::ApiGateway(spec) => {
+                        station = Station::on_cores(spec.workers.max(1), spec.cores, u32::MAX);
+                        cost = spec.cost_per_hour_usd;
+                        Kind::Gateway(Box::new(GatewayRt::new(spec, all_users)))
+                    }
+                    NodeKind::Waf(spec) => {
+                        station = Station::on_cores(spec.workers.max(1), spec.cores, u32::MAX);
+                        cost = waf_cost_per_hour_usd(spec);
+                        Kind::Waf(Box::new(WafRt { spec: spec.clone() }))
+                    }
                 };
                 NodeRt {
                     region: node.region,
@@ -245,7 +267,9 @@ impl Simulation {
                 | NodeKind::Cache(_)
                 | NodeKind::Database(_)
                 | NodeKind::Cdn(_)
-                | NodeKind::Queue(_) => false,
+                | NodeKind::Queue(_)
+                | NodeKind::ApiGateway(_)
+                | NodeKind::Waf(_) => false,
             }),
             total_jobs: LatencyHistogram::new(),
             all: Conservation::default(),
@@ -267,7 +291,9 @@ impl Simulation {
                 | Kind::Cache(_)
                 | Kind::Db(_)
                 | Kind::Cdn(_)
-                | Kind::Queue(_) => None,
+                | Kind::Queue(_)
+                | Kind::Gateway(_)
+                | Kind::Waf(_) => None,
             })
             .flatten()
             .copied()
@@ -304,7 +330,9 @@ impl Simulation {
                 | Kind::Db(_)
                 | Kind::Cdn(_)
                 | Kind::Queue(_)
-                | Kind::Router(_) => {}
+                | Kind::Router(_)
+                | Kind::Gateway(_)
+                | Kind::Waf(_) => {}
             }
         }
         for (index, (at, _)) in model.schedule.iter().enumerate() {
@@ -574,7 +602,7 @@ impl Simulation {
                     .and_then(|&s| record_kb(s))
                     .unwrap_or(MESSAGE_KB),
             ),
-            Kind::Server(_) | Kind::Lb(_) => {
+            Kind::Server(_) | Kind::Lb(_) | Kind::Gateway(_) | Kind::Waf(_) => {
                 if req != NIL && op != Op::Session {
                     u64::from(self.requests[req as usize].bytes)
                 } else {
@@ -723,6 +751,8 @@ impl Simulation {
             Kind::Cdn(_) => self.cdn_deliver(frame),
             Kind::Queue(_) => self.queue_publish(frame),
             Kind::Router(_) => self.router_deliver(frame),
+            Kind::Gateway(_) => self.gateway_deliver(frame),
+            Kind::Waf(_) => self.enter(frame),
             Kind::Users(_) | Kind::Dns(_) => self.finish(frame, Err(ErrorCause::NoRoute)),
         }
     }
@@ -736,6 +766,8 @@ impl Simulation {
         let f = self.frames[frame as usize];
         match &self.nodes[f.node as usize].kind {
             Kind::Queue(_) => self.queue_job_done(frame),
+            Kind::Gateway(_) => self.gateway_after_service(frame),
+            Kind::Waf(_) => self.waf_after_service(frame),
             Kind::Users(_)
             | Kind::Dns(_)
             | Kind::Server(_)
@@ -758,6 +790,7 @@ impl Simulation {
             Kind::Cache(_) => self.cache_resume(frame, outcome),
             Kind::Cdn(_) => self.cdn_resume(frame, outcome),
             Kind::Router(_) => self.router_resume(frame, outcome),
+            Kind::Gateway(_) | Kind::Waf(_) => self.proxy_resume(frame, outcome),
             Kind::Db(_) | Kind::Queue(_) | Kind::Users(_) | Kind::Dns(_) => {
                 self.finish(frame, outcome)
             }
@@ -813,7 +846,9 @@ impl Simulation {
             | Kind::Lb(_)
             | Kind::Db(_)
             | Kind::Queue(_)
-            | Kind::Router(_) => Vec::new(),
+            | Kind::Router(_)
+            | Kind::Gateway(_)
+            | Kind::Waf(_) => Vec::new(),
         };
         self.cache_lost_dirty(node, lost_dirty);
         self.db_crashed(node, epoch);
@@ -849,7 +884,9 @@ impl Simulation {
             | Kind::Cache(_)
             | Kind::Cdn(_)
             | Kind::Queue(_)
-            | Kind::Router(_) => false,
+            | Kind::Router(_)
+            | Kind::Gateway(_)
+            | Kind::Waf(_) => false,
         };
         if rejoins {
             self.db_rejoin(node);

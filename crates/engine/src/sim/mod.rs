@@ -20,6 +20,7 @@ mod tests;
 
 use action::*;
 use events::{EventLog, Watch};
+use nodes::api_gateway::*;
 use nodes::cache::*;
 use nodes::cdn::*;
 use nodes::database::*;
@@ -29,6 +30,7 @@ use nodes::queue::*;
 use nodes::server::*;
 use nodes::shard_router::*;
 use nodes::users::*;
+use nodes::waf::*;
 use report::*;
 pub use report::{Conservation, NodeReport, Report};
 use station::*;
@@ -42,9 +44,10 @@ use crate::metrics::{
     LatencySummary, NodeStats, WindowHistogram, WindowStats,
 };
 use crate::model::{
-    AutoscaleMetric, CacheSpec, CdnSpec, DbSpec, DnsSpec, FillFrom, Invalidation, LbPolicy, LbSpec,
-    Model, NodeId, NodeKind, QueueSpec, ReadStrategy, RegionId, Replication, ServerSpec, Sessions,
-    ShardRouterSpec, UsersSpec, WriteStrategy, UNLIMITED_CORES,
+    AutoscaleMetric, CacheSpec, CdnSpec, DbSpec, DnsSpec, FillFrom, GatewaySpec, Invalidation,
+    LbPolicy, LbSpec, Model, NodeId, NodeKind, QueueSpec, RateLimitKind, ReadStrategy, RegionId,
+    Replication, ServerSpec, Sessions, ShardRouterSpec, UsersSpec, WafSpec, WriteStrategy,
+    UNLIMITED_CORES,
 };
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
@@ -72,6 +75,9 @@ enum Op {
     Flush,
     /// Resharding copying one key to its new shard.
     Migrate,
+    /// An attack (`attack_share` of a users node's traffic): a dynamic request that touches no
+    /// data but costs a web server `attack_cost` times its service time.
+    Attack,
 }
 
 /// The outcome of a frame: the version of the key read or written, or why it failed.
@@ -140,7 +146,12 @@ struct Request {
     /// Bytes of the response (a dynamic response or a static asset): the answering tier's
     /// egress.
     bytes: u32,
+    /// The request's path (an API gateway routes by it); 0 without a path mix. It fills the
+    /// record's padding: the record stays 32 bytes.
+    path: u16,
 }
+
+const _: () = assert!(std::mem::size_of::<Request>() == 32);
 
 /// A live change to a running simulation: traffic and faults.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -182,6 +193,8 @@ enum Kind {
     Cdn(Box<CdnRt>),
     Queue(Box<QueueRt>),
     Router(Box<RouterRt>),
+    Gateway(Box<GatewayRt>),
+    Waf(Box<WafRt>),
 }
 
 // Exhaustive matches, no `_`: a new kind does not compile until it answers each.
@@ -199,7 +212,9 @@ impl Kind {
             | Kind::Cache(_)
             | Kind::Db(_)
             | Kind::Cdn(_)
-            | Kind::Router(_) => false,
+            | Kind::Router(_)
+            | Kind::Gateway(_)
+            | Kind::Waf(_) => false,
         }
     }
 
@@ -214,7 +229,9 @@ impl Kind {
             | Kind::Db(_)
             | Kind::Cdn(_)
             | Kind::Queue(_)
-            | Kind::Router(_) => true,
+            | Kind::Router(_)
+            | Kind::Gateway(_)
+            | Kind::Waf(_) => true,
         }
     }
 
@@ -229,7 +246,9 @@ impl Kind {
             | Kind::Db(_)
             | Kind::Cdn(_)
             | Kind::Queue(_)
-            | Kind::Router(_) => true,
+            | Kind::Router(_)
+            | Kind::Gateway(_)
+            | Kind::Waf(_) => true,
         }
     }
 
@@ -244,7 +263,9 @@ impl Kind {
             | Kind::Db(_)
             | Kind::Cdn(_)
             | Kind::Queue(_)
-            | Kind::Router(_) => (1, 0),
+            | Kind::Router(_)
+            | Kind::Gateway(_)
+            | Kind::Waf(_) => (1, 0),
         }
     }
 }

@@ -12,6 +12,7 @@ pub(super) struct Rates {
     pub(super) queue_million: f64,
     pub(super) dns_standard_million: f64,
     pub(super) dns_geo_million: f64,
+    pub(super) waf_million: f64,
 }
 
 impl Rates {
@@ -25,6 +26,7 @@ impl Rates {
             queue_million: usd("sqs_standard"),
             dns_standard_million: usd("route53_queries_standard"),
             dns_geo_million: usd("route53_queries_geo"),
+            waf_million: usd("waf_requests"),
         }
     }
 }
@@ -195,10 +197,7 @@ impl Simulation {
             self.window_hist.merge_into(&mut hist);
             completed += self.window_completed;
             generated += self.window_generated;
-            errors.timeout += self.window_errors.timeout;
-            errors.rejected += self.window_errors.rejected;
-            errors.no_route += self.window_errors.no_route;
-            errors.node_down += self.window_errors.node_down;
+            errors.add_counts(&self.window_errors);
         }
         Report {
             seed: self.seed,
@@ -264,7 +263,9 @@ impl Simulation {
                     | Kind::Server(_)
                     | Kind::Cache(_)
                     | Kind::Cdn(_)
-                    | Kind::Router(_) => 0,
+                    | Kind::Router(_)
+                    | Kind::Gateway(_)
+                    | Kind::Waf(_) => 0,
                 };
                 if let Kind::Cache(_) = n.kind {
                     cache_misses.push((id as NodeId, n.win.misses));
@@ -365,11 +366,7 @@ impl Simulation {
         if after_warmup {
             self.total_generated += self.window_generated;
             self.total_completed += self.window_completed;
-            let e = self.window_errors;
-            self.total_errors.timeout += e.timeout;
-            self.total_errors.rejected += e.rejected;
-            self.total_errors.no_route += e.no_route;
-            self.total_errors.node_down += e.node_down;
+            self.total_errors.add_counts(&self.window_errors);
             self.total_counters.add(&c);
             self.total_fixed_cost = self.total_fixed_cost + len;
         }
@@ -402,7 +399,9 @@ pub(super) fn hit_ratio(kind: &Kind, c: NodeCount) -> Option<f64> {
         | Kind::Lb(_)
         | Kind::Db(_)
         | Kind::Queue(_)
-        | Kind::Router(_) => None,
+        | Kind::Router(_)
+        | Kind::Gateway(_)
+        | Kind::Waf(_) => None,
     }
 }
 
@@ -458,7 +457,16 @@ pub(super) fn bill_of(
             );
             bill.lb_capacity = lcu * r.lcu_hour;
         }
-        Kind::Users(_) | Kind::Server(_) | Kind::Cache(_) | Kind::Db(_) | Kind::Router(_) => {
+        Kind::Waf(_) => {
+            bill.internet_egress = gb(u.egress_bytes) * r.internet_egress_gb * per_hour;
+            bill.waf_requests = u.requests as f64 / 1e6 * r.waf_million * per_hour;
+        }
+        Kind::Users(_)
+        | Kind::Server(_)
+        | Kind::Cache(_)
+        | Kind::Db(_)
+        | Kind::Router(_)
+        | Kind::Gateway(_) => {
             bill.internet_egress = gb(u.egress_bytes) * r.internet_egress_gb * per_hour
         }
     }
@@ -476,9 +484,16 @@ pub(super) fn count_usage(kind: &Kind, u: &Usage, count: NodeCount, c: &mut Coun
             c.lb_requests += count.served;
             c.internet_egress_bytes += u.egress_bytes;
         }
-        Kind::Users(_) | Kind::Server(_) | Kind::Cache(_) | Kind::Db(_) | Kind::Router(_) => {
-            c.internet_egress_bytes += u.egress_bytes
+        Kind::Waf(_) => {
+            c.waf_inspected += u.requests;
+            c.internet_egress_bytes += u.egress_bytes;
         }
+        Kind::Users(_)
+        | Kind::Server(_)
+        | Kind::Cache(_)
+        | Kind::Db(_)
+        | Kind::Router(_)
+        | Kind::Gateway(_) => c.internet_egress_bytes += u.egress_bytes,
     }
 }
 

@@ -276,6 +276,34 @@ impl Simulation {
     /// Draws the frame's service time and schedules its end: the work on a core.
     #[inline(always)]
     pub(super) fn compute(&mut self, frame: FrameId) {
+        if self.frames[frame as usize].op == Op::Attack {
+            self.compute_attack(frame);
+        } else {
+            self.compute_scaled(frame, 1.0);
+        }
+    }
+
+    /// An attack costs a web server its users' `attack_cost` times the service time; any other
+    /// station (the WAF inspecting it) its usual time.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn compute_attack(&mut self, frame: FrameId) {
+        let f = self.frames[frame as usize];
+        let server = matches!(self.nodes[f.node as usize].kind, Kind::Server(_));
+        let source = (f.req != NIL).then(|| self.requests[f.req as usize].source);
+        let cost = match source
+            .and_then(|s| self.nodes.get(s as usize))
+            .map(|n| &n.kind)
+        {
+            Some(Kind::Users(u)) if server => u.spec.attack_cost,
+            _ => 1.0,
+        };
+        self.compute_scaled(frame, cost);
+    }
+
+    /// [`Self::compute`] with the service time times `factor` (a constant 1 in the usual path).
+    #[inline(always)]
+    pub(super) fn compute_scaled(&mut self, frame: FrameId, factor: f64) {
         let f = self.frames[frame as usize];
         let n = &mut self.nodes[f.node as usize];
         let epoch = n.epoch;
@@ -287,6 +315,8 @@ impl Simulation {
             }
             (Kind::Db(d), _) => (d.spec.write_service, Action::DbDone { frame, epoch }),
             (Kind::Queue(q), _) => (q.spec.job_service, Action::ServiceDone { frame, epoch }),
+            (Kind::Gateway(g), _) => (g.spec.service, Action::ServiceDone { frame, epoch }),
+            (Kind::Waf(w), _) => (w.spec.service, Action::ServiceDone { frame, epoch }),
             // Kinds that only forward or answer at once: they never take a worker.
             (Kind::Users(_) | Kind::Dns(_) | Kind::Lb(_) | Kind::Cdn(_) | Kind::Router(_), _) => (
                 Dist::Constant { mean_s: 0.0 },
@@ -294,8 +324,9 @@ impl Simulation {
             ),
         };
         let mut d = dist.sample(&mut n.rng);
-        if n.station.slow != 1.0 {
-            d = SimDuration::from_secs_f64(d.as_secs_f64() * n.station.slow);
+        let scale = n.station.slow * factor;
+        if scale != 1.0 {
+            d = SimDuration::from_secs_f64(d.as_secs_f64() * scale);
         }
         n.station.cpu_ns = n.station.cpu_ns.wrapping_add(d.0);
         self.frames[frame as usize].epoch = epoch;

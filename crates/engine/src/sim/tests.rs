@@ -68,6 +68,8 @@ fn actions_survive_packing() {
             ErrorCause::Rejected,
             ErrorCause::NoRoute,
             ErrorCause::NodeDown,
+            ErrorCause::RateLimited,
+            ErrorCause::Blocked,
         ] {
             actions.push(Action::Return {
                 frame: x,

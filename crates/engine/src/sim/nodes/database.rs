@@ -164,7 +164,7 @@ impl Simulation {
                 };
                 self.finish(frame, Ok(v));
             }
-            Op::Session | Op::Static | Op::Job => self.finish(frame, Ok(0)),
+            Op::Session | Op::Static | Op::Job | Op::Attack => self.finish(frame, Ok(0)),
             Op::Write | Op::Flush | Op::Migrate => {
                 let Kind::Db(d) = &mut self.nodes[node as usize].kind else {
                     return;

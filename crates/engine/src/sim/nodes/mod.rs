@@ -1,5 +1,6 @@
 //! One module per node kind: its runtime state and its steps, as `impl Simulation` blocks.
 
+pub(super) mod api_gateway;
 pub(super) mod cache;
 pub(super) mod cdn;
 pub(super) mod database;
@@ -9,3 +10,4 @@ pub(super) mod queue;
 pub(super) mod server;
 pub(super) mod shard_router;
 pub(super) mod users;
+pub(super) mod waf;

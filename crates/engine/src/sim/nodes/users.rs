@@ -24,6 +24,31 @@ pub(in crate::sim) struct UsersRt {
     /// Per user: the cached DNS answer. Read at every arrival, for a user drawn at random: both
     /// halves of an answer share one cache line.
     pub(in crate::sim) dns: Vec<DnsAnswer>,
+    /// Whether requests draw a path or an attack: without either (most designs) an arrival
+    /// makes no further draw, so the stream of old designs is unchanged.
+    pub(in crate::sim) extras: bool,
+}
+
+/// A request's path and whether it is an attack, drawn after its key (so the next arrival's
+/// prefetch, which replays the draws up to the key, still aims right).
+#[inline(never)]
+fn draw_extras(spec: &UsersSpec, rng: &mut SimRng, op: Op) -> (u16, Op) {
+    let path = if spec.paths.is_empty() {
+        0
+    } else {
+        let u = rng.open01();
+        spec.paths
+            .iter()
+            .find(|p| u < p.cumulative)
+            .or(spec.paths.last())
+            .map_or(0, |p| p.path)
+    };
+    let op = if spec.attack_share > 0.0 && rng.open01() < spec.attack_share {
+        Op::Attack
+    } else {
+        op
+    };
+    (path, op)
 }
 
 impl Simulation {
@@ -113,6 +138,11 @@ impl Simulation {
         } else {
             0
         };
+        let (path, op) = if users.extras {
+            draw_extras(spec, &mut n.rng, op)
+        } else {
+            (0, op)
+        };
         let (entry, cdn, half_rtt) = (spec.entry, spec.cdn, SimDuration(spec.rtt.0 / 2));
         let bytes = if op == Op::Static {
             users.static_bytes
@@ -139,6 +169,7 @@ impl Simulation {
                         user,
                         back: half,
                         bytes,
+                        path,
                     });
                     let frame = self.new_frame(Frame::root(req, cdn, op, key, now));
                     if half.0 == 0 {
@@ -159,6 +190,7 @@ impl Simulation {
             user,
             back: half_rtt + net.unwrap_or_default(),
             bytes,
+            path,
         });
         if net.is_none() {
             self.fail_request(req, ErrorCause::NoRoute);
