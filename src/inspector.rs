@@ -930,7 +930,8 @@ pub(crate) mod tests {
     use scalelab_design::document::ProfileDoc;
     use scalelab_engine::hashing::ShardingStrategy;
 
-    /// One node of every kind, with every nested variant represented somewhere.
+    /// One node of every kind, with every nested variant represented somewhere; then every
+    /// kind's default node from its description, so a kind added later is covered too.
     pub(crate) fn every_kind() -> Vec<NodeParams> {
         let json = [
             r#"{"kind":"users","users":100,"rate_rps":50,"rtt_ms":40,"timeout_ms":2000,"keys":1000,"zipf_alpha":0.8,"profile":{"shape":"spike","at_s":10,"duration_s":5,"factor":3}}"#,
@@ -946,6 +947,7 @@ pub(crate) mod tests {
         ];
         json.iter()
             .map(|j| serde_json::from_str(j).expect("test fixture parses"))
+            .chain(KindTag::ALL.map(|tag| tag.spec().default_params()))
             .collect()
     }
 
@@ -1198,6 +1200,41 @@ pub(crate) mod tests {
             label_text(Lang::En, KindTag::Server, "warp_factor"),
             "warp_factor"
         );
+    }
+
+    /// Every parameter every kind describes reads in both languages, with its options and its
+    /// tagged variants: a kind or parameter added without its texts fails here.
+    #[test]
+    fn every_described_parameter_has_korean_and_english_texts() {
+        for kind in KindTag::ALL {
+            for p in kind.spec().params {
+                let mut keys = vec![p.path.to_string()];
+                let mut options: Vec<(String, &str)> = Vec::new();
+                if let Some((tag, tags)) = tagged(kind, p.path) {
+                    let tag_key = format!("{}.{tag}", p.path);
+                    options.extend(tags.iter().map(|t| (tag_key.clone(), *t)));
+                    keys.push(tag_key);
+                }
+                if let Some(choices) = switch_options(kind, p.path) {
+                    options.extend(choices.iter().map(|o| (p.path.to_string(), *o)));
+                }
+                for lang in [Lang::Ko, Lang::En] {
+                    for key in &keys {
+                        let t = field_text(lang, kind, key);
+                        assert!(
+                            t.is_some_and(|t| !t.label.is_empty()),
+                            "{kind}.{key} in {lang:?}"
+                        );
+                    }
+                    for (key, option) in &options {
+                        assert!(
+                            option_text(lang, key, option).is_some(),
+                            "{kind}.{key}={option} in {lang:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     /// Every kind, and every variant of its nested enums, so each variant's fields are covered.
