@@ -11,10 +11,10 @@ use crate::course::{
 use crate::dashboard::{Dashboard, Headline};
 use crate::editor::{Camera, Pt};
 use crate::fields::DraftInput;
+use crate::i18n::kinds::{kind_blurb, kind_name};
 use crate::i18n::screen::{text as screen_text, Text as ScreenText};
 use crate::i18n::{decode_error, t, Key, Lang};
 use crate::inspector::Inspector;
-use crate::palette::KINDS;
 use crate::stages::{stage_of, STAGES};
 use crate::state::{Action, AppState, Notice, RunState};
 use crate::storage;
@@ -724,10 +724,9 @@ fn palette_view(
     lang: Lang,
     open: &UseStateHandle<bool>,
 ) -> Html {
-    let items = KINDS.iter().map(|kind| {
+    let items = crate::palette::kinds().map(|tag| {
         let onclick = {
             let dispatcher = state.dispatcher();
-            let tag = kind.tag;
             let camera = state.camera;
             let design = state.design.clone();
             let open = open.clone();
@@ -738,18 +737,16 @@ fn palette_view(
                 open.set(false);
             })
         };
-        let ondragstart = {
-            let tag = kind.tag;
-            Callback::from(move |e: DragEvent| {
-                if let Some(dt) = e.data_transfer() {
-                    let _ = dt.set_data(DRAG_KIND, tag);
-                    dt.set_effect_allowed("copy");
-                }
-            })
-        };
+        let ondragstart = Callback::from(move |e: DragEvent| {
+            if let Some(dt) = e.data_transfer() {
+                let _ = dt.set_data(DRAG_KIND, tag.as_str());
+                dt.set_effect_allowed("copy");
+            }
+        });
         html! {
-            <li><button class="palette-item" draggable="true" data-kind={kind.tag} {onclick} {ondragstart}>
-                { t(lang, kind.label) }
+            <li><button class="palette-item" draggable="true" data-kind={tag.as_str()}
+                title={kind_blurb(tag, lang)} {onclick} {ondragstart}>
+                { kind_name(tag, lang) }
             </button></li>
         }
     });

@@ -7,7 +7,7 @@
 use crate::editor::{self, Camera, Gesture, Input, Pt};
 use crate::flow::EdgeFlow;
 use crate::i18n::screen::{text as screen_text, Text as ScreenText};
-use crate::i18n::{kind_key, t, Key, Lang};
+use crate::i18n::{t, Key, Lang};
 use crate::state::{Action, AppState, NODE_H, NODE_W};
 use scalelab_design::document::AutoscaleDoc;
 use scalelab_design::{Design, NodeParams};
@@ -293,7 +293,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
             let Some(tag) = e.data_transfer().and_then(|dt| dt.get_data(DRAG_KIND).ok()) else {
                 return;
             };
-            let Some(kind) = crate::palette::Kind::find(&tag) else {
+            let Some(kind) = crate::palette::find(&tag) else {
                 return;
             };
             let screen = screen_point(&svg, e.client_x(), e.client_y());
@@ -301,7 +301,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
             // Centre the new node on the drop point.
             let at = Pt::new(at.x - NODE_W / 2.0, at.y - NODE_H / 2.0);
             dispatch.dispatch(Action::AddNode {
-                tag: kind.tag,
+                tag: kind,
                 at: Some(at),
             });
         })
@@ -391,7 +391,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let nodes = props.design.nodes.iter().enumerate().map(|(index, node)| {
         let at = position(&node.id).unwrap_or_default();
         let stats = stats_of(index);
-        let kind = t(lang, kind_key(&node.params));
+        let kind = crate::i18n::kinds::kind_name(node.params.tag(), lang);
         let selected = props.selection.contains(&node.id);
         let class = classes!(
             "node",

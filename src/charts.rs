@@ -7,6 +7,7 @@ use crate::i18n::Lang;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use scalelab_design::document::{AutoscaleDoc, HotShardDoc, SessionsDoc, WriteStrategyDoc};
+use scalelab_design::kinds::Chart;
 use scalelab_design::{Design, NodeParams};
 use scalelab_engine::prices::HOURS_PER_MONTH;
 use scalelab_engine::{Counters, NodeStats, WindowStats};
@@ -182,15 +183,13 @@ pub fn model_nodes(design: &Design) -> Vec<ModelNode> {
         .into_iter()
         .map(|node| {
             let expanded = node.key != design.nodes[node.design_index].id;
+            // Replicas and shards hold workers; a design node does if its kind charts its load.
             let server_like = expanded
-                || matches!(
-                    design.nodes[node.design_index].params,
-                    NodeParams::Server { .. }
-                        | NodeParams::SessionStore { .. }
-                        | NodeParams::Cache { .. }
-                        | NodeParams::Database { .. }
-                        | NodeParams::Queue { .. }
-                );
+                || design.nodes[node.design_index]
+                    .params
+                    .tag()
+                    .spec()
+                    .has_chart(Chart::Load);
             let pool = !expanded
                 && matches!(
                     design.nodes[node.design_index].params,
@@ -220,10 +219,19 @@ pub fn cpu_bound(stats: &NodeStats) -> bool {
 
 /// The charts that apply to `design`, in display order. Latency, throughput and cost always do.
 pub fn applicable(design: &Design) -> Vec<ChartId> {
-    let any = |f: fn(&NodeParams) -> bool| design.nodes.iter().any(|n| f(&n.params));
-    let caches = any(|p| matches!(p, NodeParams::Cache { .. } | NodeParams::Cdn { .. }));
-    let replicas = any(|p| matches!(p, NodeParams::Database { replicas, .. } if *replicas > 0));
-    let queues = any(|p| matches!(p, NodeParams::Queue { .. }));
+    let charted = |chart| {
+        design
+            .nodes
+            .iter()
+            .any(|n| n.params.tag().spec().has_chart(chart))
+    };
+    let caches = charted(Chart::HitRatio);
+    // Replication lag exists only where a node of such a kind has replicas to lag.
+    let replicas = scalelab_design::lower::model_nodes(design).iter().any(|m| {
+        let node = &design.nodes[m.design_index];
+        m.key != node.id && node.params.tag().spec().has_chart(Chart::Replication)
+    });
+    let queues = charted(Chart::Jobs);
     let servers = model_nodes(design).iter().any(|n| n.server_like);
     ChartId::ALL
         .into_iter()

@@ -6,7 +6,7 @@
 
 use crate::charts::{self, Axis, ChartData, ChartId};
 use crate::i18n::embed::{text, Text};
-use crate::i18n::{kind_key, t, Lang};
+use crate::i18n::Lang;
 use crate::state::{NODE_H, NODE_W};
 use scalelab_design::Design;
 use scalelab_engine::WindowStats;
@@ -244,7 +244,7 @@ pub fn design_svg(
             x = node.x,
             y = node.y,
             sw = if down { 3 } else { 1 },
-            kind = esc(t(lang, kind_key(&node.params))),
+            kind = esc(crate::i18n::kinds::kind_name(node.params.tag(), lang)),
             idx = NODE_W - 8.0,
         );
         if let Some(stats) = stats {

@@ -1,6 +1,7 @@
 //! Requests you can see: how many dots each connection carries, drawn from the latest window's
 //! counters (no second simulation). Pure and tested natively; `canvas.rs` animates the dots.
 
+use scalelab_design::kinds::Chart;
 use scalelab_design::lower::ModelNode;
 use scalelab_design::{Design, NodeParams};
 use scalelab_engine::WindowStats;
@@ -65,11 +66,12 @@ pub fn edge_flows(design: &Design, layout: &[ModelNode], w: &WindowStats) -> Vec
         let t = totals[i];
         let served = t.served as f64;
         match design.nodes[i].params {
-            NodeParams::Cache { .. } | NodeParams::Cdn { .. } => {
-                served * (1.0 - t.hit_ratio.unwrap_or(0.0))
-            }
             // A users node's own counts are its requests, whatever it reports as served.
             NodeParams::Users { .. } => served.max(1.0),
+            // A cache (of any kind with a hit ratio) passes on its misses only.
+            ref p if p.tag().spec().has_chart(Chart::HitRatio) => {
+                served * (1.0 - t.hit_ratio.unwrap_or(0.0))
+            }
             _ => served,
         }
     };
@@ -120,11 +122,16 @@ pub fn edge_flows(design: &Design, layout: &[ModelNode], w: &WindowStats) -> Vec
                 e if e <= 0.01 => 0,
                 e => ((e * f64::from(dots)).round() as u8).clamp(1, dots),
             };
-            let returning = match design.nodes[to].params {
-                NodeParams::Cache { .. } | NodeParams::Cdn { .. } => {
-                    (target.hit_ratio.unwrap_or(0.0) * f64::from(dots)).round() as u8
-                }
-                _ => 0,
+            // A cache's hits come back from it.
+            let returning = if design.nodes[to]
+                .params
+                .tag()
+                .spec()
+                .has_chart(Chart::HitRatio)
+            {
+                (target.hit_ratio.unwrap_or(0.0) * f64::from(dots)).round() as u8
+            } else {
+                0
             };
             Some(EdgeFlow {
                 rps,

@@ -89,7 +89,7 @@ pub fn hints(design: &Design, windows: &[WindowStats], lang: Lang) -> Vec<String
             let same_kind = design
                 .nodes
                 .iter()
-                .filter(|n| n.params.kind_name() == node.params.kind_name())
+                .filter(|n| n.params.tag() == node.params.tag())
                 .count();
             if same_kind == 1 && !matches!(node.params, NodeParams::Users { .. }) {
                 out.push(fill(Key::HintSpof));
@@ -119,8 +119,12 @@ pub fn hints(design: &Design, windows: &[WindowStats], lang: Lang) -> Vec<String
             NodeParams::Database { .. } => Key::HintDatabase,
             NodeParams::Cache { .. } | NodeParams::SessionStore { .. } => Key::HintStore,
             NodeParams::Queue { .. } => Key::HintQueue,
-            // Users, DNS, balancers, CDNs and shard routers have no workers to saturate.
-            _ => continue,
+            // No workers to saturate (a new kind decides here: this match has no catch-all).
+            NodeParams::Users { .. }
+            | NodeParams::Dns { .. }
+            | NodeParams::LoadBalancer { .. }
+            | NodeParams::Cdn { .. }
+            | NodeParams::ShardedDatabase { .. } => continue,
         };
         out.push(fill(key));
     }

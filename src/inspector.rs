@@ -13,6 +13,7 @@ use crate::i18n::inspector::{field_hint, field_text, option_text, problem_text, 
 use crate::i18n::Lang;
 use crate::state::NodeEdit;
 use crate::theory::{arrival_rate, cache_inputs, expected_hit_ratio, round_2_digits, theory_view};
+use scalelab_design::kinds::{variant_defaults, KindTag, ParamKind};
 use scalelab_design::{lower, Design, Diagnostic, NodeParams};
 use scalelab_engine::analytic;
 use scalelab_engine::{Command, NodeStats, SimDuration, WindowStats};
@@ -40,110 +41,29 @@ pub struct InspectorProps {
 // Pure logic: JSON field editing, switches, node indices and theory inputs. Tested natively.
 // ---------------------------------------------------------------------------------------------
 
-/// String fields that are switches, with their options in the order the chapter presents them.
-/// Each option is the JSON name of a variant of the design crate's enum.
-const SWITCHES: &[(&str, &[&str])] = &[
-    (
-        "policy",
-        &[
-            "round_robin",
-            "least_connections",
-            "ip_hash",
-            "random",
-            "power_of_two",
-        ],
-    ),
-    ("eviction", &["lru", "lfu", "fifo"]),
-    ("read_strategy", &["cache_aside", "read_through"]),
-    (
-        "write_strategy",
-        &["write_around", "invalidate", "write_through", "write_back"],
-    ),
-    ("replication", &["async", "sync"]),
-    ("invalidation", &["ttl", "purge", "versioned"]),
-    ("service_shape", &["exponential", "constant", "log_normal"]),
-    ("sessions", &["none", "in_server"]),
-    ("fill_from", &["replicas", "primary"]),
-    ("hot_shard", &["shared", "dedicated"]),
-    ("autoscale.metric", &["cpu", "occupancy"]),
-];
-
-/// Nested tagged enums: the field, the name of its tag, and the tags.
-const TAGGED: &[(&str, &str, &[&str])] = &[
-    (
-        "profile",
-        "shape",
-        &["steady", "step", "ramp", "daily", "spike"],
-    ),
-    (
-        "strategy",
-        "kind",
-        &["modulo", "range", "consistent_hash", "jump_hash"],
-    ),
-    ("autoscale", "mode", &["off", "utilization"]),
-];
-
-/// Fields serde leaves out when empty, added back so they can be edited, by node kind.
-const OPTIONAL_FIELDS: &[(&str, &str)] = &[("database", "replica_regions")];
-
-/// Optional numbers serde leaves out when unset, by node kind: shown as an empty number input,
-/// and emptying the input unsets them again (the design then falls back to another value).
-const OPTIONAL_NUMBERS: &[(&str, &str)] = &[("users", "static_kb")];
-
-/// The options of a switch field, if `path` is one.
-pub fn switch_options(path: &str) -> Option<&'static [&'static str]> {
-    SWITCHES
-        .iter()
-        .find(|(name, _)| *name == path)
-        .map(|(_, options)| *options)
+/// The options of a switch field of a node of kind `kind`, if `path` is one (the JSON names of
+/// the design crate's enum variants, in the order the chapter presents them).
+pub fn switch_options(kind: KindTag, path: &str) -> Option<&'static [&'static str]> {
+    match kind.spec().param(path)?.kind {
+        ParamKind::Choice { options, .. } => Some(options),
+        _ => None,
+    }
 }
 
-/// The tag name and tags of a nested tagged enum, if `path` is one.
-pub fn tagged(path: &str) -> Option<(&'static str, &'static [&'static str])> {
-    TAGGED
-        .iter()
-        .find(|(name, _, _)| *name == path)
-        .map(|(_, tag, tags)| (*tag, *tags))
+/// The tag name and tags of a nested tagged enum of a node of kind `kind`, if `path` is one.
+pub fn tagged(kind: KindTag, path: &str) -> Option<(&'static str, &'static [&'static str])> {
+    match kind.spec().param(path)?.kind {
+        ParamKind::Tagged { tag, options, .. } => Some((tag, options)),
+        _ => None,
+    }
 }
 
-/// The fields of a nested enum's variant, with values that make the variant's effect visible in
-/// a few minutes of simulated time.
-fn tag_defaults(field: &str, tag: &str) -> Map<String, Value> {
-    let pairs: &[(&str, f64)] = match (field, tag) {
-        ("profile", "step") => &[("at_s", 60.0), ("factor", 2.0)],
-        ("profile", "ramp") => &[("from_s", 0.0), ("to_s", 300.0), ("factor", 4.0)],
-        ("profile", "daily") => &[("period_s", 600.0), ("amplitude", 0.5)],
-        ("profile", "spike") => &[("at_s", 60.0), ("duration_s", 30.0), ("factor", 5.0)],
-        ("strategy", "consistent_hash") => &[("vnodes", 100.0)],
-        ("autoscale", "utilization") => &[
-            ("min_instances", 2.0),
-            ("max_instances", 10.0),
-            ("scale_out_above", 0.7),
-            ("scale_in_below", 0.3),
-            ("interval_s", 10.0),
-            ("boot_s", 30.0),
-        ],
-        _ => &[],
-    };
-    pairs
-        .iter()
-        .map(|(name, v)| {
-            // Integral defaults are written as integers so integer fields (vnodes) accept them.
-            let number = if v.fract() == 0.0 {
-                Number::from(*v as i64)
-            } else {
-                Number::from_f64(*v).unwrap_or_else(|| Number::from(0))
-            };
-            (name.to_string(), Value::Number(number))
-        })
-        .collect()
-}
-
-/// The value of a nested enum after switching its tag to `tag`: the new variant's defaults,
+/// The value of a nested enum after switching its tag to `tag`: the new variant's defaults (the
+/// kind's description's, chosen to show the variant's effect in a few simulated minutes),
 /// overridden by the old variant's fields of the same name (a spike keeps the step's `at_s`).
-pub fn switch_tag(field: &str, old: &Value, tag: &str) -> Value {
-    let tag_name = tagged(field).map_or("kind", |(name, _)| name);
-    let mut fields = tag_defaults(field, tag);
+pub fn switch_tag(kind: KindTag, field: &str, old: &Value, tag: &str) -> Value {
+    let tag_name = tagged(kind, field).map_or("kind", |(name, _)| name);
+    let mut fields = variant_defaults(kind, field, tag);
     if let Some(old) = old.as_object() {
         for (name, value) in fields.iter_mut() {
             if let Some(kept) = old.get(name) {
@@ -163,119 +83,53 @@ pub fn params_object(params: &NodeParams) -> Map<String, Value> {
         _ => Map::new(),
     };
     object.remove("kind");
-    let kind = params.kind_name();
-    for (k, field) in OPTIONAL_FIELDS {
-        if *k == kind && !object.contains_key(*field) {
-            object.insert(field.to_string(), Value::Array(Vec::new()));
-        }
-    }
-    for (k, field) in OPTIONAL_NUMBERS {
-        if *k == kind && !object.contains_key(*field) {
-            object.insert(field.to_string(), Value::Null);
+    for p in params.tag().spec().params.iter().filter(|p| p.optional) {
+        if !object.contains_key(p.path) {
+            let empty = match p.kind {
+                ParamKind::Regions => Value::Array(Vec::new()),
+                _ => Value::Null,
+            };
+            object.insert(p.path.to_string(), empty);
         }
     }
     object
 }
 
-/// The order fields are shown in: the document's order, the chapter's switches next to the
-/// numbers they qualify. serde_json's map is sorted by name, which would scatter them.
-const FIELD_ORDER: &[&str] = &[
-    "users",
-    "rate_rps",
-    "rtt_ms",
-    "timeout_ms",
-    "read_fraction",
-    "static_fraction",
-    "keys",
-    "zipf_alpha",
-    "static_objects",
-    "response_kb",
-    "static_kb",
-    "profile",
-    "lookup_ms",
-    "capacity",
-    "item_kb",
-    "eviction",
-    "ttl_s",
-    "ttl_reset",
-    "read_strategy",
-    "fill_from",
-    "write_strategy",
-    "flush_interval_s",
-    "warm",
-    "edge_rtt_ms",
-    "object_kb",
-    "invalidation",
-    "purge_delay_s",
-    "shards",
-    "spare_shards",
-    "strategy",
-    "hot_keys",
-    "salt",
-    "hot_shard",
-    "workers",
-    "consumers",
-    "instances",
-    "autoscale",
-    "queue_capacity",
-    "service_ms",
-    "service_shape",
-    "service_cv",
-    "read_ms",
-    "write_ms",
-    "job_ms",
-    "publish_ms",
-    "replicas",
-    "replication",
-    "lag_ms",
-    "failover_s",
-    "replica_regions",
-    "record_kb",
-    "migration_rps",
-    "migration_share",
-    "policy",
-    "health_interval_s",
-    "health_threshold",
-    "sticky",
-    "sessions",
-    "instance",
-    // Inside nested enums (the tag itself is shown first, as a select).
-    "from_s",
-    "to_s",
-    "at_s",
-    "duration_s",
-    "period_s",
-    "amplitude",
-    "factor",
-    "vnodes",
-    "min_instances",
-    "max_instances",
-    "scale_out_above",
-    "scale_in_below",
-    "interval_s",
-    "boot_s",
-    "metric",
-];
-
-/// An object's fields in [`FIELD_ORDER`]; fields this build does not know come last, by name.
-pub fn ordered(object: &Map<String, Value>) -> Vec<(&String, &Value)> {
+/// An object's fields in the order of the kind's description (the document's order, the
+/// chapter's switches next to the numbers they qualify; serde_json's map is sorted by name,
+/// which would scatter them). `parent` is the nested object's field, if any. Fields this build
+/// does not know come last, by name.
+pub fn ordered<'a>(
+    kind: KindTag,
+    parent: Option<&str>,
+    object: &'a Map<String, Value>,
+) -> Vec<(&'a String, &'a Value)> {
+    let params = kind.spec().params;
     let mut fields: Vec<(&String, &Value)> = object.iter().collect();
     fields.sort_by_key(|(name, _)| {
-        FIELD_ORDER
+        params
             .iter()
-            .position(|known| known == name)
-            .unwrap_or(FIELD_ORDER.len())
+            .position(|p| match parent {
+                Some(parent) => {
+                    p.path
+                        .strip_prefix(parent)
+                        .and_then(|rest| rest.strip_prefix('.'))
+                        == Some(name.as_str())
+                }
+                None => p.path == name.as_str(),
+            })
+            .unwrap_or(params.len())
     });
     fields
 }
 
 /// Every editable path of an object (`a`, and `a.b` inside nested objects), in order.
-pub fn field_paths(object: &Map<String, Value>) -> Vec<String> {
+pub fn field_paths(kind: KindTag, object: &Map<String, Value>) -> Vec<String> {
     let mut paths = Vec::new();
-    for (name, value) in ordered(object) {
+    for (name, value) in ordered(kind, None, object) {
         paths.push(name.clone());
         if let Value::Object(inner) = value {
-            for (inner_name, _) in ordered(inner) {
+            for (inner_name, _) in ordered(kind, Some(name), inner) {
                 paths.push(format!("{name}.{inner_name}"));
             }
         }
@@ -320,9 +174,11 @@ pub fn parse_number(raw: &str, integer_field: bool) -> Option<Value> {
     Number::from_f64(x).map(Value::Number)
 }
 
-/// Whether the field at `path` is an optional number (of any kind that has it).
-fn optional_number(path: &[String]) -> bool {
-    matches!(path, [name] if OPTIONAL_NUMBERS.iter().any(|(_, field)| field == name))
+/// Whether the field at `path` of a node of kind `kind` is an optional number.
+fn optional_number(kind: KindTag, path: &[String]) -> bool {
+    matches!(path, [name] if kind.spec().param(name).is_some_and(|p| {
+        p.optional && matches!(p.kind, ParamKind::Number { .. })
+    }))
 }
 
 /// Applies one input to the node's parameters through JSON. `path` is the field's path
@@ -342,7 +198,8 @@ pub fn apply_raw(params: &NodeParams, path: &[String], raw: &Raw) -> Result<Node
         .as_object_mut()
         .ok_or_else(|| EditError::Refused("not an object".into()))?;
     let current = object.get(last).cloned().unwrap_or(Value::Null);
-    if matches!(raw, Raw::Number(text) if text.trim().is_empty()) && optional_number(path) {
+    let kind = params.tag();
+    if matches!(raw, Raw::Number(text) if text.trim().is_empty()) && optional_number(kind, path) {
         object.remove(last);
         return serde_json::from_value(value).map_err(|e| EditError::Refused(e.to_string()));
     }
@@ -360,7 +217,7 @@ pub fn apply_raw(params: &NodeParams, path: &[String], raw: &Raw) -> Result<Node
                 .map(|item| Value::String(item.to_string()))
                 .collect(),
         ),
-        Raw::Tag(tag) => switch_tag(&path.join("."), &current, tag),
+        Raw::Tag(tag) => switch_tag(kind, &path.join("."), &current, tag),
     };
     object.insert(last.clone(), new);
     serde_json::from_value(value).map_err(|e| EditError::Refused(e.to_string()))
@@ -406,19 +263,17 @@ fn number_text(n: &Number) -> String {
     }
 }
 
-/// min and max of a number input: the design crate's one table of bounds, which lowering checks,
-/// so the browser's spinner stays inside them (typing outside still works and shows lowering's
-/// message). Paths without bounds are non-negative.
-fn range(kind: &str, path: &str) -> (Option<f64>, Option<f64>) {
-    match scalelab_design::bounds::range(kind, path) {
+/// min, max and step of a number input, from the parameter's description (the bounds lowering
+/// checks, so the browser's spinner stays inside them; typing outside still works and shows
+/// lowering's message). A number the description does not know is non-negative, whole when
+/// `integer` (its JSON value is).
+fn bounds(kind: KindTag, path: &str, integer: bool) -> (Option<f64>, Option<f64>, String) {
+    let param = kind.spec().param(path);
+    let (min, max) = match param.and_then(|p| p.range()) {
         Some((min, max)) => (Some(min), Some(max)),
         None => (Some(0.0), None),
-    }
-}
-
-/// min, max and step of a number input.
-fn bounds(kind: &str, path: &str, integer: bool) -> (Option<f64>, Option<f64>, String) {
-    let (min, max) = range(kind, path);
+    };
+    let integer = param.map_or(integer, |p| p.is_integer());
     let step = if integer {
         "1".to_string()
     } else if max == Some(1.0) && min == Some(0.0) {
@@ -473,7 +328,7 @@ impl Drafts {
 /// Everything the field renderers share.
 struct Ctx<'a> {
     lang: Lang,
-    kind: &'static str,
+    kind: KindTag,
     node: &'a str,
     diags: &'a [Diagnostic],
     drafts: &'a Drafts,
@@ -560,7 +415,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
     };
 
     let id = node.id.clone();
-    let kind = node.params.kind_name();
+    let kind = node.params.tag();
     let node_diags: Vec<Diagnostic> = diagnostics
         .iter()
         .filter(|d| d.node.as_deref() == Some(id.as_str()))
@@ -611,7 +466,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
         on_field,
     };
     let object = params_object(&node.params);
-    let mut shown: Vec<String> = field_paths(&object);
+    let mut shown: Vec<String> = field_paths(kind, &object);
     shown.push("id".into());
     shown.push("region".into());
     let others: Vec<&Diagnostic> = node_diags
@@ -628,14 +483,14 @@ pub fn inspector(props: &InspectorProps) -> Html {
 
     html! {
         <section id="inspector" class="inspector" aria-label={text(lang, Text::Panel)}
-            data-node={id.clone()} data-kind={kind}>
+            data-node={id.clone()} data-kind={kind.as_str()}>
             <h2>{ text(lang, Text::Panel) }{ " · " }<span class="inspector-kind">
-                { crate::i18n::t(lang, crate::i18n::kind_key(&node.params)) }</span></h2>
+                { crate::i18n::kinds::kind_name(node.params.tag(), lang) }</span></h2>
             { id_field(&ctx, &props.design, props.on_edit.clone(), drafts.clone()) }
             { region_field(&ctx, &props.design, &node.region, props.on_edit.clone()) }
             <fieldset class="inspector-params">
                 <legend>{ text(lang, Text::Parameters) }</legend>
-                { for ordered(&object).into_iter().map(|(name, value)| field_view(&ctx, vec![name.clone()], value)) }
+                { for ordered(kind, None, &object).into_iter().map(|(name, value)| field_view(&ctx, vec![name.clone()], value)) }
             </fieldset>
             { notes_view(lang, &node.params) }
             if !others.is_empty() {
@@ -691,7 +546,7 @@ fn messages(ctx: &Ctx, key: &str, id: &str) -> (Html, bool) {
 
 /// A field's label text with its unit, e.g. "Mean service time (ms)"; the raw name for a field
 /// this build has no text for.
-fn label_text(lang: Lang, kind: &str, key: &str) -> String {
+fn label_text(lang: Lang, kind: KindTag, key: &str) -> String {
     match field_text(lang, kind, key) {
         Some(t) if t.unit.is_empty() => t.label.to_string(),
         Some(t) => format!("{} ({})", t.label, t.unit),
@@ -755,11 +610,11 @@ fn field_view(ctx: &Ctx, path: Vec<String>, value: &Value) -> Html {
                     on_commit={Callback::from(emit)} {invalid} described_by={described.map(AttrValue::from)} />
             }
         }
-        Value::String(current) if key == "instance" || switch_options(&key).is_some() => {
+        Value::String(current) if key == "instance" || switch_options(ctx.kind, &key).is_some() => {
             let options: Vec<(String, String)> = if key == "instance" {
                 instance_options(ctx.kind)
             } else {
-                switch_options(&key)
+                switch_options(ctx.kind, &key)
                     .unwrap_or_default()
                     .iter()
                     .map(|o| {
@@ -795,7 +650,7 @@ fn field_view(ctx: &Ctx, path: Vec<String>, value: &Value) -> Html {
         Value::Object(inner) => {
             return nested_view(ctx, path, inner, label, hint_html, problems, invalid);
         }
-        Value::Null if optional_number(&path) => {
+        Value::Null if optional_number(ctx.kind, &path) => {
             let (min, max, step) = bounds(ctx.kind, &key, false);
             let emit = emit(Raw::Number);
             html! {
@@ -831,7 +686,7 @@ fn nested_view(
     invalid: bool,
 ) -> Html {
     let key = path.join(".");
-    let tag = tagged(&key);
+    let tag = tagged(ctx.kind, &key);
     let tag_select = tag.map(|(tag_name, tags)| {
         let mut tag_path = path.clone();
         tag_path.push(tag_name.to_string());
@@ -863,7 +718,7 @@ fn nested_view(
         <fieldset class="field-group" data-field={key.clone()} aria-invalid={invalid.to_string()}>
             <legend>{ legend }</legend>
             { tag_select.unwrap_or_default() }
-            { for ordered(inner).into_iter().filter(|(name, _)| Some(name.as_str()) != tag_name).map(|(name, value)| {
+            { for ordered(ctx.kind, Some(&key), inner).into_iter().filter(|(name, _)| Some(name.as_str()) != tag_name).map(|(name, value)| {
                 let mut p = path.clone();
                 p.push(name.clone());
                 field_view(ctx, p, value)
@@ -904,20 +759,20 @@ fn select_view(
 /// servers and queue consumers (a queue may also be an MSK broker), ElastiCache for caches and
 /// session stores (a Redis-like store, by default on ElastiCache; or on EC2), RDS for databases
 /// and shards.
-pub fn instance_prefixes(kind: &str) -> &'static [&'static str] {
+pub fn instance_prefixes(kind: KindTag) -> &'static [&'static str] {
     match kind {
-        "server" => &["ec2_"],
-        "session_store" => &["elasticache_", "ec2_"],
-        "queue" => &["ec2_", "msk_"],
-        "cache" => &["elasticache_"],
-        "database" | "sharded_database" => &["rds_"],
-        _ => &[],
+        KindTag::Server => &["ec2_"],
+        KindTag::SessionStore => &["elasticache_", "ec2_"],
+        KindTag::Queue => &["ec2_", "msk_"],
+        KindTag::Cache => &["elasticache_"],
+        KindTag::Database | KindTag::ShardedDatabase => &["rds_"],
+        KindTag::Users | KindTag::Dns | KindTag::Cdn | KindTag::LoadBalancer => &[],
     }
 }
 
 /// The instance types a node of kind `kind` can run on, from the price table (rows with vCPUs
 /// and memory only), each with its vCPUs, memory and hourly price.
-pub fn instance_options(kind: &str) -> Vec<(String, String)> {
+pub fn instance_options(kind: KindTag) -> Vec<(String, String)> {
     use scalelab_engine::prices::{instance_shape, PriceUnit, PRICE_TABLE};
     let prefixes = instance_prefixes(kind);
     PRICE_TABLE
@@ -1075,7 +930,8 @@ pub(crate) mod tests {
     use scalelab_design::document::ProfileDoc;
     use scalelab_engine::hashing::ShardingStrategy;
 
-    /// One node of every kind, with every nested variant represented somewhere.
+    /// One node of every kind, with every nested variant represented somewhere; then every
+    /// kind's default node from its description, so a kind added later is covered too.
     pub(crate) fn every_kind() -> Vec<NodeParams> {
         let json = [
             r#"{"kind":"users","users":100,"rate_rps":50,"rtt_ms":40,"timeout_ms":2000,"keys":1000,"zipf_alpha":0.8,"profile":{"shape":"spike","at_s":10,"duration_s":5,"factor":3}}"#,
@@ -1091,6 +947,7 @@ pub(crate) mod tests {
         ];
         json.iter()
             .map(|j| serde_json::from_str(j).expect("test fixture parses"))
+            .chain(KindTag::ALL.map(|tag| tag.spec().default_params()))
             .collect()
     }
 
@@ -1102,7 +959,7 @@ pub(crate) mod tests {
     fn every_field_of_every_kind_round_trips_through_json_editing() {
         for params in every_kind() {
             let object = params_object(&params);
-            for key in field_paths(&object) {
+            for key in field_paths(params.tag(), &object) {
                 let p = path(&key);
                 let value = p[1..]
                     .iter()
@@ -1114,7 +971,7 @@ pub(crate) mod tests {
                     Value::Bool(b) => Raw::Bool(*b),
                     Value::String(s) => Raw::Choice(s.clone()),
                     Value::Array(_) => Raw::List(String::new()),
-                    Value::Object(o) => match tagged(&key) {
+                    Value::Object(o) => match tagged(params.tag(), &key) {
                         Some((tag, _)) => {
                             Raw::Tag(o.get(tag).and_then(Value::as_str).unwrap_or("").into())
                         }
@@ -1196,7 +1053,7 @@ pub(crate) mod tests {
     fn every_switch_option_is_a_variant_the_design_accepts() {
         for params in every_kind() {
             for (name, _) in params_object(&params) {
-                let Some(options) = switch_options(&name) else {
+                let Some(options) = switch_options(params.tag(), &name) else {
                     continue;
                 };
                 for option in options {
@@ -1273,18 +1130,19 @@ pub(crate) mod tests {
             }
         }
         // Every listed tag has a complete set of defaults, on the kind that has the field.
-        let server = &every_kind()[2];
-        for (field, _, tags) in TAGGED {
-            for tag in *tags {
-                let target = match *field {
-                    "profile" => users,
-                    "autoscale" => server,
-                    _ => sharded,
+        for params in every_kind() {
+            let kind = params.tag();
+            for p in kind.spec().params {
+                let Some((_, tags)) = tagged(kind, p.path) else {
+                    continue;
                 };
-                assert!(
-                    apply_raw(target, &path(field), &Raw::Tag(tag.to_string())).is_ok(),
-                    "{field}.{tag}"
-                );
+                for tag in tags {
+                    assert!(
+                        apply_raw(&params, &path(p.path), &Raw::Tag(tag.to_string())).is_ok(),
+                        "{kind}.{}.{tag}",
+                        p.path
+                    );
+                }
             }
         }
     }
@@ -1293,8 +1151,8 @@ pub(crate) mod tests {
     fn every_current_field_has_korean_and_english_labels() {
         let params = every_variant();
         for params in &params {
-            let kind = params.kind_name();
-            for key in field_paths(&params_object(params)) {
+            let kind = params.tag();
+            for key in field_paths(kind, &params_object(params)) {
                 for lang in [Lang::Ko, Lang::En] {
                     let t = field_text(lang, kind, &key);
                     assert!(
@@ -1302,13 +1160,13 @@ pub(crate) mod tests {
                         "{kind}.{key} in {lang:?}"
                     );
                 }
-                if let Some(options) = switch_options(&key) {
+                if let Some(options) = switch_options(kind, &key) {
                     for o in options {
                         assert!(option_text(Lang::Ko, &key, o).is_some(), "{key}={o}");
                         assert!(option_text(Lang::En, &key, o).is_some(), "{key}={o}");
                     }
                 }
-                if let Some((tag, tags)) = tagged(&key) {
+                if let Some((tag, tags)) = tagged(kind, &key) {
                     let tag_key = format!("{key}.{tag}");
                     for t in tags {
                         assert!(
@@ -1323,19 +1181,60 @@ pub(crate) mod tests {
                 }
             }
         }
-        // ... and has a place in the display order.
+        // ... and has a place in the display order: it is a parameter of its kind's description
+        // (or the tag of one).
         for params in params {
-            for key in field_paths(&params_object(&params)) {
-                let last = key.rsplit('.').next().unwrap_or(&key);
-                let is_tag = TAGGED.iter().any(|(_, tag, _)| *tag == last);
+            let kind = params.tag();
+            for key in field_paths(kind, &params_object(&params)) {
+                let is_tag = key.split_once('.').is_some_and(|(parent, last)| {
+                    tagged(kind, parent).is_some_and(|(tag, _)| tag == last)
+                });
                 assert!(
-                    is_tag || FIELD_ORDER.contains(&last),
-                    "{key} has no place in FIELD_ORDER"
+                    is_tag || kind.spec().param(&key).is_some(),
+                    "{kind}.{key} is not in its kind's description"
                 );
             }
         }
         // A field the engine gains later falls back to its raw name.
-        assert_eq!(label_text(Lang::En, "server", "warp_factor"), "warp_factor");
+        assert_eq!(
+            label_text(Lang::En, KindTag::Server, "warp_factor"),
+            "warp_factor"
+        );
+    }
+
+    /// Every parameter every kind describes reads in both languages, with its options and its
+    /// tagged variants: a kind or parameter added without its texts fails here.
+    #[test]
+    fn every_described_parameter_has_korean_and_english_texts() {
+        for kind in KindTag::ALL {
+            for p in kind.spec().params {
+                let mut keys = vec![p.path.to_string()];
+                let mut options: Vec<(String, &str)> = Vec::new();
+                if let Some((tag, tags)) = tagged(kind, p.path) {
+                    let tag_key = format!("{}.{tag}", p.path);
+                    options.extend(tags.iter().map(|t| (tag_key.clone(), *t)));
+                    keys.push(tag_key);
+                }
+                if let Some(choices) = switch_options(kind, p.path) {
+                    options.extend(choices.iter().map(|o| (p.path.to_string(), *o)));
+                }
+                for lang in [Lang::Ko, Lang::En] {
+                    for key in &keys {
+                        let t = field_text(lang, kind, key);
+                        assert!(
+                            t.is_some_and(|t| !t.label.is_empty()),
+                            "{kind}.{key} in {lang:?}"
+                        );
+                    }
+                    for (key, option) in &options {
+                        assert!(
+                            option_text(lang, key, option).is_some(),
+                            "{kind}.{key}={option} in {lang:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     /// Every kind, and every variant of its nested enums, so each variant's fields are covered.
@@ -1396,16 +1295,16 @@ pub(crate) mod tests {
         ];
         let mut checked = 0;
         for params in every_variant() {
-            let kind = params.kind_name();
+            let kind = params.tag();
             let object = params_object(&params);
-            for key in field_paths(&object) {
+            for key in field_paths(kind, &object) {
                 let p = path(&key);
                 let value = p[1..]
                     .iter()
                     .fold(object.get(&p[0]), |v, name| v.and_then(|v| v.get(name)));
                 let integer = match value {
                     Some(Value::Number(n)) => n.is_u64() || n.is_i64(),
-                    Some(Value::Null) if optional_number(&p) => false,
+                    Some(Value::Null) if optional_number(kind, &p) => false,
                     _ => continue,
                 };
                 let text = |x: f64| {
@@ -1415,7 +1314,7 @@ pub(crate) mod tests {
                         format!("{x}")
                     }
                 };
-                let (min, max) = range(kind, &key);
+                let (min, max, _) = bounds(kind, &key, integer);
                 let min = min.expect("every number has a minimum");
                 assert!(!refused(&params, &key, &text(min)), "{kind}.{key}={min}");
                 if min > 0.0 || !integer {
@@ -1446,13 +1345,13 @@ pub(crate) mod tests {
     #[test]
     fn instance_menus_list_only_the_kinds_own_types() {
         let expect = [
-            ("server", "ec2_"),
-            ("cache", "elasticache_"),
-            ("database", "rds_"),
-            ("sharded_database", "rds_"),
+            (KindTag::Server, "ec2_"),
+            (KindTag::Cache, "elasticache_"),
+            (KindTag::Database, "rds_"),
+            (KindTag::ShardedDatabase, "rds_"),
         ];
         for params in every_kind() {
-            let kind = params.kind_name();
+            let kind = params.tag();
             let Some(Value::String(default)) = params_object(&params).get("instance").cloned()
             else {
                 continue;
@@ -1471,10 +1370,10 @@ pub(crate) mod tests {
         }
         // Regression: every menu listed every instance type.
         let ids = |kind| instance_options(kind).into_iter().map(|(id, _)| id);
-        let servers: Vec<String> = ids("server").collect();
-        assert!(ids("database").all(|id| !servers.contains(&id)));
-        assert!(ids("cache").all(|id| !servers.contains(&id)));
-        assert!(instance_options("load_balancer").is_empty());
+        let servers: Vec<String> = ids(KindTag::Server).collect();
+        assert!(ids(KindTag::Database).all(|id| !servers.contains(&id)));
+        assert!(ids(KindTag::Cache).all(|id| !servers.contains(&id)));
+        assert!(instance_options(KindTag::LoadBalancer).is_empty());
     }
 
     #[test]

@@ -3,7 +3,6 @@
 
 use crate::editor::{snap, Camera, Effect, Pt};
 use crate::i18n::Lang;
-use crate::palette::Kind;
 use scalelab_design::budget::{self, BudgetError, Limits};
 use scalelab_design::{DecodeError, Design, NodeParams};
 use scalelab_engine::{Command, Counters, WindowStats};
@@ -112,7 +111,7 @@ pub enum Action {
     /// Results of a canvas gesture.
     Editor(Vec<Effect>),
     AddNode {
-        tag: &'static str,
+        tag: scalelab_design::KindTag,
         at: Option<Pt>,
     },
     AddRegion,
@@ -533,20 +532,19 @@ impl Reducible for AppState {
                 }
             }
             Action::AddNode { tag, at } => {
-                if let Some(params) = Kind::find(tag).and_then(Kind::default_params) {
-                    let at = at.unwrap_or_else(|| s.free_spot());
-                    let id = s.unique_id(tag);
-                    let mut design = s.design.clone();
-                    design.nodes.push(scalelab_design::NodeDoc {
-                        id: id.clone(),
-                        x: snap(at.x),
-                        y: snap(at.y),
-                        region: String::new(),
-                        params,
-                    });
-                    s.edit(design, true);
-                    s.selection = vec![id];
-                }
+                let params = crate::palette::default_params(tag);
+                let at = at.unwrap_or_else(|| s.free_spot());
+                let id = s.unique_id(tag.as_str());
+                let mut design = s.design.clone();
+                design.nodes.push(scalelab_design::NodeDoc {
+                    id: id.clone(),
+                    x: snap(at.x),
+                    y: snap(at.y),
+                    region: String::new(),
+                    params,
+                });
+                s.edit(design, true);
+                s.selection = vec![id];
             }
             Action::AddRegion => {
                 let mut design = s.design.clone();

@@ -1,9 +1,10 @@
 //! Inspector texts (field labels, units, option names, diagnostics), Korean and English. Owned
 //! by the inspector; part of the one translation module. The Korean terms are the chapter's own.
 
+use crate::i18n::kinds::{kind_name, unit_text};
 use crate::i18n::Lang;
+use scalelab_design::kinds::{KindTag, Unit};
 use scalelab_design::lower::Problem;
-use scalelab_design::KindTag;
 
 /// A parameter's label and unit in one language. The unit may be empty (a count, a switch).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,183 +21,142 @@ fn pick<T>(lang: Lang, ko: T, en: T) -> T {
 }
 
 /// The label and unit of the parameter at `path` (a field name, or `parent.field` inside a
-/// nested object such as `profile.at_s`) of a node of kind `kind` (the JSON kind name).
+/// nested object such as `profile.at_s`) of a node of kind `kind`, its unit the kind's
+/// description's.
 /// `None` for a field this build has no text for: the inspector then shows the raw name.
-pub fn field_text(lang: Lang, kind: &str, path: &str) -> Option<FieldText> {
-    // Units shared by both languages, and the two count units that differ.
-    const MS: (&str, &str) = ("ms", "ms");
-    const S: (&str, &str) = ("s", "s");
-    const NONE: (&str, &str) = ("", "");
-    const SHARE: (&str, &str) = ("0–1", "0–1");
-    const KB: (&str, &str) = ("KB", "KB");
+pub fn field_text(lang: Lang, kind: KindTag, path: &str) -> Option<FieldText> {
     // The same name means different things on different kinds: the TTL of a DNS answer, of a
     // cache entry and of an edge copy are three of the chapter's separate ideas.
-    let (ko, en, unit) = match (kind, path) {
-        ("dns", "ttl_s") => (
+    let (ko, en) = match (kind, path) {
+        (KindTag::Dns, "ttl_s") => (
             "DNS TTL (응답 캐시 유지 시간)",
             "DNS TTL (how long answers are cached)",
-            S,
         ),
-        ("cache", "ttl_s") => (
+        (KindTag::Cache, "ttl_s") => (
             "만료 정책: TTL (0이면 만료 없음)",
             "Expiry: TTL (0 = never)",
-            S,
         ),
-        ("cdn", "ttl_s") => ("CDN TTL (만료 시한)", "CDN TTL (expiry)", S),
-        ("cache", "capacity") => ("캐시 용량", "Cache capacity", ("키", "keys")),
-        ("cdn", "capacity") => ("엣지 캐시 용량", "Edge cache capacity", ("객체", "objects")),
-        ("session_store", "workers") => ("작업자 수 (동시 처리)", "Workers (in parallel)", NONE),
-        (_, "users") => ("사용자 수", "Users", ("명", "people")),
-        (_, "rate_rps") => ("초당 요청 수", "Request rate", ("요청/s", "req/s")),
+        (KindTag::Cdn, "ttl_s") => ("CDN TTL (만료 시한)", "CDN TTL (expiry)"),
+        (KindTag::Cache, "capacity") => ("캐시 용량", "Cache capacity"),
+        (KindTag::Cdn, "capacity") => ("엣지 캐시 용량", "Edge cache capacity"),
+        (KindTag::SessionStore, "workers") => ("작업자 수 (동시 처리)", "Workers (in parallel)"),
+        (_, "users") => ("사용자 수", "Users"),
+        (_, "rate_rps") => ("초당 요청 수", "Request rate"),
         (_, "rtt_ms") => (
             "데이터 센터까지 왕복 지연 (RTT)",
             "Round trip to the data centre (RTT)",
-            MS,
         ),
-        (_, "timeout_ms") => ("클라이언트 시간 제한", "Client timeout", MS),
-        (_, "read_fraction") => (
-            "읽기 비율 (나머지는 쓰기)",
-            "Read share (the rest write)",
-            SHARE,
-        ),
-        (_, "static_fraction") => (
-            "정적 콘텐츠 요청 비율",
-            "Share of static asset requests",
-            SHARE,
-        ),
-        (_, "keys") => ("데이터 키 수", "Distinct data keys", ("개", "keys")),
+        (_, "timeout_ms") => ("클라이언트 시간 제한", "Client timeout"),
+        (_, "read_fraction") => ("읽기 비율 (나머지는 쓰기)", "Read share (the rest write)"),
+        (_, "static_fraction") => ("정적 콘텐츠 요청 비율", "Share of static asset requests"),
+        (_, "keys") => ("데이터 키 수", "Distinct data keys"),
         (_, "zipf_alpha") => (
             "인기도 쏠림 (Zipf α, 0이면 균등)",
             "Popularity skew (Zipf α, 0 = uniform)",
-            NONE,
         ),
-        (_, "static_objects") => ("정적 객체 수", "Static objects", ("개", "objects")),
-        (_, "profile") => ("트래픽 변화", "Traffic profile", NONE),
-        (_, "profile.shape") => ("트래픽 변화 형태", "Profile shape", NONE),
-        (_, "profile.at_s") => ("시작 시각", "Starts at", S),
-        (_, "profile.factor") => ("배수", "Factor", ("×", "×")),
-        (_, "profile.from_s") => ("증가 시작", "Ramp from", S),
-        (_, "profile.to_s") => ("증가 끝", "Ramp to", S),
-        (_, "profile.period_s") => ("주기", "Period", S),
-        (_, "profile.amplitude") => ("진폭", "Amplitude", SHARE),
-        (_, "profile.duration_s") => ("지속 시간", "Duration", S),
-        (_, "lookup_ms") => ("DNS 조회 시간", "DNS lookup time", MS),
-        (_, "workers") => ("작업자 수 (동시 처리)", "Workers (in parallel)", NONE),
-        (_, "queue_capacity") => ("대기열 용량", "Queue capacity", ("요청", "requests")),
-        (_, "service_ms") => ("평균 처리 시간", "Mean service time", MS),
-        (_, "service_shape") => ("처리 시간 분포", "Service-time distribution", NONE),
+        (_, "static_objects") => ("정적 객체 수", "Static objects"),
+        (_, "profile") => ("트래픽 변화", "Traffic profile"),
+        (_, "profile.shape") => ("트래픽 변화 형태", "Profile shape"),
+        (_, "profile.at_s") => ("시작 시각", "Starts at"),
+        (_, "profile.factor") => ("배수", "Factor"),
+        (_, "profile.from_s") => ("증가 시작", "Ramp from"),
+        (_, "profile.to_s") => ("증가 끝", "Ramp to"),
+        (_, "profile.period_s") => ("주기", "Period"),
+        (_, "profile.amplitude") => ("진폭", "Amplitude"),
+        (_, "profile.duration_s") => ("지속 시간", "Duration"),
+        (_, "lookup_ms") => ("DNS 조회 시간", "DNS lookup time"),
+        (_, "workers") => ("작업자 수 (동시 처리)", "Workers (in parallel)"),
+        (_, "queue_capacity") => ("대기열 용량", "Queue capacity"),
+        (_, "service_ms") => ("평균 처리 시간", "Mean service time"),
+        (_, "service_shape") => ("처리 시간 분포", "Service-time distribution"),
         (_, "service_cv") => (
             "변동 계수 (로그 정규 분포)",
             "Coefficient of variation (log-normal)",
-            NONE,
         ),
-        (_, "instance") => (
-            "인스턴스 유형 (비용)",
-            "Instance type (sets the cost)",
-            NONE,
-        ),
-        (_, "sessions") => ("세션 저장 위치", "Where sessions live", NONE),
-        (_, "instances") => ("인스턴스 수 (서버 풀)", "Instances (server pool)", NONE),
-        (_, "warm") => ("캐시 예열 (warming)", "Cache warming", NONE),
-        (_, "autoscale") => ("자동 규모 확장", "Autoscaling", NONE),
-        (_, "autoscale.mode") => ("자동 확장 규칙", "Autoscaling rule", NONE),
-        (_, "autoscale.min_instances") => ("최소 인스턴스", "Minimum instances", NONE),
-        (_, "autoscale.max_instances") => ("최대 인스턴스", "Maximum instances", NONE),
-        (_, "autoscale.scale_out_above") => ("이 사용률 위에서 확장", "Scale out above", SHARE),
-        (_, "autoscale.scale_in_below") => ("이 사용률 아래에서 축소", "Scale in below", SHARE),
-        (_, "autoscale.interval_s") => ("평가 주기", "Evaluation interval", S),
-        (_, "autoscale.boot_s") => ("인스턴스 부팅 시간", "Instance boot time", S),
-        (_, "policy") => ("로드밸런서 알고리즘", "Load-balancing algorithm", NONE),
-        (_, "health_interval_s") => ("헬스 체크 주기", "Health-check interval", S),
+        (_, "instance") => ("인스턴스 유형 (비용)", "Instance type (sets the cost)"),
+        (_, "sessions") => ("세션 저장 위치", "Where sessions live"),
+        (_, "instances") => ("인스턴스 수 (서버 풀)", "Instances (server pool)"),
+        (_, "warm") => ("캐시 예열 (warming)", "Cache warming"),
+        (_, "autoscale") => ("자동 규모 확장", "Autoscaling"),
+        (_, "autoscale.mode") => ("자동 확장 규칙", "Autoscaling rule"),
+        (_, "autoscale.min_instances") => ("최소 인스턴스", "Minimum instances"),
+        (_, "autoscale.max_instances") => ("최대 인스턴스", "Maximum instances"),
+        (_, "autoscale.scale_out_above") => ("이 사용률 위에서 확장", "Scale out above"),
+        (_, "autoscale.scale_in_below") => ("이 사용률 아래에서 축소", "Scale in below"),
+        (_, "autoscale.interval_s") => ("평가 주기", "Evaluation interval"),
+        (_, "autoscale.boot_s") => ("인스턴스 부팅 시간", "Instance boot time"),
+        (_, "policy") => ("로드밸런서 알고리즘", "Load-balancing algorithm"),
+        (_, "health_interval_s") => ("헬스 체크 주기", "Health-check interval"),
         (_, "health_threshold") => (
             "헬스 체크 실패 허용 횟수",
             "Failed health checks before removal",
-            ("회", "checks"),
         ),
-        (_, "sticky") => ("고정 세션 (sticky session)", "Sticky sessions", NONE),
-        (_, "eviction") => ("캐시 방출 정책", "Eviction policy", NONE),
-        (_, "ttl_reset") => ("조회될 때마다 TTL 갱신", "Reset the TTL on every hit", NONE),
-        (_, "read_strategy") => ("캐시 읽기 전략", "Cache read strategy", NONE),
-        (_, "write_strategy") => ("캐시 쓰기 전략", "Cache write strategy", NONE),
-        (_, "flush_interval_s") => ("나중 쓰기 반영 주기", "Write-back flush interval", S),
-        (_, "read_ms") => ("읽기 처리 시간", "Read service time", MS),
-        (_, "write_ms") => ("쓰기 처리 시간", "Write service time", MS),
-        (_, "replicas") => (
-            "부 데이터베이스 수 (읽기 전용)",
-            "Read replicas",
-            ("대", "replicas"),
-        ),
-        (_, "replication") => ("다중화 방식", "Replication", NONE),
-        (_, "lag_ms") => ("복제 지연", "Replication lag", MS),
-        (_, "failover_s") => ("장애 조치 (주 승격) 지연", "Failover (promotion) delay", S),
+        (_, "sticky") => ("고정 세션 (sticky session)", "Sticky sessions"),
+        (_, "eviction") => ("캐시 방출 정책", "Eviction policy"),
+        (_, "ttl_reset") => ("조회될 때마다 TTL 갱신", "Reset the TTL on every hit"),
+        (_, "read_strategy") => ("캐시 읽기 전략", "Cache read strategy"),
+        (_, "write_strategy") => ("캐시 쓰기 전략", "Cache write strategy"),
+        (_, "flush_interval_s") => ("나중 쓰기 반영 주기", "Write-back flush interval"),
+        (_, "read_ms") => ("읽기 처리 시간", "Read service time"),
+        (_, "write_ms") => ("쓰기 처리 시간", "Write service time"),
+        (_, "replicas") => ("부 데이터베이스 수 (읽기 전용)", "Read replicas"),
+        (_, "replication") => ("다중화 방식", "Replication"),
+        (_, "lag_ms") => ("복제 지연", "Replication lag"),
+        (_, "failover_s") => ("장애 조치 (주 승격) 지연", "Failover (promotion) delay"),
         (_, "replica_regions") => (
             "부 데이터베이스의 데이터 센터 (쉼표로 구분)",
             "Replicas' data centres (comma-separated)",
-            NONE,
         ),
-        (_, "edge_rtt_ms") => ("엣지까지 왕복 지연", "Round trip to the edge", MS),
-        (_, "object_kb") => ("객체 크기", "Object size", KB),
-        (_, "invalidation") => ("콘텐츠 무효화 방법", "Invalidation", NONE),
-        (_, "purge_delay_s") => ("퍼지 전파 시간", "Purge propagation delay", S),
-        (_, "consumers") => ("소비자 (작업 서버) 수", "Consumers (workers)", NONE),
-        (_, "job_ms") => ("작업 하나의 처리 시간", "Time per job", MS),
-        (_, "publish_ms") => ("발행 시간", "Publish time", MS),
-        (_, "shards") => ("샤드 수", "Shards", NONE),
-        (_, "spare_shards") => (
-            "예비 샤드 (재샤딩용)",
-            "Spare shards (for resharding)",
-            NONE,
-        ),
-        (_, "strategy") => ("샤딩 전략", "Sharding strategy", NONE),
-        (_, "strategy.kind") => ("샤딩 방식", "Sharding method", NONE),
-        (_, "strategy.vnodes") => ("샤드당 가상 노드 수", "Virtual nodes per shard", NONE),
-        (_, "hot_keys") => (
-            "유명인사 (핫) 키 수",
-            "Celebrity (hot) keys",
-            ("개", "keys"),
-        ),
+        (_, "edge_rtt_ms") => ("엣지까지 왕복 지연", "Round trip to the edge"),
+        (_, "object_kb") => ("객체 크기", "Object size"),
+        (_, "invalidation") => ("콘텐츠 무효화 방법", "Invalidation"),
+        (_, "purge_delay_s") => ("퍼지 전파 시간", "Purge propagation delay"),
+        (_, "consumers") => ("소비자 (작업 서버) 수", "Consumers (workers)"),
+        (_, "job_ms") => ("작업 하나의 처리 시간", "Time per job"),
+        (_, "publish_ms") => ("발행 시간", "Publish time"),
+        (_, "shards") => ("샤드 수", "Shards"),
+        (_, "spare_shards") => ("예비 샤드 (재샤딩용)", "Spare shards (for resharding)"),
+        (_, "strategy") => ("샤딩 전략", "Sharding strategy"),
+        (_, "strategy.kind") => ("샤딩 방식", "Sharding method"),
+        (_, "strategy.vnodes") => ("샤드당 가상 노드 수", "Virtual nodes per shard"),
+        (_, "hot_keys") => ("유명인사 (핫) 키 수", "Celebrity (hot) keys"),
         (_, "salt") => (
             "키 솔팅 접미사 수 (salting, 1이면 없음)",
             "Salt suffixes per hot key (1 = none)",
-            NONE,
         ),
-        (_, "migration_rps") => (
-            "재샤딩 키 이동 속도",
-            "Resharding migration rate",
-            ("키/s", "keys/s"),
-        ),
+        (_, "migration_rps") => ("재샤딩 키 이동 속도", "Resharding migration rate"),
         (_, "migration_share") => (
             "데이터 이동이 쓸 수 있는 샤드 작업자 비율",
             "Share of a shard's workers migration may hold",
-            SHARE,
         ),
-        (_, "hot_shard") => ("핫 키를 두는 곳", "Where the hot keys live", NONE),
-        (_, "response_kb") => ("동적 응답 크기", "Dynamic response size", KB),
+        (_, "hot_shard") => ("핫 키를 두는 곳", "Where the hot keys live"),
+        (_, "response_kb") => ("동적 응답 크기", "Dynamic response size"),
         (_, "static_kb") => (
             "정적 파일 크기 (비우면 CDN의 객체 크기)",
             "Static asset size (empty = the CDN's object size)",
-            KB,
         ),
-        (_, "fill_from") => ("캐시 미스를 채울 데이터베이스", "Misses fill from", NONE),
-        (_, "item_kb") => ("항목 하나의 메모리", "Memory per cached item", KB),
-        (_, "record_kb") => ("레코드 크기", "Record size", KB),
-        (_, "autoscale.metric") => ("측정 기준", "Measured utilisation", NONE),
+        (_, "fill_from") => ("캐시 미스를 채울 데이터베이스", "Misses fill from"),
+        (_, "item_kb") => ("항목 하나의 메모리", "Memory per cached item"),
+        (_, "record_kb") => ("레코드 크기", "Record size"),
+        (_, "autoscale.metric") => ("측정 기준", "Measured utilisation"),
         _ => return None,
     };
+    // The unit is the parameter's own, from the kind's description.
+    let unit = kind.spec().param(path).map_or(Unit::None, |p| p.unit());
     Some(FieldText {
         label: pick(lang, ko, en),
-        unit: pick(lang, unit.0, unit.1),
+        unit: unit_text(unit, lang),
     })
 }
 
 /// A sentence under a strategy switch saying what it trades, in the chapter's words.
-pub fn field_hint(lang: Lang, kind: &str, path: &str) -> Option<&'static str> {
+pub fn field_hint(lang: Lang, kind: KindTag, path: &str) -> Option<&'static str> {
     let (ko, en) = match (kind, path) {
-        ("cache", "ttl_s") => (
+        (KindTag::Cache, "ttl_s") => (
             "너무 짧으면 데이터베이스를 자주 읽고, 너무 길면 원본과 달라진 데이터를 읽습니다.",
             "Too short and the database is read too often; too long and reads go stale.",
         ),
-        ("dns", "ttl_s") => (
+        (KindTag::Dns, "ttl_s") => (
             "데이터 센터 장애 시 트래픽이 옮겨 가기까지 이 시간만큼 걸릴 수 있습니다.",
             "After a data centre fails, clients may keep its address this long.",
         ),
@@ -447,26 +407,6 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
     pick(lang, ko, en)
 }
 
-/// A node kind's name as the chapter says it, for messages about connections.
-pub fn kind_name(lang: Lang, kind: KindTag) -> String {
-    let ko = match kind {
-        KindTag::Users => "사용자",
-        KindTag::Dns => "DNS",
-        KindTag::Server => "웹 서버",
-        KindTag::LoadBalancer => "로드밸런서",
-        KindTag::SessionStore => "세션 저장소",
-        KindTag::Cache => "캐시",
-        KindTag::Database => "데이터베이스",
-        KindTag::Cdn => "CDN",
-        KindTag::Queue => "메시지 큐",
-        KindTag::ShardedDatabase => "샤딩된 데이터베이스",
-    };
-    match lang {
-        Lang::Ko => ko.to_string(),
-        Lang::En => kind.as_str().replace('_', " "),
-    }
-}
-
 /// One diagnostic's problem in words, without the node and field (the inspector shows it next
 /// to the field). English is the design crate's own text.
 pub fn problem_text(lang: Lang, problem: &Problem) -> String {
@@ -489,13 +429,13 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
             format!("{value}은(는) 허용 범위 {min} ~ {max}를 벗어났습니다")
         }
         Problem::MissingConnection { expected } => {
-            let names: Vec<String> = expected.iter().map(|k| kind_name(lang, *k)).collect();
+            let names: Vec<&str> = expected.iter().map(|k| kind_name(*k, lang)).collect();
             format!("{}(으)로 나가는 연결이 필요합니다", names.join(" 또는 "))
         }
         Problem::UnsupportedConnection { from, to } => format!(
             "{}은(는) {}(으)로 요청을 보낼 수 없습니다",
-            kind_name(lang, *from),
-            kind_name(lang, *to)
+            kind_name(*from, lang),
+            kind_name(*to, lang)
         ),
         Problem::TooManyConnections => "같은 역할의 나가는 연결이 둘 이상입니다".into(),
         Problem::UnknownInstance { instance } => {

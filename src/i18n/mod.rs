@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod embed;
 pub mod events;
 pub mod inspector;
+pub mod kinds;
 pub mod notes;
 pub mod screen;
 pub mod worker;
@@ -60,16 +61,6 @@ pub enum Key {
     Occupancy,
     Queue,
     Language,
-    KindUsers,
-    KindDns,
-    KindServer,
-    KindLoadBalancer,
-    KindSessionStore,
-    KindCache,
-    KindDatabase,
-    KindCdn,
-    KindQueue,
-    KindShardedDatabase,
     ServerRoles,
     LinkBroken,
     LinkTooNew,
@@ -190,16 +181,6 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         Occupancy => ("작업자 점유율", "worker occupancy"),
         Queue => ("대기열", "Queue"),
         Language => ("English", "한국어"),
-        KindUsers => ("사용자", "Users"),
-        KindDns => ("DNS", "DNS"),
-        KindServer => ("웹 서버", "Web server"),
-        KindLoadBalancer => ("로드밸런서", "Load balancer"),
-        KindSessionStore => ("세션 저장소", "Session store"),
-        KindCache => ("캐시", "Cache"),
-        KindDatabase => ("데이터베이스", "Database"),
-        KindCdn => ("CDN", "CDN"),
-        KindQueue => ("메시지 큐 + 작업 서버", "Message queue + workers"),
-        KindShardedDatabase => ("샤딩된 데이터베이스", "Sharded database"),
         ServerRoles => ("웹 앱 · DB · 캐시", "web app · DB · cache"),
         LinkBroken => ("링크에 ScaleLab 설계가 없습니다.", "The link does not contain a ScaleLab design."),
         LinkTooNew => (
@@ -388,23 +369,6 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
     match lang {
         Lang::Ko => ko,
         Lang::En => en,
-    }
-}
-
-/// The translated name of a node's kind.
-pub fn kind_key(params: &scalelab_design::NodeParams) -> Key {
-    use scalelab_design::NodeParams::*;
-    match params {
-        Users { .. } => Key::KindUsers,
-        Dns { .. } => Key::KindDns,
-        Server { .. } => Key::KindServer,
-        LoadBalancer { .. } => Key::KindLoadBalancer,
-        SessionStore { .. } => Key::KindSessionStore,
-        Cache { .. } => Key::KindCache,
-        Database { .. } => Key::KindDatabase,
-        Cdn { .. } => Key::KindCdn,
-        Queue { .. } => Key::KindQueue,
-        ShardedDatabase { .. } => Key::KindShardedDatabase,
     }
 }
 

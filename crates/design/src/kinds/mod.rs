@@ -195,6 +195,8 @@ pub enum Unit {
     S,
     /// Requests per second.
     Rps,
+    /// Keys moved per second.
+    KeysPerS,
     Kb,
     /// A share of a whole, 0–1.
     Share,

@@ -25,7 +25,7 @@ pub const SPEC: KindSpec = KindSpec {
         P::number("read_ms", Unit::Ms, 0.001, 60_000.0, 5.0),
         P::number("write_ms", Unit::Ms, 0.001, 60_000.0, 10.0),
         P::number("record_kb", Unit::Kb, 0.0, MAX_PAYLOAD_KB, 1.0),
-        P::number("migration_rps", Unit::Rps, 1.0, 1_000_000.0, 1_000.0),
+        P::number("migration_rps", Unit::KeysPerS, 1.0, 1_000_000.0, 1_000.0),
         P::number("migration_share", Unit::Share, 0.01, 1.0, 0.25),
         P::instance("instance", "rds_mysql_m5_large"),
     ],
