@@ -9,7 +9,7 @@ use crate::flow::EdgeFlow;
 use crate::i18n::screen::{text as screen_text, Text as ScreenText};
 use crate::i18n::{t, Key, Lang};
 use crate::state::{Action, AppState, NODE_H, NODE_W};
-use scalelab_design::document::AutoscaleDoc;
+use scalelab_design::document::{AutoscaleDoc, RateLimitDoc};
 use scalelab_design::{Design, NodeParams};
 use scalelab_engine::WindowStats;
 use wasm_bindgen::JsCast;
@@ -666,6 +666,15 @@ fn is_pool(params: &NodeParams) -> bool {
     )
 }
 
+/// The JSON tag of a rate limit, for its translated name.
+fn rate_limit_tag(limit: &RateLimitDoc) -> &'static str {
+    match limit {
+        RateLimitDoc::None => "none",
+        RateLimitDoc::Global { .. } => "global",
+        RateLimitDoc::PerUser { .. } => "per_user",
+    }
+}
+
 fn node_detail(params: &NodeParams, standalone: bool, lang: Lang) -> String {
     let per_s = screen_text(lang, ScreenText::PerSecond);
     let sec = screen_text(lang, ScreenText::Seconds);
@@ -736,6 +745,30 @@ fn node_detail(params: &NodeParams, standalone: bool, lang: Lang) -> String {
             "TTL {ttl_s:.0} {sec} · {}",
             option(lang, "invalidation", invalidation)
         ),
+        NodeParams::ApiGateway {
+            routes, rate_limit, ..
+        } => {
+            let limit = match rate_limit {
+                RateLimitDoc::None => String::new(),
+                RateLimitDoc::Global { rate_rps, .. } | RateLimitDoc::PerUser { rate_rps, .. } => {
+                    format!(
+                        " · {} {rate_rps:.0} {per_s}",
+                        option(lang, "rate_limit.kind", &rate_limit_tag(rate_limit))
+                    )
+                }
+            };
+            format!(
+                "{}{limit}",
+                t(lang, Key::DetailRoutes).replace("{n}", &routes.len().max(1).to_string())
+            )
+        }
+        NodeParams::Waf {
+            detection,
+            false_positive,
+            ..
+        } => t(lang, Key::DetailWaf)
+            .replace("{d}", &format!("{:.0}", detection * 100.0))
+            .replace("{f}", &format!("{:.1}", false_positive * 100.0)),
         NodeParams::Queue { consumers, .. } => {
             t(lang, Key::DetailConsumers).replace("{n}", &consumers.to_string())
         }

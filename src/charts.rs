@@ -442,26 +442,39 @@ pub fn chart_data(
             // Errors are usually a small fraction of throughput: their own axis keeps them
             // readable instead of a flat line at the bottom.
             right_unit = Some(tr(Text::ErrorsPerSecond));
-            (
-                tr(Text::PerSecond),
-                vec![
-                    series("throughput", tr(Text::Throughput), Axis::Left, 2, &|w| {
-                        Some(w.throughput_rps)
-                    }),
-                    series("timeout", tr(Text::Timeout), Axis::Right, 3, &|w| {
-                        Some(per_s(w, w.errors.timeout))
-                    }),
-                    series("rejected", tr(Text::Rejected), Axis::Right, 1, &|w| {
-                        Some(per_s(w, w.errors.rejected))
-                    }),
-                    series("no_route", tr(Text::NoRoute), Axis::Right, 4, &|w| {
-                        Some(per_s(w, w.errors.no_route))
-                    }),
-                    series("node_down", tr(Text::NodeDown), Axis::Right, 6, &|w| {
-                        Some(per_s(w, w.errors.node_down))
-                    }),
-                ],
-            )
+            let mut list = vec![
+                series("throughput", tr(Text::Throughput), Axis::Left, 2, &|w| {
+                    Some(w.throughput_rps)
+                }),
+                series("timeout", tr(Text::Timeout), Axis::Right, 3, &|w| {
+                    Some(per_s(w, w.errors.timeout))
+                }),
+                series("rejected", tr(Text::Rejected), Axis::Right, 1, &|w| {
+                    Some(per_s(w, w.errors.rejected))
+                }),
+                series("no_route", tr(Text::NoRoute), Axis::Right, 4, &|w| {
+                    Some(per_s(w, w.errors.no_route))
+                }),
+                series("node_down", tr(Text::NodeDown), Axis::Right, 6, &|w| {
+                    Some(per_s(w, w.errors.node_down))
+                }),
+            ];
+            // The gateway's and the WAF's refusals, where the design has them.
+            if has(|p| matches!(p, NodeParams::ApiGateway { .. })) {
+                list.push(series(
+                    "rate_limited",
+                    tr(Text::RateLimited),
+                    Axis::Right,
+                    5,
+                    &|w| Some(per_s(w, w.errors.rate_limited)),
+                ));
+            }
+            if has(|p| matches!(p, NodeParams::Waf { .. })) {
+                list.push(series("blocked", tr(Text::Blocked), Axis::Right, 7, &|w| {
+                    Some(per_s(w, w.errors.blocked))
+                }));
+            }
+            (tr(Text::PerSecond), list)
         }
         ChartId::HitRatio => {
             percent = true;
@@ -640,7 +653,7 @@ pub fn windows_to_csv(windows: &[WindowStats], design: &Design) -> String {
         .iter()
         .flat_map(|w| w.nodes.iter().map(|n| n.id))
         .collect();
-    const FIELDS: [&str; 44] = [
+    const FIELDS: [&str; 46] = [
         "index",
         "start_s",
         "len_s",
@@ -654,6 +667,8 @@ pub fn windows_to_csv(windows: &[WindowStats], design: &Design) -> String {
         "errors_rejected",
         "errors_no_route",
         "errors_node_down",
+        "errors_rate_limited",
+        "errors_blocked",
         "latency_mean_ms",
         "latency_p50_ms",
         "latency_p95_ms",
@@ -753,6 +768,8 @@ pub fn windows_to_csv(windows: &[WindowStats], design: &Design) -> String {
             w.errors.rejected.to_string(),
             w.errors.no_route.to_string(),
             w.errors.node_down.to_string(),
+            w.errors.rate_limited.to_string(),
+            w.errors.blocked.to_string(),
             num(w.latency.mean_ms),
             num(w.latency.p50_ms),
             num(w.latency.p95_ms),
@@ -1157,6 +1174,8 @@ mod tests {
                 rejected: 2 * index,
                 no_route: 0,
                 node_down: 4,
+                rate_limited: 0,
+                blocked: 0,
             },
             latency: LatencySummary {
                 mean_ms: p99 / 3.0,

@@ -255,8 +255,18 @@ fn live_numbers(windows: &[WindowStats], nodes: &[ModelNode], lang: Lang) -> Htm
     let per_month = latest.map_or(0.0, |w| w.cost_per_month_usd);
     let per_million = latest.map_or(0.0, |w| w.usd_per_million_requests);
     let tr = |key| text(lang, key);
+    // The gateway's and the WAF's refusals only where a design has them.
+    let mut edge_errors = String::new();
+    for (key, count) in [
+        (Text::RateLimited, errors.rate_limited),
+        (Text::Blocked, errors.blocked),
+    ] {
+        if count > 0 {
+            edge_errors.push_str(&format!(" · {} {:.0}", tr(key), per_s(count)));
+        }
+    }
     let errors_text = format!(
-        "{:.0}/s ({} {:.0} · {} {:.0} · {} {:.0} · {} {:.0})",
+        "{:.0}/s ({} {:.0} · {} {:.0} · {} {:.0} · {} {:.0}{edge_errors})",
         per_s(errors.total()),
         tr(Text::Timeout),
         per_s(errors.timeout),

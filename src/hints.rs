@@ -119,6 +119,7 @@ pub fn hints(design: &Design, windows: &[WindowStats], lang: Lang) -> Vec<String
             NodeParams::Database { .. } => Key::HintDatabase,
             NodeParams::Cache { .. } | NodeParams::SessionStore { .. } => Key::HintStore,
             NodeParams::Queue { .. } => Key::HintQueue,
+            NodeParams::ApiGateway { .. } | NodeParams::Waf { .. } => Key::HintEdge,
             // No workers to saturate (a new kind decides here: this match has no catch-all).
             NodeParams::Users { .. }
             | NodeParams::Dns { .. }

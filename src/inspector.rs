@@ -761,12 +761,13 @@ fn select_view(
 /// and shards.
 pub fn instance_prefixes(kind: KindTag) -> &'static [&'static str] {
     match kind {
-        KindTag::Server => &["ec2_"],
+        KindTag::Server | KindTag::ApiGateway => &["ec2_"],
         KindTag::SessionStore => &["elasticache_", "ec2_"],
         KindTag::Queue => &["ec2_", "msk_"],
         KindTag::Cache => &["elasticache_"],
         KindTag::Database | KindTag::ShardedDatabase => &["rds_"],
-        KindTag::Users | KindTag::Dns | KindTag::Cdn | KindTag::LoadBalancer => &[],
+        // Managed services billed by use, not by instance.
+        KindTag::Users | KindTag::Dns | KindTag::Cdn | KindTag::LoadBalancer | KindTag::Waf => &[],
     }
 }
 

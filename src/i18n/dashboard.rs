@@ -34,6 +34,8 @@ pub enum Text {
     Rejected,
     NoRoute,
     NodeDown,
+    RateLimited,
+    Blocked,
     CacheHits,
     CdnHits,
     ReplicationLag,
@@ -135,6 +137,8 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
         Rejected => ("거부(큐 가득 참)", "rejected (queue full)"),
         NoRoute => ("경로 없음", "no route"),
         NodeDown => ("노드 다운", "node down"),
+        RateLimited => ("처리율 제한(429)", "rate limited (429)"),
+        Blocked => ("WAF 차단(403)", "blocked by the WAF (403)"),
         CacheHits => ("캐시 적중률", "cache hits"),
         CdnHits => ("CDN 적중률", "CDN hits"),
         ReplicationLag => ("복제 지연 (ms)", "replication lag (ms)"),
@@ -252,6 +256,7 @@ pub fn bill_line_text(lang: Lang, key: &str) -> &'static str {
         "lb_capacity" => ("로드밸런서 용량 (LCU)", "Load balancer capacity (LCU)"),
         "queue_requests" => ("메시지 큐 요청", "Message queue requests"),
         "dns_queries" => ("DNS 조회", "DNS queries"),
+        "waf_requests" => ("WAF 검사 요청", "WAF requests inspected"),
         _ => return "?",
     };
     match lang {

@@ -139,6 +139,24 @@ pub fn field_text(lang: Lang, kind: KindTag, path: &str) -> Option<FieldText> {
         (_, "item_kb") => ("항목 하나의 메모리", "Memory per cached item"),
         (_, "record_kb") => ("레코드 크기", "Record size"),
         (_, "autoscale.metric") => ("측정 기준", "Measured utilisation"),
+        (_, "attack_share") => ("공격 요청 비율", "Share of attack requests"),
+        (_, "attack_cost") => (
+            "공격 요청 하나의 처리 비용 (보통 요청의 배수)",
+            "Cost of an attack request (× a normal one)",
+        ),
+        (_, "paths") => ("요청 경로 비율", "Request paths and their shares"),
+        (_, "routes") => ("경로별 서비스", "Service per path"),
+        (_, "default_route") => ("경로가 없을 때 보낼 곳", "Where unrouted paths go"),
+        (_, "rate_limit") => ("처리율 제한 장치", "Rate limiter"),
+        (_, "rate_limit.kind") => ("제한 단위", "Limit per"),
+        (_, "rate_limit.rate_rps") => ("허용 요청 속도 (토큰 보충)", "Allowed rate (token refill)"),
+        (_, "rate_limit.burst") => ("버킷 크기 (순간 허용량)", "Bucket size (burst)"),
+        (_, "detection") => ("공격 탐지율", "Attacks caught (detection rate)"),
+        (_, "false_positive") => (
+            "오탐률 (막힌 정상 요청 비율)",
+            "False alarms (legitimate requests blocked)",
+        ),
+        (_, "rules") => ("규칙 수 (월 요금)", "Rules (billed monthly)"),
         _ => return None,
     };
     // The unit is the parameter's own, from the kind's description.
@@ -291,6 +309,11 @@ pub fn option_text(lang: Lang, field: &str, value: &str) -> Option<&'static str>
             ("안정 해시 (consistent hashing)", "Consistent hashing")
         }
         ("strategy.kind", "jump_hash") => ("점프 해시 (jump hash)", "Jump hash"),
+        ("rate_limit.kind", "none") => ("제한 없음", "No limit"),
+        ("rate_limit.kind", "global") => {
+            ("전체 하나의 버킷 (global)", "One bucket for all (global)")
+        }
+        ("rate_limit.kind", "per_user") => ("사용자마다 버킷 (per user)", "A bucket per user"),
         ("fill_from", "replicas") => (
             "부 데이터베이스 (뒤처진 사본을 채울 수 있음)",
             "Replicas (a lagging one fills a stale copy)",
@@ -451,6 +474,9 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
             "이 가격 항목은 vCPU와 메모리가 있는 인스턴스 유형이 아닙니다".into()
         }
         Problem::BadShardMap => "이 설정으로는 샤드 맵을 만들 수 없습니다".into(),
+        Problem::RouteNotConnected { to } => {
+            format!("경로가 '{to}'(으)로 가는데, 그 노드와 연결되어 있지 않습니다")
+        }
     }
 }
 
@@ -494,6 +520,7 @@ mod tests {
             },
             Problem::NotAnInstance,
             Problem::BadShardMap,
+            Problem::RouteNotConnected { to: "web".into() },
         ];
         for problem in problems {
             let (ko, en) = (

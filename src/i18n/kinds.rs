@@ -17,6 +17,8 @@ pub fn kind_name(tag: KindTag, lang: Lang) -> &'static str {
         KindTag::Database => ("데이터베이스", "Database"),
         KindTag::ShardedDatabase => ("샤딩된 데이터베이스", "Sharded database"),
         KindTag::Queue => ("메시지 큐 + 작업 서버", "Message queue + workers"),
+        KindTag::ApiGateway => ("API 게이트웨이", "API gateway"),
+        KindTag::Waf => ("웹 방화벽 (WAF)", "Web application firewall (WAF)"),
     };
     pick(lang, ko, en)
 }
@@ -63,6 +65,14 @@ pub fn kind_blurb(tag: KindTag, lang: Lang) -> &'static str {
         KindTag::Queue => (
             "작업을 큐에 넣고 작업 서버가 나중에 처리합니다.",
             "Puts jobs on a queue for workers to process later.",
+        ),
+        KindTag::ApiGateway => (
+            "경로별로 요청을 여러 서비스에 보내고, 처리율 제한 장치(토큰 버킷)로 폭주를 막습니다.",
+            "Routes requests by path to several services; its rate limiter (a token bucket) stops a flood.",
+        ),
+        KindTag::Waf => (
+            "모든 요청을 검사해 공격을 막습니다. 탐지율과 오탐률, 요청당 비용이 있습니다.",
+            "Inspects every request and blocks attacks, at a detection rate, a false-alarm rate and a price per request.",
         ),
     };
     pick(lang, ko, en)

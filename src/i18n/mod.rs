@@ -129,6 +129,9 @@ pub enum Key {
     DetailBooting,
     DetailAutoscale,
     DetailConsumers,
+    DetailRoutes,
+    DetailWaf,
+    HintEdge,
     DetailShards,
     NewDesign,
     HintSpof,
@@ -293,6 +296,12 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         DetailBooting => ("{n}대 부팅 중", "{n} booting"),
         DetailAutoscale => ("자동 확장 {min}–{max}대", "autoscaling {min}–{max}"),
         DetailConsumers => ("소비자 {n}", "{n} consumers"),
+        DetailRoutes => ("경로 {n}개", "{n} routes"),
+        DetailWaf => ("탐지 {d}% · 오탐 {f}%", "detects {d}% · false alarms {f}%"),
+        HintEdge => (
+            "'{node}' 사용률 {util}%: 모든 요청이 이 관문을 지나갑니다. 작업자를 늘리거나 더 큰 인스턴스로 올리세요.",
+            "'{node}' is at {util}%: every request passes this front door; give it more workers or a bigger instance.",
+        ),
         DetailShards => ("샤드 {n} · 유명인사 키 {hot}", "{n} shards · hot keys {hot}"),
         NewDesign => ("새 설계", "New design"),
         HintSpof => (
