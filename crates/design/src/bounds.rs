@@ -30,6 +30,15 @@ pub fn range(kind: &str, path: &str) -> Option<(f64, f64)> {
         ("cdn", "ttl_s") => (0.0, 86_400.0 * 365.0),
         ("cdn", "object_kb") => (0.0, 10_000_000.0),
         ("queue", "job_ms") => (0.001, 3_600_000.0),
+        // A cache or session store has at most one replica.
+        ("cache" | "session_store", "replicas") => (0.0, 1.0),
+        // A data centre's disaster-recovery standby (`regions[].standby`).
+        ("region", "standby.health_interval_s") => (1.0, 3_600.0),
+        ("region", "standby.health_threshold") => (1.0, 100.0),
+        ("region", "standby.warm_share") => (0.0, 1.0),
+        ("region", "standby.boot_s") => (0.0, 3_600.0),
+        ("region", "standby.restore_min") => (0.0, 10_080.0),
+        ("region", "standby.backup_interval_s") => (60.0, MAX_TIME_S),
         (_, "users") => (1.0, MAX_USERS),
         (_, "rate_rps") => (0.0, MAX_RATE_RPS),
         (_, "rtt_ms" | "lookup_ms" | "edge_rtt_ms") => (0.0, 10_000.0),
