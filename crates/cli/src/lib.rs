@@ -273,7 +273,7 @@ pub fn report_text(report: &Report, wall_ms: f64) -> String {
     }
     if c.standby_activations > 0 || report.standby_cost_per_hour_usd > 0.0 {
         s += &format!(
-            "standby   activated {}  recovery {:.1} s  lost writes {}  standing by ${:.4}/h\n",
+            "standby   activated {}  recovery {:.1} s  lost writes {}  standing by ${:.6}/h\n",
             c.standby_activations,
             c.standby_recovery_ns as f64 * 1e-9,
             c.lost_writes,

@@ -30,7 +30,7 @@ macro_rules! case {
     };
 }
 
-const CASES: [(&str, &str, &str); 11] = [
+const CASES: [(&str, &str, &str); 13] = [
     case!("stage01-single-server"),
     case!("stage02-web-and-data-tiers"),
     case!("stage03-load-balancer"),
@@ -42,6 +42,8 @@ const CASES: [(&str, &str, &str); 11] = [
     case!("stage09-message-queue"),
     case!("stage10-metrics-automation"),
     case!("stage11-sharding"),
+    case!("extra-replicated-cache"),
+    case!("extra-dr-standby"),
 ];
 
 /// The report of one design as pretty JSON with a final newline (what the golden holds).
