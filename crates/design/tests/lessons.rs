@@ -1030,13 +1030,28 @@ fn extra_the_replicated_cache_survives_its_primarys_death() {
          lost sessions: replicated {lost_a}, without {lost_b}"
     );
     assert!(before > 0.5, "the cache hits before the fault: {before}");
-    assert!(back <= 41.0, "the hit ratio comes back within failover_s: {back}");
+    assert!(
+        back <= 41.0,
+        "the hit ratio comes back within failover_s: {back}"
+    );
     assert!(hit_a >= 0.9 * before && hit_b < 0.05, "{hit_a} / {hit_b}");
-    assert!(db_a <= 1.5 * db_before, "the promoted replica keeps the database's load: {db_a}");
-    assert!(db_b >= 2.0 * db_a, "without a replica the database takes the misses: {db_b}");
+    assert!(
+        db_a <= 1.5 * db_before,
+        "the promoted replica keeps the database's load: {db_a}"
+    );
+    assert!(
+        db_b >= 2.0 * db_a,
+        "without a replica the database takes the misses: {db_b}"
+    );
     assert!(err_a < 0.01 && err_b > 0.05, "errors {err_a} / {err_b}");
-    assert!(sess_err_a < 0.01 && sess_err_b > 0.9, "{sess_err_a} / {sess_err_b}");
-    assert!(lost_a <= 10 && lost_b >= 1_000, "lost sessions {lost_a} / {lost_b}");
+    assert!(
+        sess_err_a < 0.01 && sess_err_b > 0.9,
+        "{sess_err_a} / {sess_err_b}"
+    );
+    assert!(
+        lost_a <= 10 && lost_b >= 1_000,
+        "lost sessions {lost_a} / {lost_b}"
+    );
 }
 
 fn standby_mode(d: &mut Value, mode: &str) {
@@ -1076,8 +1091,17 @@ fn extra_a_hot_standby_recovers_faster_and_loses_less_than_a_cold_one_and_costs_
         rows.push(row);
     }
     let [hot, warm, cold] = [rows[0], rows[1], rows[2]];
-    assert!(hot.0 < warm.0 && warm.0 < cold.0, "recovery {hot:?} {warm:?} {cold:?}");
+    assert!(
+        hot.0 < warm.0 && warm.0 < cold.0,
+        "recovery {hot:?} {warm:?} {cold:?}"
+    );
     // Hot and warm replicate the same way: they lose the same few writes in flight.
-    assert!(hot.1 <= warm.1 && warm.1 * 100 < cold.1, "lost {hot:?} {warm:?} {cold:?}");
-    assert!(hot.2 > warm.2 && warm.2 > cold.2 && cold.2 > 0.0, "cost {hot:?} {warm:?} {cold:?}");
+    assert!(
+        hot.1 <= warm.1 && warm.1 * 100 < cold.1,
+        "lost {hot:?} {warm:?} {cold:?}"
+    );
+    assert!(
+        hot.2 > warm.2 && warm.2 > cold.2 && cold.2 > 0.0,
+        "cost {hot:?} {warm:?} {cold:?}"
+    );
 }

@@ -192,7 +192,7 @@ impl Simulation {
         let node = self.frames[frame as usize].node;
         let n = &mut self.nodes[node as usize];
         if !n.up && !n.kind.durable() {
-            if self.to_stand_in(frame) {
+            if self.forward_to_stand_in(frame) {
                 return;
             }
             let n = &mut self.nodes[node as usize];

@@ -39,7 +39,7 @@ impl Simulation {
         c.store.prefetch_slot(f.key);
         self.keys_tab.prefetch(f.key as usize);
         let up = self.nodes[f.node as usize].up;
-        if !up && self.to_stand_in(frame) {
+        if !up && self.forward_to_stand_in(frame) {
             return;
         }
         if f.op == Op::Write && write == WriteStrategy::WriteAround {

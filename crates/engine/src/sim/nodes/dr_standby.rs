@@ -88,10 +88,11 @@ impl Simulation {
                     },
                 );
             }
-            let idle: f64 = members
+            // A fold from +0.0: an empty float sum is -0.0.
+            let idle = members
                 .iter()
                 .map(|&id| self.nodes[id as usize].cost_per_hour_usd)
-                .sum();
+                .fold(0.0, |a, b| a + b);
             self.standbys.push(DrRt {
                 spec: *spec,
                 fails: 0,
@@ -371,7 +372,11 @@ impl Simulation {
 
     /// The standbys' bill per hour while they wait.
     pub(in crate::sim) fn standby_idle_usd_per_hour(&self) -> f64 {
-        self.standbys.iter().map(|s| s.idle_usd_per_hour).sum()
+        // A fold from +0.0: an empty float sum is -0.0, which a report would print.
+        self.standbys
+            .iter()
+            .map(|s| s.idle_usd_per_hour)
+            .fold(0.0, |a, b| a + b)
     }
 }
 

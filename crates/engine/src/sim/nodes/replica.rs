@@ -88,7 +88,7 @@ impl Simulation {
 
     /// Sends a frame addressed to a dead primary on to its promoted replica, if there is one.
     #[inline(never)]
-    pub(in crate::sim) fn to_stand_in(&mut self, frame: FrameId) -> bool {
+    pub(in crate::sim) fn forward_to_stand_in(&mut self, frame: FrameId) -> bool {
         let node = self.frames[frame as usize].node;
         let Some(to) = self.stand_in(node) else {
             return false;
