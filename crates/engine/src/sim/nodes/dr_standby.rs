@@ -291,7 +291,9 @@ impl Simulation {
             let Kind::Db(g) = &g.kind else {
                 continue;
             };
-            let Kind::Db(p) = &nodes[g.primary as usize].kind else {
+            // A dead primary is backed up by nobody: the last backup stays what it was.
+            let primary = &nodes[g.primary as usize];
+            let (true, Kind::Db(p)) = (primary.up, &primary.kind) else {
                 continue;
             };
             for &m in &g.spec.replicas {
