@@ -207,6 +207,7 @@ pub fn report_json(report: &Report, wall_ms: f64) -> Value {
         "cost_per_hour_usd": report.cost_per_hour_usd,
         "cost_per_month_usd": report.cost_per_month_usd,
         "usd_per_million_requests": report.usd_per_million_requests,
+        "standby_cost_per_hour_usd": report.standby_cost_per_hour_usd,
         "bill": report.bill,
         "events": report.events,
         "wall_ms": wall_ms,
