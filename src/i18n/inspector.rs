@@ -3,6 +3,7 @@
 
 use crate::i18n::Lang;
 use scalelab_design::lower::Problem;
+use scalelab_design::KindTag;
 
 /// A parameter's label and unit in one language. The unit may be empty (a count, a switch).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -447,23 +448,22 @@ pub fn text(lang: Lang, key: Text) -> &'static str {
 }
 
 /// A node kind's name as the chapter says it, for messages about connections.
-pub fn kind_name(lang: Lang, kind: &str) -> String {
+pub fn kind_name(lang: Lang, kind: KindTag) -> String {
     let ko = match kind {
-        "users" => "사용자",
-        "dns" => "DNS",
-        "server" => "웹 서버",
-        "load_balancer" => "로드밸런서",
-        "session_store" => "세션 저장소",
-        "cache" => "캐시",
-        "database" => "데이터베이스",
-        "cdn" => "CDN",
-        "queue" => "메시지 큐",
-        "sharded_database" => "샤딩된 데이터베이스",
-        other => other,
+        KindTag::Users => "사용자",
+        KindTag::Dns => "DNS",
+        KindTag::Server => "웹 서버",
+        KindTag::LoadBalancer => "로드밸런서",
+        KindTag::SessionStore => "세션 저장소",
+        KindTag::Cache => "캐시",
+        KindTag::Database => "데이터베이스",
+        KindTag::Cdn => "CDN",
+        KindTag::Queue => "메시지 큐",
+        KindTag::ShardedDatabase => "샤딩된 데이터베이스",
     };
     match lang {
         Lang::Ko => ko.to_string(),
-        Lang::En => kind.replace('_', " "),
+        Lang::En => kind.as_str().replace('_', " "),
     }
 }
 
@@ -489,13 +489,13 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
             format!("{value}은(는) 허용 범위 {min} ~ {max}를 벗어났습니다")
         }
         Problem::MissingConnection { expected } => {
-            let names: Vec<String> = expected.iter().map(|k| kind_name(lang, k)).collect();
+            let names: Vec<String> = expected.iter().map(|k| kind_name(lang, *k)).collect();
             format!("{}(으)로 나가는 연결이 필요합니다", names.join(" 또는 "))
         }
         Problem::UnsupportedConnection { from, to } => format!(
             "{}은(는) {}(으)로 요청을 보낼 수 없습니다",
-            kind_name(lang, from),
-            kind_name(lang, to)
+            kind_name(lang, *from),
+            kind_name(lang, *to)
         ),
         Problem::TooManyConnections => "같은 역할의 나가는 연결이 둘 이상입니다".into(),
         Problem::UnknownInstance { instance } => {
@@ -534,11 +534,11 @@ mod tests {
                 max: 1.0,
             },
             Problem::MissingConnection {
-                expected: &["dns", "load_balancer", "server"],
+                expected: &[KindTag::Dns, KindTag::LoadBalancer, KindTag::Server],
             },
             Problem::UnsupportedConnection {
-                from: "cache",
-                to: "users",
+                from: KindTag::Cache,
+                to: KindTag::Users,
             },
             Problem::TooManyConnections,
             Problem::UnknownInstance {
@@ -565,7 +565,7 @@ mod tests {
             assert!(!ko.contains("needs a") && !ko.contains("cannot"), "{ko}");
         }
         let missing = Problem::MissingConnection {
-            expected: &["load_balancer", "server"],
+            expected: &[KindTag::LoadBalancer, KindTag::Server],
         };
         assert_eq!(
             problem_text(Lang::En, &missing),

@@ -2,20 +2,15 @@
 //! with the parameter that drives it and the largest value that fits, before any large
 //! allocation; and a long run keeps constant memory.
 
+mod hostile;
+
+use hostile::{doc, users_mut, STAGE1, STAGE5};
 use scalelab_cli::{load, run, run_windows, CliError, RunOptions};
 use scalelab_design::budget::{self, Limits, Resource};
 use scalelab_design::Design;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::Command;
-
-const STAGE1: &str = include_str!("../../../designs/stage01-single-server.json");
-const STAGE5: &str = include_str!("../../../designs/stage05-cache.json");
-const STAGE11: &str = include_str!("../../../designs/stage11-sharding.json");
-
-fn doc(text: &str) -> Value {
-    serde_json::from_str(text).expect("json")
-}
 
 fn short() -> RunOptions {
     RunOptions {
@@ -39,19 +34,9 @@ fn refused(design: &Value, options: &RunOptions, resource: Resource, parameter: 
     }
 }
 
-fn users_mut(d: &mut Value) -> &mut Value {
-    d["nodes"]
-        .as_array_mut()
-        .expect("nodes")
-        .iter_mut()
-        .find(|n| n["kind"] == "users")
-        .expect("a users node")
-}
-
 #[test]
 fn a_set_rate_fault_of_1e308_rps_is_refused() {
-    let mut d = doc(STAGE1);
-    d["faults"] = json!([{ "at_s": 0, "action": "set_rate", "node": "users", "rps": 1e308 }]);
+    let mut d = hostile::set_rate_fault(1e308);
     // Out of the fault's range already (lowering); with a rate in range but far too high for
     // the run, the budget names the rate.
     assert!(run(&d.to_string(), &short()).is_err());
@@ -66,36 +51,14 @@ fn a_set_rate_fault_of_1e308_rps_is_refused() {
 
 #[test]
 fn twenty_thousand_regions_are_refused_by_the_square() {
-    let mut d = doc(STAGE1);
-    let regions: Vec<Value> = (0..20_000)
-        .map(|i| json!({ "name": format!("r{i}") }))
-        .collect();
-    d["regions"] = Value::Array(regions);
+    let d = hostile::twenty_thousand_regions();
     let text = refused(&d, &short(), Resource::Memory, "regions");
     assert!(text.contains("at most"), "{text}");
 }
 
 #[test]
 fn sixty_users_nodes_of_ten_million_users_are_refused() {
-    let mut d = doc(STAGE1);
-    let users = users_mut(&mut d).clone();
-    let nodes = d["nodes"].as_array_mut().expect("nodes");
-    for i in 0..60 {
-        let mut u = users.clone();
-        u["id"] = json!(format!("u{i}"));
-        u["users"] = json!(10_000_000);
-        u["rate_rps"] = json!(1);
-        nodes.push(u);
-    }
-    let edges = d["edges"].as_array().expect("edges").clone();
-    let out: Vec<Value> = edges
-        .iter()
-        .filter(|e| e["from"] == "users")
-        .flat_map(|e| {
-            (0..60).map(move |i| json!({ "from": format!("u{i}"), "to": e["to"].clone() }))
-        })
-        .collect();
-    d["edges"].as_array_mut().expect("edges").extend(out);
+    let d = hostile::sixty_users_nodes_of_ten_million();
     refused(&d, &short(), Resource::Memory, "users");
 }
 
@@ -116,23 +79,7 @@ fn two_thousand_nodes_for_a_day_fit_the_cli_with_its_bounded_history() {
 
 #[test]
 fn sixteen_sharded_databases_of_256_shards_and_a_million_keys_are_refused() {
-    let mut d = doc(STAGE11);
-    users_mut(&mut d)["keys"] = json!(1_000_000);
-    let shards = d["nodes"]
-        .as_array()
-        .expect("nodes")
-        .iter()
-        .find(|n| n["kind"] == "sharded_database")
-        .expect("a sharded database")
-        .clone();
-    let nodes = d["nodes"].as_array_mut().expect("nodes");
-    for i in 0..16 {
-        let mut s = shards.clone();
-        s["id"] = json!(format!("shards{i}"));
-        s["shards"] = json!(256);
-        s["spare_shards"] = json!(0);
-        nodes.push(s);
-    }
+    let d = hostile::many_sharded_databases(16, Some(256), Some(1_000_000));
     let text = refused(&d, &short(), Resource::Memory, "keys");
     assert!(text.contains("GiB"), "{text}");
     // The browser's limit is lower still.
@@ -142,18 +89,13 @@ fn sixteen_sharded_databases_of_256_shards_and_a_million_keys_are_refused() {
 
 #[test]
 fn a_million_rps_stepped_x1000_is_refused_per_simulated_second() {
-    let mut d = doc(STAGE5);
-    let u = users_mut(&mut d);
-    u["rate_rps"] = json!(1_000_000);
-    u["profile"] = json!({ "shape": "step", "at_s": 1, "factor": 1000 });
+    let d = hostile::million_rps_stepped_x1000();
     refused(&d, &short(), Resource::EventsPerSimSecond, "rate_rps");
 }
 
 #[test]
 fn a_one_second_x1000_spike_on_stage_5_fits_and_runs_quickly() {
-    let mut d = doc(STAGE5);
-    users_mut(&mut d)["profile"] =
-        json!({ "shape": "spike", "at_s": 30, "duration_s": 1, "factor": 1000 });
+    let d = hostile::one_second_x1000_spike();
     let design = Design::from_json(&d.to_string()).expect("parses");
     let e = budget::check(&design, &Limits::cli(65.0)).expect("fits");
     // The envelope's integral: 64 s at the base rate and 1 s at ×1000, not 65 s at the peak.
@@ -168,11 +110,7 @@ fn a_huge_text_is_refused_before_it_is_parsed() {
     assert_eq!(e.resource, Resource::TextSize);
     // A 201 KiB link of 62 000 regions fits the text limit, and the memory check refuses it
     // before lowering would ask for the matrix.
-    let mut d = doc(STAGE1);
-    let regions: Vec<Value> = (0..62_000)
-        .map(|i| json!({ "name": format!("{i}") }))
-        .collect();
-    d["regions"] = Value::Array(regions);
+    let d = hostile::with_regions(62_000, |i| format!("{i}"));
     let design = Design::from_json(&d.to_string()).expect("parses");
     let e = budget::check(&design, &limits).expect_err("too many regions");
     assert_eq!(e.parameter, "regions");
@@ -184,11 +122,7 @@ fn binary() -> PathBuf {
 
 #[test]
 fn the_binary_refuses_over_budget_designs_with_exit_code_2_and_a_flag_raises_the_limit() {
-    let mut d = doc(STAGE1);
-    let regions: Vec<Value> = (0..20_000)
-        .map(|i| json!({ "name": format!("r{i}") }))
-        .collect();
-    d["regions"] = Value::Array(regions);
+    let d = hostile::twenty_thousand_regions();
     let path = std::env::temp_dir().join(format!("scalelab-budget-{}.json", std::process::id()));
     std::fs::write(&path, d.to_string()).expect("writable");
     let out = Command::new(binary())

@@ -2,13 +2,12 @@
 //! (`ulimit -v`) and a wall-clock limit: a regression that allocates gigabytes or runs away
 //! fails here as an allocation failure or a timeout, not as a machine brought to its knees.
 
+mod hostile;
+
+use hostile::{doc, twenty_thousand_regions, users_mut, STAGE1};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::{Command, Output};
-
-const STAGE1: &str = include_str!("../../../designs/stage01-single-server.json");
-const STAGE5: &str = include_str!("../../../designs/stage05-cache.json");
-const STAGE11: &str = include_str!("../../../designs/stage11-sharding.json");
 
 /// The cap: a quarter of the 4 GiB the issue measured under, and far above what any design
 /// the budget admits needs (stage 5 for a minute runs in a few MiB).
@@ -16,19 +15,6 @@ const CAP_KIB: u64 = 1024 * 1024;
 /// Each case finishes in seconds (the idle ten million seconds in about ten on a busy machine);
 /// two minutes means it ran away.
 const WALL_S: u32 = 120;
-
-fn doc(text: &str) -> Value {
-    serde_json::from_str(text).expect("json")
-}
-
-fn users_mut(d: &mut Value) -> &mut Value {
-    d["nodes"]
-        .as_array_mut()
-        .expect("nodes")
-        .iter_mut()
-        .find(|n| n["kind"] == "users")
-        .expect("a users node")
-}
 
 /// Runs `scalelab run <design> <args>` under the cap; the design goes through a file, as a
 /// stranger's would.
@@ -75,16 +61,6 @@ fn runs_under_cap(name: &str, design: &Value, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("a JSON report")
 }
 
-fn twenty_thousand_regions() -> Value {
-    let mut d = doc(STAGE1);
-    d["regions"] = Value::Array(
-        (0..20_000)
-            .map(|i| json!({ "name": format!("r{i}") }))
-            .collect(),
-    );
-    d
-}
-
 #[test]
 fn the_cap_is_real_a_design_let_past_the_budget_dies_under_it() {
     // Raising the budget by flag lets lowering ask for the 3.2 GB latency matrix: under the
@@ -101,8 +77,7 @@ fn the_cap_is_real_a_design_let_past_the_budget_dies_under_it() {
 
 #[test]
 fn a_set_rate_fault_of_1e308_rps_is_refused_under_the_cap() {
-    let mut d = doc(STAGE1);
-    d["faults"] = json!([{ "at_s": 0, "action": "set_rate", "node": "users", "rps": 1e308 }]);
+    let d = hostile::set_rate_fault(1e308);
     refused_under_cap("rps", &d, &["--duration", "60", "--json"], "rps");
 }
 
@@ -126,65 +101,20 @@ fn twenty_thousand_regions_are_refused_under_the_cap() {
 
 #[test]
 fn sixty_users_nodes_of_ten_million_users_are_refused_under_the_cap() {
-    let mut d = doc(STAGE1);
-    let users = users_mut(&mut d).clone();
-    let to: Vec<Value> = d["edges"]
-        .as_array()
-        .expect("edges")
-        .iter()
-        .filter(|e| e["from"] == "users")
-        .map(|e| e["to"].clone())
-        .collect();
-    for i in 0..60 {
-        let mut u = users.clone();
-        u["id"] = json!(format!("u{i}"));
-        u["users"] = json!(10_000_000);
-        d["nodes"].as_array_mut().expect("nodes").push(u);
-        for t in &to {
-            let edge = json!({ "from": format!("u{i}"), "to": t });
-            d["edges"].as_array_mut().expect("edges").push(edge);
-        }
-    }
+    let d = hostile::sixty_users_nodes_of_ten_million();
     refused_under_cap("users", &d, &["--duration", "60"], "users");
 }
 
 #[test]
 fn sixteen_sharded_databases_of_a_million_keys_are_refused_under_the_cap() {
-    let mut d = doc(STAGE11);
-    users_mut(&mut d)["keys"] = json!(1_000_000);
-    let shards = d["nodes"]
-        .as_array()
-        .expect("nodes")
-        .iter()
-        .find(|n| n["kind"] == "sharded_database")
-        .expect("a sharded database")
-        .clone();
-    for i in 0..16 {
-        let mut s = shards.clone();
-        s["id"] = json!(format!("shards{i}"));
-        s["shards"] = json!(256);
-        s["spare_shards"] = json!(0);
-        d["nodes"].as_array_mut().expect("nodes").push(s);
-    }
+    let d = hostile::many_sharded_databases(16, Some(256), Some(1_000_000));
     refused_under_cap("keys", &d, &["--duration", "60"], "keys");
 }
 
 #[test]
 fn nine_thousand_sharded_databases_are_refused_under_the_cap() {
     // The 33 KiB fragment that spent 75 s lowering before it aborted.
-    let mut d = doc(STAGE11);
-    let shards = d["nodes"]
-        .as_array()
-        .expect("nodes")
-        .iter()
-        .find(|n| n["kind"] == "sharded_database")
-        .expect("a sharded database")
-        .clone();
-    for i in 0..9_000 {
-        let mut s = shards.clone();
-        s["id"] = json!(format!("s{i}"));
-        d["nodes"].as_array_mut().expect("nodes").push(s);
-    }
+    let d = hostile::many_sharded_databases(9_000, None, None);
     let out = capped("ninek", &d, &["--duration", "60"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
@@ -192,18 +122,13 @@ fn nine_thousand_sharded_databases_are_refused_under_the_cap() {
 
 #[test]
 fn a_million_rps_stepped_x1000_is_refused_under_the_cap() {
-    let mut d = doc(STAGE5);
-    let u = users_mut(&mut d);
-    u["rate_rps"] = json!(1_000_000);
-    u["profile"] = json!({ "shape": "step", "at_s": 1, "factor": 1000 });
+    let d = hostile::million_rps_stepped_x1000();
     refused_under_cap("step", &d, &["--duration", "2"], "rate_rps");
 }
 
 #[test]
 fn a_one_second_x1000_spike_on_stage_5_runs_under_the_cap() {
-    let mut d = doc(STAGE5);
-    users_mut(&mut d)["profile"] =
-        json!({ "shape": "spike", "at_s": 30, "duration_s": 1, "factor": 1000 });
+    let d = hostile::one_second_x1000_spike();
     let report = runs_under_cap("spike", &d, &["--duration", "60", "--seed", "1", "--json"]);
     let generated = report["requests"]["generated"].as_u64().expect("generated");
     assert!(generated > 0, "{report}");

@@ -704,18 +704,12 @@ pub struct EdgeDoc {
 impl NodeParams {
     /// The kind's name as written in JSON.
     pub fn kind_name(&self) -> &'static str {
-        match self {
-            NodeParams::Users { .. } => "users",
-            NodeParams::Dns { .. } => "dns",
-            NodeParams::Server { .. } => "server",
-            NodeParams::LoadBalancer { .. } => "load_balancer",
-            NodeParams::SessionStore { .. } => "session_store",
-            NodeParams::Cache { .. } => "cache",
-            NodeParams::Database { .. } => "database",
-            NodeParams::Cdn { .. } => "cdn",
-            NodeParams::Queue { .. } => "queue",
-            NodeParams::ShardedDatabase { .. } => "sharded_database",
-        }
+        self.tag().as_str()
+    }
+
+    /// The kind, typed.
+    pub fn tag(&self) -> crate::kinds::KindTag {
+        crate::kinds::KindTag::of(self)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod bounds;
 pub mod budget;
 pub mod codec;
 pub mod document;
+pub mod kinds;
 pub mod lower;
 pub mod sweep;
 
@@ -18,5 +19,6 @@ pub use document::{
     Design, EdgeDoc, FaultAction, FaultDoc, LinkDoc, NodeDoc, NodeParams, RegionDoc, ServiceShape,
     CURRENT_VERSION,
 };
+pub use kinds::{KindSpec, KindTag, ParamSpec};
 pub use lower::{lower, Diagnostic, Lowered};
 pub use sweep::{sweep, Sweep, SweepError, SweepOptions, SweepOutcome, SweepPoint};

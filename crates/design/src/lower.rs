@@ -10,6 +10,7 @@ use crate::document::{
     HotShardDoc, InvalidationDoc, LbPolicyDoc, NodeParams, ProfileDoc, ReadStrategyDoc,
     ReplicationDoc, ServiceShape, SessionsDoc, WriteStrategyDoc,
 };
+use crate::kinds::{spec, KindTag, Role};
 use scalelab_engine::dist::Dist;
 use scalelab_engine::hashing::{ShardMap, ShardingStrategy};
 use scalelab_engine::model::{
@@ -48,13 +49,13 @@ pub enum Problem {
     },
     /// A node needs an outgoing connection to one of these kinds.
     MissingConnection {
-        /// The kinds (JSON kind names) a connection may go to.
-        expected: &'static [&'static str],
+        /// The kinds a connection may go to (the source kind's `required`).
+        expected: &'static [KindTag],
     },
-    /// A connection the engine cannot simulate.
+    /// A connection the engine cannot simulate (not in the source kind's `outgoing`).
     UnsupportedConnection {
-        from: &'static str,
-        to: &'static str,
+        from: KindTag,
+        to: KindTag,
     },
     /// More than one outgoing connection where only one is meaningful.
     TooManyConnections,
@@ -105,7 +106,10 @@ impl std::fmt::Display for Diagnostic {
                 write!(f, "{value} is outside {min}..={max}")
             }
             Problem::MissingConnection { expected } => {
-                let names: Vec<String> = expected.iter().map(|k| k.replace('_', " ")).collect();
+                let names: Vec<String> = expected
+                    .iter()
+                    .map(|k| k.as_str().replace('_', " "))
+                    .collect();
                 let list = match names.split_last() {
                     Some((last, [])) => last.clone(),
                     Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
@@ -296,7 +300,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
             outgoing.entry(edge.from.as_str()).or_default().push(to);
         }
     }
-    let kind_of = |i: usize| design.nodes[i].params.kind_name();
+    let kind_of = |i: usize| design.nodes[i].params.tag();
     let keys_max = design
         .nodes
         .iter()
@@ -528,10 +532,17 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 for &to in outs {
                     let t = model_id[to];
                     match kind_of(to) {
-                        "session_store" => spec.sessions = Sessions::Store(t),
-                        "cache" | "database" | "sharded_database" => spec.data = Some(t),
-                        "queue" => spec.publish = Some(t),
-                        _ => {}
+                        KindTag::SessionStore => spec.sessions = Sessions::Store(t),
+                        KindTag::Cache | KindTag::Database | KindTag::ShardedDatabase => {
+                            spec.data = Some(t)
+                        }
+                        KindTag::Queue => spec.publish = Some(t),
+                        // Refused below: not in the server's `outgoing`.
+                        KindTag::Users
+                        | KindTag::Dns
+                        | KindTag::Cdn
+                        | KindTag::LoadBalancer
+                        | KindTag::Server => {}
                     }
                 }
                 NodeKind::Server(spec)
@@ -959,87 +970,36 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 problem,
             })
         };
-        // (allowed target kinds, what is expected, required, at most one per target kind)
-        let (allowed, expected, required): (&[&str], &'static [&'static str], bool) =
-            match node.params {
-                NodeParams::Users { .. } => (
-                    &["dns", "load_balancer", "server", "cdn"],
-                    &["dns", "load_balancer", "server"],
-                    true,
-                ),
-                NodeParams::Dns { .. } => (
-                    &["load_balancer", "server"],
-                    &["load_balancer", "server"],
-                    true,
-                ),
-                NodeParams::LoadBalancer { .. } => (&["server"], &["server"], true),
-                NodeParams::Server { .. } => (
-                    &[
-                        "cache",
-                        "database",
-                        "sharded_database",
-                        "session_store",
-                        "queue",
-                    ],
-                    &[],
-                    false,
-                ),
-                NodeParams::Cache { .. } => (
-                    &["database", "sharded_database"],
-                    &["database", "sharded_database"],
-                    false,
-                ),
-                NodeParams::Cdn { .. } => (
-                    &["load_balancer", "server"],
-                    &["load_balancer", "server"],
-                    true,
-                ),
-                _ => (&[], &[], false),
-            };
+        // What this kind may call and must call is its description's.
+        let kind = spec(node.params.tag());
         for &to in outs {
-            if !allowed.contains(&kind_of(to)) {
+            if !kind.may_call(kind_of(to)) {
                 diag(Problem::UnsupportedConnection {
-                    from: node.params.kind_name(),
+                    from: kind.tag,
                     to: kind_of(to),
                 });
             }
         }
-        // One connection per role: more would be ambiguous.
-        let role = |k: &str| match k {
-            "dns" | "load_balancer" | "server" => "entry",
-            "cache" | "database" | "sharded_database" => "data",
-            other => {
-                if other == "cdn" {
-                    "cdn"
-                } else {
-                    "other"
-                }
-            }
-        };
-        let multi_ok = matches!(
-            node.params,
-            NodeParams::Dns { .. } | NodeParams::LoadBalancer { .. }
-        );
-        if !multi_ok {
-            let mut seen: Vec<&str> = Vec::new();
-            for &to in outs {
-                let r = if matches!(node.params, NodeParams::Server { .. }) {
-                    role(kind_of(to))
-                } else if kind_of(to) == "cdn" {
-                    "cdn"
-                } else {
-                    "entry"
-                };
-                if seen.contains(&r) {
+        // One connection per role: more would be ambiguous (a refused one is reported above).
+        if !kind.fan_out {
+            let mut seen: Vec<Role> = Vec::new();
+            for &to in outs.iter().filter(|&&t| kind.may_call(kind_of(t))) {
+                let role = spec(kind_of(to)).role;
+                if seen.contains(&role) {
                     diag(Problem::TooManyConnections);
                     break;
                 }
-                seen.push(r);
+                seen.push(role);
             }
         }
-        let entry = outs.iter().copied().find(|&t| kind_of(t) != "cdn");
-        if required && entry.is_none() {
-            diag(Problem::MissingConnection { expected });
+        let entry = outs
+            .iter()
+            .copied()
+            .find(|&t| spec(kind_of(t)).role != Role::Cdn);
+        if !kind.required.is_empty() && entry.is_none() {
+            diag(Problem::MissingConnection {
+                expected: kind.required,
+            });
         }
         let mi = model_id[i] as usize;
         match &mut nodes[mi].kind {
@@ -1048,7 +1008,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 users.cdn = outs
                     .iter()
                     .copied()
-                    .find(|&t| kind_of(t) == "cdn")
+                    .find(|&t| kind_of(t) == KindTag::Cdn)
                     .map(|t| model_id[t]);
             }
             NodeKind::Dns(dns) => {
@@ -1266,7 +1226,7 @@ fn lower_standbys(design: &Design, keys: &u32, diags: &mut Vec<Diagnostic>) -> V
             continue;
         };
         let mut check = |field: &'static str, value: f64| {
-            let Some((min, max)) = bounds::range("region", field) else {
+            let Some((min, max)) = bounds::standby_range(field) else {
                 debug_assert!(false, "region.{field} has no bounds");
                 return;
             };
