@@ -277,7 +277,7 @@ pub fn report_text(report: &Report, wall_ms: f64) -> String {
             "standby   activated {}  recovery {:.1} s  lost writes {}  standing by ${:.6}/h\n",
             c.standby_activations,
             c.standby_recovery_ns as f64 * 1e-9,
-            c.lost_writes,
+            c.standby_lost_writes,
             report.standby_cost_per_hour_usd
         );
     }

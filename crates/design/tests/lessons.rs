@@ -1083,7 +1083,11 @@ fn extra_a_hot_standby_recovers_faster_and_loses_less_than_a_cold_one_and_costs_
         assert_eq!(c.standby_activations, 1, "{mode}: activated once");
         let recovery = c.standby_recovery_ns as f64 * 1e-9;
         assert!(recovery > 0.0, "{mode}: the standby serves again");
-        let row = (recovery, c.lost_writes, r.report.standby_cost_per_hour_usd);
+        let row = (
+            recovery,
+            c.standby_lost_writes,
+            r.report.standby_cost_per_hour_usd,
+        );
         println!(
             "{stage}: {mode}: recovery {:.0} s, writes lost {}, standing by ${:.6}/h",
             row.0, row.1, row.2

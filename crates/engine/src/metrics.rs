@@ -460,6 +460,10 @@ pub struct Counters {
     pub standby_activations: u64,
     #[serde(default)]
     pub standby_recovery_ns: u64,
+    /// The part of `lost_writes` lost by promoting a database member of an activated standby:
+    /// the writes its data centre had not received (in flight, or since the last backup).
+    #[serde(default)]
+    pub standby_lost_writes: u64,
 }
 
 impl Counters {
@@ -507,6 +511,7 @@ impl Counters {
         self.replica_promotions += o.replica_promotions;
         self.standby_activations += o.standby_activations;
         self.standby_recovery_ns += o.standby_recovery_ns;
+        self.standby_lost_writes += o.standby_lost_writes;
     }
 }
 

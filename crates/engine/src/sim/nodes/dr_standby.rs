@@ -372,6 +372,15 @@ impl Simulation {
         }
     }
 
+    /// A database member was promoted losing `lost` writes: the standby's loss if it runs in a
+    /// standby's data centre (a hot one's may be promoted before the standby is activated).
+    pub(in crate::sim) fn standby_promoted(&mut self, member: NodeId, lost: u64) {
+        let region = self.nodes[member as usize].region;
+        if self.standbys.iter().any(|s| s.spec.region == region) {
+            self.window_counters.standby_lost_writes += lost;
+        }
+    }
+
     /// The standbys' bill per hour while they wait.
     pub(in crate::sim) fn standby_idle_usd_per_hour(&self) -> f64 {
         // A fold from +0.0: an empty float sum is -0.0, which a report would print.
