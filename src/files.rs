@@ -317,6 +317,7 @@ mod tests {
         huge.regions = (0..20_000)
             .map(|i| scalelab_design::document::RegionDoc {
                 name: format!("r{i}"),
+                standby: None,
             })
             .collect();
         assert!(matches!(

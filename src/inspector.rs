@@ -1305,7 +1305,10 @@ pub(crate) mod tests {
                     .fold(object.get(&p[0]), |v, name| v.and_then(|v| v.get(name)));
                 let integer = match value {
                     Some(Value::Number(n)) => n.is_u64() || n.is_i64(),
-                    Some(Value::Null) if optional_number(kind, &p) => false,
+                    // An optional number left out: its description says what it holds.
+                    Some(Value::Null) if optional_number(kind, &p) => {
+                        kind.spec().param(&key).is_some_and(|p| p.is_integer())
+                    }
                     _ => continue,
                 };
                 let text = |x: f64| {
@@ -1413,8 +1416,14 @@ pub(crate) mod tests {
     fn region_indices_follow_the_design_order() {
         let mut design = Design::single_server();
         design.regions = vec![
-            scalelab_design::RegionDoc { name: "us".into() },
-            scalelab_design::RegionDoc { name: "eu".into() },
+            scalelab_design::RegionDoc {
+                name: "us".into(),
+                standby: None,
+            },
+            scalelab_design::RegionDoc {
+                name: "eu".into(),
+                standby: None,
+            },
         ];
         assert_eq!(region_index(&design, ""), Some(0));
         assert_eq!(region_index(&design, "eu"), Some(1));

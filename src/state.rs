@@ -552,9 +552,10 @@ impl Reducible for AppState {
                     .map(|n| format!("dc{n}"))
                     .find(|name| !design.regions.iter().any(|r| r.name == *name))
                     .unwrap_or_default();
-                design
-                    .regions
-                    .push(scalelab_design::document::RegionDoc { name });
+                design.regions.push(scalelab_design::document::RegionDoc {
+                    name,
+                    standby: None,
+                });
                 s.edit(design, true);
             }
             Action::Nudge { dx, dy } => {
@@ -800,6 +801,7 @@ mod tests {
         huge.regions = (0..20_000)
             .map(|i| scalelab_design::document::RegionDoc {
                 name: format!("r{i}"),
+                standby: None,
             })
             .collect();
         let after = state.clone().reduce(Action::LoadDesign(Box::new(huge)));

@@ -2,7 +2,7 @@
 //! the event log's sentence, and the log's own texts. Owned by `crate::events`.
 
 use crate::i18n::Lang;
-use scalelab_engine::{Command, EventKind, SimEvent};
+use scalelab_engine::{Command, EventKind, SimEvent, StandbyMode};
 
 /// The log's texts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +112,10 @@ pub fn short(lang: Lang, e: &SimEvent, names: &dyn Names) -> String {
         EventKind::TimeoutsStarted => ("시간 초과".into(), "timeouts".into()),
         EventKind::DeadDnsTarget { .. } => ("DNS TTL".into(), "DNS TTL".into()),
         EventKind::Stampede { .. } => ("쇄도".into(), "stampede".into()),
+        EventKind::ReplicaPromoted { .. } => ("복제본 승격".into(), "replica up".into()),
+        EventKind::StandbyActivated { .. } => ("대기 DC 가동".into(), "standby on".into()),
+        EventKind::StandbyProvisioned => ("복원 끝".into(), "restored".into()),
+        EventKind::StandbyServing { .. } => ("복구".into(), "recovered".into()),
     };
     pick(lang, ko, en)
 }
@@ -226,6 +230,35 @@ pub fn sentence(lang: Lang, e: &SimEvent, names: &dyn Names) -> String {
         EventKind::Stampede { reads } => (
             format!("'{node}'에 캐시 쇄도(stampede): 이미 읽는 중인 키에 캐시 미스 {reads}건이 몰려 데이터베이스로 갔습니다"),
             format!("cache stampede at '{node}': {reads} misses piled onto keys already being read from the database"),
+        ),
+        EventKind::ReplicaPromoted {
+            promoted,
+            entries_lost,
+        } => {
+            let p = names.node(*promoted);
+            (
+                format!("'{node}' 장애 조치: 복제본 '{p}'이(가) 내용을 그대로 가진 채 승격되었습니다 (아직 복제되지 않은 변경 {entries_lost}건 유실)"),
+                format!("'{node}' failed over: replica '{p}' took over with its contents ({entries_lost} changes not yet copied were lost)"),
+            )
+        }
+        EventKind::StandbyActivated { mode } => {
+            let (ko_mode, en_mode) = match mode {
+                StandbyMode::Hot => ("핫 스탠바이: 이미 돌고 있어 DNS만 바꿉니다", "hot: already running, only DNS changes"),
+                StandbyMode::Warm => ("웜 스탠바이: 나머지 서버가 부팅합니다", "warm: the rest of its servers boot"),
+                StandbyMode::Cold => ("콜드 스탠바이: 백업에서 새로 구축합니다", "cold: built anew from the last backup"),
+            };
+            (
+                format!("헬스 체크가 주 데이터 센터의 장애를 확인해 재해 복구 대기 데이터 센터 '{node}'을(를) 가동했습니다 ({ko_mode})"),
+                format!("health checks found the primary data centre dead and activated the disaster-recovery standby '{node}' ({en_mode})"),
+            )
+        }
+        EventKind::StandbyProvisioned => (
+            format!("'{node}'의 복원이 끝났습니다: 마지막 백업의 데이터로 요청을 받습니다"),
+            format!("'{node}' finished its restore: it serves from the last backup's data"),
+        ),
+        EventKind::StandbyServing { recovery_s } => (
+            format!("대기 데이터 센터 '{node}'이(가) 정상 응답합니다: 장애 후 {recovery_s:.0}초 만에 복구"),
+            format!("the standby '{node}' serves normally: recovered {recovery_s:.0} s after the failure"),
         ),
     };
     pick(lang, ko, en)

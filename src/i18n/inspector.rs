@@ -474,6 +474,9 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
             "이 가격 항목은 vCPU와 메모리가 있는 인스턴스 유형이 아닙니다".into()
         }
         Problem::BadShardMap => "이 설정으로는 샤드 맵을 만들 수 없습니다".into(),
+        Problem::BadStandby { region } => format!(
+            "'{region}'은(는) 주 데이터 센터가 될 수 없습니다: 대기 데이터 센터는 대기 중이 아닌 다른 데이터 센터를 대신합니다"
+        ),
         Problem::RouteNotConnected { to } => {
             format!("경로가 '{to}'(으)로 가는데, 그 노드와 연결되어 있지 않습니다")
         }
@@ -521,6 +524,9 @@ mod tests {
             Problem::NotAnInstance,
             Problem::BadShardMap,
             Problem::RouteNotConnected { to: "web".into() },
+            Problem::BadStandby {
+                region: "eu".into(),
+            },
         ];
         for problem in problems {
             let (ko, en) = (

@@ -6,7 +6,8 @@ use scalelab_design::sweep::{StopReason, SweepError, SweepOptions, SweepOutcome}
 use scalelab_design::{lower, Design};
 use scalelab_engine::prices::HOURS_PER_MONTH;
 use scalelab_engine::{
-    Command, EventKind, Report, SimDuration, SimEvent, SimTime, Simulation, WindowStats,
+    Command, EventKind, Report, SimDuration, SimEvent, SimTime, Simulation, StandbyMode,
+    WindowStats,
 };
 use serde_json::{json, Map, Value};
 use std::collections::VecDeque;
@@ -208,6 +209,7 @@ pub fn report_json(report: &Report, wall_ms: f64) -> Value {
         "cost_per_hour_usd": report.cost_per_hour_usd,
         "cost_per_month_usd": report.cost_per_month_usd,
         "usd_per_million_requests": report.usd_per_million_requests,
+        "standby_cost_per_hour_usd": report.standby_cost_per_hour_usd,
         "bill": report.bill,
         "events": report.events,
         "wall_ms": wall_ms,
@@ -275,6 +277,18 @@ pub fn report_text(report: &Report, wall_ms: f64) -> String {
         s += &format!(
             "autoscaling  instances launched {}  retired {}\n",
             c.instances_launched, c.instances_retired
+        );
+    }
+    if c.replica_promotions > 0 {
+        s += &format!("replicas  promoted {}\n", c.replica_promotions);
+    }
+    if c.standby_activations > 0 || report.standby_cost_per_hour_usd > 0.0 {
+        s += &format!(
+            "standby   activated {}  recovery {:.1} s  lost writes {}  standing by ${:.6}/h\n",
+            c.standby_activations,
+            c.standby_recovery_ns as f64 * 1e-9,
+            c.standby_lost_writes,
+            report.standby_cost_per_hour_usd
         );
     }
     // util: worker occupancy (waits downstream included); cpu: CPU time over the cores.
@@ -730,6 +744,27 @@ pub fn event_sentence(e: &SimEvent, names: &Names) -> String {
         ),
         EventKind::Stampede { reads } => format!(
             "cache stampede at {node}: {reads} misses piled onto reads already in flight"
+        ),
+        EventKind::ReplicaPromoted {
+            promoted,
+            entries_lost,
+        } => format!(
+            "{node} failed over: {} promoted with its contents ({entries_lost} recent changes lost)",
+            names.node(*promoted)
+        ),
+        EventKind::StandbyActivated { mode } => {
+            let mode = match mode {
+                StandbyMode::Hot => "hot",
+                StandbyMode::Warm => "warm",
+                StandbyMode::Cold => "cold",
+            };
+            format!("health checks failed: the {mode} standby behind {node} was activated")
+        }
+        EventKind::StandbyProvisioned => {
+            format!("the cold standby behind {node} is provisioned and restored from backup")
+        }
+        EventKind::StandbyServing { recovery_s } => format!(
+            "the standby behind {node} serves: recovered {recovery_s:.0} s after the failure"
         ),
     }
 }

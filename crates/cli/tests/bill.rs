@@ -119,7 +119,7 @@ fn the_bill_adds_up_per_node_per_month_and_per_million_requests() {
         .filter(|n| n.ends_with(".json"))
         .collect();
     names.sort();
-    assert_eq!(names.len(), 16, "11 stages, 3 challenges, 2 extra designs");
+    assert_eq!(names.len(), 18, "11 stages, 3 challenges, 4 extra designs");
     for name in names {
         let doc = design(&name);
         let r = report(&doc, 12.0);

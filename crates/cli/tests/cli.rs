@@ -469,3 +469,35 @@ fn the_run_prints_its_events_in_text_and_json() {
         .expect("text")
         .contains("promoted"));
 }
+
+/// The standby's recovery, lost writes and bill, and its events, in the text report and JSON.
+#[test]
+fn the_run_tells_a_standbys_activation_and_recovery() {
+    let design = root().join("designs/extra-dr-standby.json");
+    let bin = env!("CARGO_BIN_EXE_scalelab");
+    let args = ["run", design.to_str().expect("path"), "--duration", "150"];
+    let out = Command::new(bin).args(args).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("standby   activated 1  recovery 80.0 s"),
+        "{text}"
+    );
+    assert!(text.contains("standing by $0.577500/h"), "{text}");
+    let activated = text
+        .find("t=  80.000 s  health checks failed: the hot standby behind lb-dr was activated")
+        .expect(&text);
+    let serving = text.find("the standby behind lb-dr serves").expect(&text);
+    assert!(activated < serving, "{text}");
+    let out = Command::new(bin)
+        .args(args)
+        .arg("--json")
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["mechanisms"]["standby_activations"], 1);
+    assert_eq!(v["standby_cost_per_hour_usd"], 0.5775);
+    let events = v["timeline"]["events"].as_array().expect("events");
+    assert!(events
+        .iter()
+        .any(|e| e["what"]["kind"] == "standby_activated" && e["what"]["mode"] == "hot"));
+}

@@ -30,3 +30,17 @@ pub const MAX_PATHS: f64 = 1_000.0;
 pub fn range(kind: &str, path: &str) -> Option<(f64, f64)> {
     KindTag::from_name(kind)?.spec().param(path)?.range()
 }
+
+/// The bounds of a data centre's disaster-recovery standby setting (`regions[].standby.<field>`,
+/// `field` written with its `standby.` prefix): a region is no node kind, so they live here.
+pub fn standby_range(field: &str) -> Option<(f64, f64)> {
+    Some(match field {
+        "standby.health_interval_s" => (1.0, 3_600.0),
+        "standby.health_threshold" => (1.0, 100.0),
+        "standby.warm_share" => (0.0, 1.0),
+        "standby.boot_s" => (0.0, 3_600.0),
+        "standby.restore_min" => (0.0, 10_080.0),
+        "standby.backup_interval_s" => (60.0, MAX_TIME_S),
+        _ => return None,
+    })
+}

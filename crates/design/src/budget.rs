@@ -318,6 +318,9 @@ fn engine_nodes(params: &NodeParams) -> f64 {
             spare_shards,
             ..
         } => 2.0 + f64::from(*shards) + f64::from(*spare_shards),
+        NodeParams::Cache { replicas, .. } | NodeParams::SessionStore { replicas, .. } => {
+            1.0 + f64::from((*replicas).min(1))
+        }
         _ => 1.0,
     }
 }
@@ -388,11 +391,16 @@ fn memory_terms(design: &Design, limits: &Limits) -> Vec<Term> {
             .iter()
             .map(|n| data_columns(&n.params))
             .sum::<f64>();
+    // A cache's replica is a cache of its own.
     let caches = design
         .nodes
         .iter()
-        .filter(|n| matches!(n.params, NodeParams::Cache { .. } | NodeParams::Cdn { .. }))
-        .count() as f64;
+        .map(|n| match n.params {
+            NodeParams::Cache { replicas, .. } => 1.0 + f64::from(replicas.min(1)),
+            NodeParams::Cdn { .. } => 1.0,
+            _ => 0.0,
+        })
+        .sum::<f64>();
     let per_key = BYTES_PER_KEY_COLUMN * (columns + caches);
     let key_space = design
         .nodes
@@ -440,7 +448,19 @@ fn memory_terms(design: &Design, limits: &Limits) -> Vec<Term> {
                     power: 1,
                 });
             }
-            NodeParams::Cache { capacity, .. } | NodeParams::Cdn { capacity, .. } => {
+            NodeParams::Cache {
+                capacity, replicas, ..
+            } => {
+                // The replica holds as many items.
+                terms.push(Term {
+                    node: Some(n.id.clone()),
+                    parameter: "capacity".into(),
+                    value: f64::from(*capacity),
+                    per_unit: BYTES_PER_CACHE_ITEM * (1.0 + f64::from((*replicas).min(1))),
+                    power: 1,
+                });
+            }
+            NodeParams::Cdn { capacity, .. } => {
                 terms.push(Term {
                     node: Some(n.id.clone()),
                     parameter: "capacity".into(),

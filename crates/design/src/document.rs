@@ -151,6 +151,20 @@ pub enum NodeParams {
         service_ms: f64,
         #[serde(default = "default_cache_instance")]
         instance: String,
+        /// A replica (0 or 1) holding the sessions too, promoted `failover_s` after this store
+        /// dies; it receives each login `lag_ms` after it happens.
+        #[serde(default, skip_serializing_if = "is_zero_u32")]
+        replicas: u32,
+        #[serde(
+            default = "default_store_failover_s",
+            skip_serializing_if = "is_default_store_failover_s"
+        )]
+        failover_s: f64,
+        #[serde(
+            default = "default_store_lag_ms",
+            skip_serializing_if = "is_default_store_lag_ms"
+        )]
+        lag_ms: f64,
     },
     /// A cache with real keys in front of a database.
     Cache {
@@ -185,6 +199,20 @@ pub enum NodeParams {
         /// `instance` as `capacity × item_kb` needs.
         #[serde(default = "default_item_kb")]
         item_kb: f64,
+        /// A replica (0 or 1, billed as the cache's nodes again) that is promoted with its
+        /// contents `failover_s` after this cache dies; it receives each change `lag_ms` late.
+        #[serde(default, skip_serializing_if = "is_zero_u32")]
+        replicas: u32,
+        #[serde(
+            default = "default_store_failover_s",
+            skip_serializing_if = "is_default_store_failover_s"
+        )]
+        failover_s: f64,
+        #[serde(
+            default = "default_store_lag_ms",
+            skip_serializing_if = "is_default_store_lag_ms"
+        )]
+        lag_ms: f64,
     },
     /// A database primary and its read replicas.
     Database {
@@ -405,6 +433,24 @@ fn default_item_kb() -> f64 {
 fn default_flush() -> f64 {
     1.0
 }
+fn is_zero_u32(n: &u32) -> bool {
+    *n == 0
+}
+/// A cache or session store replica's promotion: ElastiCache's Multi-AZ failover takes seconds
+/// to a minute; Redis Sentinel's own default detection alone is 30 s.
+fn default_store_failover_s() -> f64 {
+    10.0
+}
+fn is_default_store_failover_s(v: &f64) -> bool {
+    *v == default_store_failover_s()
+}
+/// Redis replication is asynchronous with a lag of about a millisecond inside a data centre.
+fn default_store_lag_ms() -> f64 {
+    1.0
+}
+fn is_default_store_lag_ms(v: &f64) -> bool {
+    *v == default_store_lag_ms()
+}
 fn default_db_workers() -> u32 {
     16
 }
@@ -614,6 +660,68 @@ pub enum InvalidationDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RegionDoc {
     pub name: String,
+    /// This data centre is a disaster-recovery standby for another (see `StandbyDoc`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standby: Option<StandbyDoc>,
+}
+
+/// What a standby data centre keeps running for its primary, and how it takes over.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DrModeDoc {
+    /// A full copy runs (billed in full): DNS answers with it once health checks fail.
+    #[default]
+    Hot,
+    /// `warm_share` of each server pool runs; the rest boot on activation (`boot_s`).
+    Warm,
+    /// Nothing runs (only backups are billed): provisioned and restored on activation
+    /// (`restore_min`), its databases from the last backup (`backup_interval_s`).
+    Cold,
+}
+
+/// A disaster-recovery standby for data centre `for`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct StandbyDoc {
+    /// The primary data centre this one stands in for.
+    #[serde(rename = "for")]
+    pub primary: String,
+    #[serde(default)]
+    pub mode: DrModeDoc,
+    /// DNS health checks of the primary's entry points: every `health_interval_s`, failed
+    /// `health_threshold` times in a row (Route 53: 10 or 30 s, 3 failures).
+    #[serde(default = "default_dr_interval")]
+    pub health_interval_s: f64,
+    #[serde(default = "default_dr_threshold")]
+    pub health_threshold: u32,
+    #[serde(default = "default_warm_share")]
+    pub warm_share: f64,
+    #[serde(default = "default_dr_boot")]
+    pub boot_s: f64,
+    #[serde(default = "default_restore_min")]
+    pub restore_min: f64,
+    #[serde(default = "default_backup_interval")]
+    pub backup_interval_s: f64,
+}
+
+fn default_dr_interval() -> f64 {
+    10.0
+}
+fn default_dr_threshold() -> u32 {
+    3
+}
+fn default_warm_share() -> f64 {
+    0.25
+}
+fn default_dr_boot() -> f64 {
+    90.0
+}
+fn default_restore_min() -> f64 {
+    30.0
+}
+fn default_backup_interval() -> f64 {
+    3600.0
 }
 
 /// One-way latency between two regions, in ms (the same both ways).

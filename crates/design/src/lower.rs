@@ -6,18 +6,18 @@ use crate::bounds::{
     MAX_SHARDS, MAX_TIME_S, MAX_USERS, MAX_WORKERS,
 };
 use crate::document::{
-    AutoscaleDoc, AutoscaleMetricDoc, Design, EvictionDoc, FaultAction, FillFromDoc, HotShardDoc,
-    InvalidationDoc, LbPolicyDoc, NodeParams, ProfileDoc, RateLimitDoc, ReadStrategyDoc,
-    ReplicationDoc, ServiceShape, SessionsDoc, WriteStrategyDoc,
+    AutoscaleDoc, AutoscaleMetricDoc, Design, DrModeDoc, EvictionDoc, FaultAction, FillFromDoc,
+    HotShardDoc, InvalidationDoc, LbPolicyDoc, NodeParams, ProfileDoc, RateLimitDoc,
+    ReadStrategyDoc, ReplicationDoc, ServiceShape, SessionsDoc, WriteStrategyDoc,
 };
 use crate::kinds::{spec, KindTag, Role};
 use scalelab_engine::dist::Dist;
 use scalelab_engine::hashing::{ShardMap, ShardingStrategy};
 use scalelab_engine::model::{
-    AutoscaleMetric, AutoscaleSpec, CacheSpec, CdnSpec, DbSpec, DnsSpec, Eviction, FillFrom,
-    GatewaySpec, Invalidation, LbPolicy, LbSpec, PathShare, QueueSpec, RateLimit, RateLimitKind,
-    RateProfile, ReadStrategy, Replication, ServerSpec, Sessions, ShardRouterSpec, UsersSpec,
-    WafSpec, WriteStrategy, UNLIMITED_CORES,
+    AutoscaleMetric, AutoscaleSpec, CacheSpec, CdnSpec, DbSpec, DnsSpec, DrMode, Eviction,
+    FillFrom, GatewaySpec, Invalidation, LbPolicy, LbSpec, PathShare, QueueSpec, RateLimit,
+    RateLimitKind, RateProfile, ReadStrategy, ReplicaSpec, Replication, ServerSpec, Sessions,
+    ShardRouterSpec, StandbySpec, UsersSpec, WafSpec, WriteStrategy, UNLIMITED_CORES,
 };
 use scalelab_engine::{prices, Command, Model, NodeId, NodeKind, NodeSpec, SimDuration, SimTime};
 use std::collections::BTreeMap;
@@ -85,6 +85,10 @@ pub enum Problem {
     RouteNotConnected {
         to: String,
     },
+    /// A standby data centre names itself, or a data centre that is a standby, as its primary.
+    BadStandby {
+        region: String,
+    },
 }
 
 impl std::fmt::Display for Diagnostic {
@@ -142,6 +146,10 @@ impl std::fmt::Display for Diagnostic {
                     "a route goes to '{to}', which is not one of its connections"
                 )
             }
+            Problem::BadStandby { region } => write!(
+                f,
+                "'{region}' cannot be its primary: a standby stands in for another data centre that is no standby"
+            ),
         }
     }
 }
@@ -171,6 +179,9 @@ pub fn model_nodes(design: &Design) -> Vec<ModelNode> {
         });
         let (suffix, first, count) = match &node.params {
             NodeParams::Database { replicas, .. } => ("r", 1, (*replicas).min(MAX_REPLICAS as u32)),
+            NodeParams::Cache { replicas, .. } | NodeParams::SessionStore { replicas, .. } => {
+                ("r", 1, (*replicas).min(1))
+            }
             NodeParams::ShardedDatabase {
                 shards,
                 spare_shards,
@@ -663,6 +674,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     },
                     data: None,
                     publish: None,
+                    replica: None,
                     instances: (*instances).clamp(1, MAX_INSTANCES as u32),
                     autoscale,
                     cores: vcpus(instance, &mut diags),
@@ -714,10 +726,18 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 workers,
                 service_ms,
                 instance,
+                replicas,
+                failover_s,
+                lag_ms,
             } => {
                 check("workers", *workers as f64, None);
                 check("service_ms", *service_ms, None);
+                check("replicas", *replicas as f64, None);
+                check("failover_s", *failover_s, None);
+                check("lag_ms", *lag_ms, None);
                 NodeKind::Server(ServerSpec {
+                    // The store holds the sessions: its death loses them (forced logins).
+                    sessions: Sessions::InServer,
                     workers: (*workers).clamp(1, MAX_WORKERS as u32),
                     queue_capacity: 10_000,
                     service: Dist::Exponential {
@@ -742,8 +762,14 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 warm,
                 fill_from,
                 item_kb,
+                replicas,
+                failover_s,
+                lag_ms,
             } => {
                 check("capacity", *capacity as f64, None);
+                check("replicas", *replicas as f64, None);
+                check("failover_s", *failover_s, None);
+                check("lag_ms", *lag_ms, None);
                 let shape = shape(instance, &mut diags);
                 // A cache bigger than one node's memory is a cluster of nodes.
                 let nodes = prices::cache_nodes(*capacity, *item_kb, instance);
@@ -787,6 +813,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                     cores: shape.map_or(UNLIMITED_CORES, |s| s.vcpus.max(1).saturating_mul(nodes)),
                     item_kb: *item_kb,
                     nodes,
+                    replica: None,
                 })
             }
             NodeParams::Database {
@@ -952,6 +979,46 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
         });
         // Expansions: replicas and shards are nodes of their own, so they can fail on their own.
         match &node.params {
+            NodeParams::Cache {
+                replicas,
+                failover_s,
+                lag_ms,
+                ..
+            }
+            | NodeParams::SessionStore {
+                replicas,
+                failover_s,
+                lag_ms,
+                ..
+            } if *replicas >= 1 => {
+                // A copy of the primary (same size and price), billed as a second node.
+                let spec = ReplicaSpec {
+                    node: model_id[i] + 1,
+                    lag: SimDuration::from_millis_f64(lag_ms.clamp(0.0, 600_000.0)),
+                    failover: SimDuration::from_secs_f64(failover_s.clamp(0.0, 86_400.0)),
+                };
+                let primary = nodes.last_mut().map(|n| &mut n.kind);
+                let copy = match primary {
+                    Some(NodeKind::Cache(c)) => {
+                        let copy = NodeKind::Cache(c.clone());
+                        c.replica = Some(spec);
+                        Some(copy)
+                    }
+                    Some(NodeKind::Server(s)) => {
+                        let copy = NodeKind::Server(s.clone());
+                        s.replica = Some(spec);
+                        Some(copy)
+                    }
+                    _ => None,
+                };
+                if let Some(kind) = copy {
+                    nodes.push(NodeSpec {
+                        key: format!("{}/r1", node.id),
+                        kind,
+                        region,
+                    });
+                }
+            }
             NodeParams::Database {
                 workers,
                 queue_capacity,
@@ -1115,6 +1182,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
             problem: Problem::NoUsers,
         });
     }
+    let standbys = lower_standbys(design, &keys_max, &mut diags);
     // Scheduled faults.
     let mut schedule = Vec::new();
     // A fault may name any engine node: a design node, or a replica or shard it expands into
@@ -1216,6 +1284,7 @@ pub fn lower(design: &Design, warmup: SimDuration) -> Result<Lowered, Vec<Diagno
                 regions,
                 latency,
                 schedule,
+                standbys,
             },
         })
     } else {
@@ -1298,4 +1367,97 @@ fn lower_profile(
             }
         }
     }
+}
+
+/// The design's disaster-recovery standbys, each region's `standby` checked against the
+/// bounds table (kind `region`) and its primary resolved.
+fn lower_standbys(design: &Design, keys: &u32, diags: &mut Vec<Diagnostic>) -> Vec<StandbySpec> {
+    let index = |name: &str| design.regions.iter().position(|r| r.name == name);
+    let mut out = Vec::new();
+    for (i, region) in design.regions.iter().enumerate() {
+        let Some(s) = &region.standby else {
+            continue;
+        };
+        let mut check = |field: &'static str, value: f64| {
+            let Some((min, max)) = bounds::standby_range(field) else {
+                debug_assert!(false, "region.{field} has no bounds");
+                return;
+            };
+            if !(value.is_finite() && (min..=max).contains(&value)) {
+                diags.push(Diagnostic {
+                    node: Some(region.name.clone()),
+                    field: Some(field),
+                    problem: Problem::OutOfRange { value, min, max },
+                });
+            }
+        };
+        check("standby.health_interval_s", s.health_interval_s);
+        check("standby.health_threshold", f64::from(s.health_threshold));
+        check("standby.warm_share", s.warm_share);
+        check("standby.boot_s", s.boot_s);
+        check("standby.restore_min", s.restore_min);
+        check("standby.backup_interval_s", s.backup_interval_s);
+        let primary = match index(&s.primary) {
+            None => {
+                diags.push(Diagnostic {
+                    node: Some(region.name.clone()),
+                    field: Some("standby.for"),
+                    problem: Problem::UnknownRegion {
+                        region: s.primary.clone(),
+                    },
+                });
+                continue;
+            }
+            Some(p) if p == i || design.regions[p].standby.is_some() => {
+                diags.push(Diagnostic {
+                    node: Some(region.name.clone()),
+                    field: Some("standby.for"),
+                    problem: Problem::BadStandby {
+                        region: s.primary.clone(),
+                    },
+                });
+                continue;
+            }
+            Some(p) => p as u16,
+        };
+        // A cold standby pays for its primary's databases' backups: the simulated data (every
+        // key's record) once per database in the primary data centre.
+        let backup_gb: f64 = design
+            .nodes
+            .iter()
+            .filter(|n| index(&n.region).unwrap_or(0) == primary as usize)
+            .filter_map(|n| match &n.params {
+                NodeParams::Database { record_kb, .. }
+                | NodeParams::ShardedDatabase { record_kb, .. } => {
+                    Some(f64::from(*keys) * record_kb.clamp(0.0, MAX_PAYLOAD_KB) / 1_048_576.0)
+                }
+                _ => None,
+            })
+            .sum();
+        let mode = match s.mode {
+            DrModeDoc::Hot => DrMode::Hot,
+            DrModeDoc::Warm => DrMode::Warm,
+            DrModeDoc::Cold => DrMode::Cold,
+        };
+        let backup_usd_per_hour = if mode == DrMode::Cold {
+            prices::price("rds_backup_storage").map_or(0.0, |p| p.usd) * backup_gb
+                / prices::HOURS_PER_MONTH
+        } else {
+            0.0
+        };
+        let secs = |s: f64, max: f64| SimDuration::from_secs_f64(s.clamp(0.0, max));
+        out.push(StandbySpec {
+            region: i as u16,
+            primary,
+            mode,
+            health_interval: secs(s.health_interval_s, 3_600.0),
+            health_threshold: s.health_threshold.clamp(1, 100),
+            warm_share: s.warm_share.clamp(0.0, 1.0),
+            boot: secs(s.boot_s, 3_600.0),
+            restore: secs(s.restore_min * 60.0, 604_800.0),
+            backup_interval: secs(s.backup_interval_s, MAX_TIME_S),
+            backup_usd_per_hour,
+        });
+    }
+    out
 }

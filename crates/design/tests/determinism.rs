@@ -30,7 +30,7 @@ macro_rules! case {
     };
 }
 
-const CASES: [(&str, &str, &str); 13] = [
+const CASES: [(&str, &str, &str); 15] = [
     case!("stage01-single-server"),
     case!("stage02-web-and-data-tiers"),
     case!("stage03-load-balancer"),
@@ -44,6 +44,8 @@ const CASES: [(&str, &str, &str); 13] = [
     case!("stage11-sharding"),
     case!("extra-api-gateway"),
     case!("extra-waf"),
+    case!("extra-replicated-cache"),
+    case!("extra-dr-standby"),
 ];
 
 /// The report of one design as pretty JSON with a final newline (what the golden holds).

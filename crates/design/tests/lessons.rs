@@ -1097,3 +1097,178 @@ fn stage09_the_backlog_drains_and_no_job_is_lost() {
     // carry-over only.
     assert!(c.jobs_published.abs_diff(c.jobs_done) <= 20, "{c:?}");
 }
+
+// ----- beyond the stages: a replicated cache, a disaster-recovery standby ---------------------
+
+/// The extra design without the replicas of its cache and session store.
+fn no_replicas(d: &mut Value) {
+    set(d, "cache", "replicas", json!(0));
+    set(d, "sessions", "replicas", json!(0));
+}
+
+/// Windows starting in `from..to` simulated seconds (warm-up included).
+fn windows_between(r: &Run, from: f64, to: f64) -> Vec<&WindowStats> {
+    r.windows
+        .iter()
+        .filter(|w| w.start_s >= from && w.start_s < to)
+        .collect()
+}
+
+/// The cache hit ratio over the windows starting in `from..to`.
+fn hit_ratio_between(r: &Run, from: f64, to: f64) -> f64 {
+    let (hits, misses) = windows_between(r, from, to)
+        .iter()
+        .fold((0, 0), |(h, m), w| {
+            (h + w.counters.cache_hits, m + w.counters.cache_misses)
+        });
+    hits as f64 / (hits + misses).max(1) as f64
+}
+
+/// Database queries per second over the windows starting in `from..to`.
+fn db_rate_between(r: &Run, from: f64, to: f64) -> f64 {
+    let ws = windows_between(r, from, to);
+    let queries: u64 = ws.iter().map(|w| w.counters.db_queries).sum();
+    queries as f64 / ws.iter().map(|w| w.len_s).sum::<f64>().max(1e-9)
+}
+
+/// The share of the requests ending in the windows starting in `from..to` that failed.
+fn error_share_between(r: &Run, from: f64, to: f64) -> f64 {
+    let ws = windows_between(r, from, to);
+    let failed: u64 = ws.iter().map(|w| w.errors.total()).sum();
+    let done: u64 = ws.iter().map(|w| w.completed).sum();
+    failed as f64 / (failed + done).max(1) as f64
+}
+
+/// The start of the first window from `from` on whose hit ratio is back to `level`.
+fn hit_ratio_back_at(r: &Run, from: f64, level: f64) -> f64 {
+    r.windows
+        .iter()
+        .filter(|w| w.start_s >= from)
+        .find(|w| w.cache_hit_ratio.is_some_and(|h| h >= level))
+        .map_or(f64::INFINITY, |w| w.start_s)
+}
+
+/// 캐시 서버가 한 대면 단일 장애 지점이다: 여러 대를 두면 주 서버가 죽어도 살아남는다 /
+/// the replicated cache survives its primary's death. The extra design kills its cache at 30 s
+/// and its session store at 60 s (both come back at 90 s); each has a replica promoted 10 s
+/// after its primary dies. Without the replicas, the database takes every read and the
+/// sessions are gone.
+#[test]
+fn extra_the_replicated_cache_survives_its_primarys_death() {
+    let stage = "extra-replicated-cache.json";
+    let with = run(stage, "replicated", shipped, 115.0);
+    let without = run(stage, "no replicas", no_replicas, 115.0);
+    let before = hit_ratio_between(&with, 20.0, 30.0);
+    let db_before = db_rate_between(&with, 20.0, 30.0);
+    // From the promotion (40 s) until the session store dies (60 s).
+    let (hit_a, hit_b) = (
+        hit_ratio_between(&with, 41.0, 60.0),
+        hit_ratio_between(&without, 41.0, 60.0),
+    );
+    let (db_a, db_b) = (
+        db_rate_between(&with, 41.0, 60.0),
+        db_rate_between(&without, 41.0, 60.0),
+    );
+    let (err_a, err_b) = (
+        error_share_between(&with, 41.0, 60.0),
+        error_share_between(&without, 41.0, 60.0),
+    );
+    let back = hit_ratio_back_at(&with, 30.0, 0.9 * before);
+    // The session store: promoted at 70 s with its replica, dead until 90 s without.
+    let (sess_err_a, sess_err_b) = (
+        error_share_between(&with, 71.0, 90.0),
+        error_share_between(&without, 71.0, 90.0),
+    );
+    let (lost_a, lost_b) = (
+        with.report.counters.lost_sessions,
+        without.report.counters.lost_sessions,
+    );
+    println!(
+        "{stage}: 캐시 복제 / the replicated cache survives its primary's death\n  \
+         hit ratio before {before:.3}; 41-60 s: replicated {hit_a:.3}, without {hit_b:.3}; \
+         back to 90 % at {back} s\n  \
+         database queries/s before {db_before:.0}; 41-60 s: replicated {db_a:.0}, without {db_b:.0}\n  \
+         errors 41-60 s: replicated {err_a:.4}, without {err_b:.4}; \
+         71-90 s: replicated {sess_err_a:.4}, without {sess_err_b:.4}\n  \
+         lost sessions: replicated {lost_a}, without {lost_b}"
+    );
+    assert!(before > 0.5, "the cache hits before the fault: {before}");
+    assert!(
+        back <= 41.0,
+        "the hit ratio comes back within failover_s: {back}"
+    );
+    assert!(hit_a >= 0.9 * before && hit_b < 0.05, "{hit_a} / {hit_b}");
+    assert!(
+        db_a <= 1.5 * db_before,
+        "the promoted replica keeps the database's load: {db_a}"
+    );
+    assert!(
+        db_b >= 2.0 * db_a,
+        "without a replica the database takes the misses: {db_b}"
+    );
+    assert!(err_a < 0.01 && err_b > 0.05, "errors {err_a} / {err_b}");
+    assert!(
+        sess_err_a < 0.01 && sess_err_b > 0.9,
+        "{sess_err_a} / {sess_err_b}"
+    );
+    assert!(
+        lost_a <= 10 && lost_b >= 1_000,
+        "lost sessions {lost_a} / {lost_b}"
+    );
+}
+
+fn standby_mode(d: &mut Value, mode: &str) {
+    d["regions"][1]["standby"]["mode"] = json!(mode);
+}
+
+fn warm_standby(d: &mut Value) {
+    standby_mode(d, "warm");
+}
+
+fn cold_standby(d: &mut Value) {
+    standby_mode(d, "cold");
+}
+
+/// 핫 사이트는 콜드 사이트보다 빨리 복구하고 데이터를 덜 잃지만 비용이 더 든다 /
+/// a hot standby recovers faster and loses less than a cold one, and costs more. The extra
+/// design's primary data centre fails at 60 s; its standby is hot, warm or cold.
+#[test]
+fn extra_a_hot_standby_recovers_faster_and_loses_less_than_a_cold_one_and_costs_more() {
+    let stage = "extra-dr-standby.json";
+    let runs = [
+        ("hot", run(stage, "hot", shipped, 595.0)),
+        ("warm", run(stage, "warm", warm_standby, 595.0)),
+        ("cold", run(stage, "cold", cold_standby, 595.0)),
+    ];
+    let mut rows = Vec::new();
+    for (mode, r) in &runs {
+        let c = r.report.counters;
+        assert_eq!(c.standby_activations, 1, "{mode}: activated once");
+        let recovery = c.standby_recovery_ns as f64 * 1e-9;
+        assert!(recovery > 0.0, "{mode}: the standby serves again");
+        let row = (
+            recovery,
+            c.standby_lost_writes,
+            r.report.standby_cost_per_hour_usd,
+        );
+        println!(
+            "{stage}: {mode}: recovery {:.0} s, writes lost {}, standing by ${:.6}/h",
+            row.0, row.1, row.2
+        );
+        rows.push(row);
+    }
+    let [hot, warm, cold] = [rows[0], rows[1], rows[2]];
+    assert!(
+        hot.0 < warm.0 && warm.0 < cold.0,
+        "recovery {hot:?} {warm:?} {cold:?}"
+    );
+    // Hot and warm replicate the same way: they lose the same few writes in flight.
+    assert!(
+        hot.1 <= warm.1 && warm.1 * 100 < cold.1,
+        "lost {hot:?} {warm:?} {cold:?}"
+    );
+    assert!(
+        hot.2 > warm.2 && warm.2 > cold.2 && cold.2 > 0.0,
+        "cost {hot:?} {warm:?} {cold:?}"
+    );
+}

@@ -25,7 +25,7 @@ pub mod sim;
 
 pub use metrics::{
     Bill, Counters, ErrorCause, ErrorCounts, EventKind, LatencySummary, NodeStats, SimEvent,
-    WindowStats,
+    StandbyMode, WindowStats,
 };
 pub use model::{Model, NodeId, NodeKind, NodeSpec, RegionId};
 pub use sim::{Command, Conservation, NodeReport, Report, Simulation};

@@ -489,6 +489,19 @@ pub struct Counters {
     pub attacks_passed: u64,
     #[serde(default)]
     pub legit_blocked: u64,
+    /// Cache and session store replicas promoted in their dead primary's place.
+    #[serde(default)]
+    pub replica_promotions: u64,
+    /// Disaster-recovery standbys activated, and the summed time from their primary data
+    /// centre's failure until they served with fewer than 1 % errors (ns).
+    #[serde(default)]
+    pub standby_activations: u64,
+    #[serde(default)]
+    pub standby_recovery_ns: u64,
+    /// The part of `lost_writes` lost by promoting a database member of an activated standby:
+    /// the writes its data centre had not received (in flight, or since the last backup).
+    #[serde(default)]
+    pub standby_lost_writes: u64,
 }
 
 impl Counters {
@@ -538,6 +551,10 @@ impl Counters {
         self.attacks_blocked += o.attacks_blocked;
         self.attacks_passed += o.attacks_passed;
         self.legit_blocked += o.legit_blocked;
+        self.replica_promotions += o.replica_promotions;
+        self.standby_activations += o.standby_activations;
+        self.standby_recovery_ns += o.standby_recovery_ns;
+        self.standby_lost_writes += o.standby_lost_writes;
     }
 }
 
@@ -762,6 +779,30 @@ pub enum EventKind {
     Stampede {
         reads: u64,
     },
+    /// A cache's or session store's replica took over its dead primary (`node`), with its
+    /// contents but the `entries_lost` changes still on their way.
+    ReplicaPromoted {
+        promoted: u32,
+        entries_lost: u64,
+    },
+    /// A disaster-recovery standby (`node`: its entry point) was activated after health checks
+    /// found its primary data centre dead; a cold one finished its restore; it served again.
+    StandbyActivated {
+        mode: StandbyMode,
+    },
+    StandbyProvisioned,
+    StandbyServing {
+        recovery_s: f64,
+    },
+}
+
+/// What a disaster-recovery standby keeps running (the engine's `DrMode`, as events tell it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StandbyMode {
+    Hot,
+    Warm,
+    Cold,
 }
 
 /// The utilisation at which a node counts as saturated, and below which it has recovered (lower:

@@ -29,6 +29,70 @@ pub struct Model {
     pub latency: Vec<SimDuration>,
     /// Faults and traffic changes scheduled in the design, applied at their time.
     pub schedule: Vec<(SimTime, Command)>,
+    /// Disaster-recovery standby data centres, each for a primary one.
+    pub standbys: Vec<StandbySpec>,
+}
+
+/// A replica of a cache or a session store: a second node (`node`, billed as one) that receives
+/// the primary's changes `lag` after they happen and, `failover` after the primary's death, is
+/// promoted with the contents it had (its in-flight changes are lost).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReplicaSpec {
+    pub node: NodeId,
+    pub lag: SimDuration,
+    pub failover: SimDuration,
+}
+
+/// What a disaster-recovery standby keeps running while it waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DrMode {
+    /// Everything runs at full size; data replicated with the database's lag.
+    #[default]
+    Hot,
+    /// A share of each server pool runs; on activation the rest boot.
+    Warm,
+    /// Nothing runs; on activation the region is provisioned and its databases restored from
+    /// the last backup.
+    Cold,
+}
+
+/// A standby data centre (`region`) for a primary one: GeoDNS does not answer with its entry
+/// points until health checks of the primary's entry points fail `health_threshold` times in a
+/// row, checked every `health_interval`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StandbySpec {
+    pub region: RegionId,
+    pub primary: RegionId,
+    pub mode: DrMode,
+    pub health_interval: SimDuration,
+    pub health_threshold: u32,
+    /// Warm: the share of each server pool's instances running while on standby.
+    pub warm_share: f64,
+    /// Warm: how long an instance launched on activation takes to serve.
+    pub boot: SimDuration,
+    /// Cold: provisioning and restore time from activation until the region serves.
+    pub restore: SimDuration,
+    /// Cold: how often the primary's databases are backed up (what a restore starts from).
+    pub backup_interval: SimDuration,
+    /// Cold: the backup storage's price per hour (the standby's whole bill while it waits).
+    pub backup_usd_per_hour: f64,
+}
+
+impl Default for StandbySpec {
+    fn default() -> Self {
+        StandbySpec {
+            region: 1,
+            primary: 0,
+            mode: DrMode::Hot,
+            health_interval: SimDuration::from_secs(10),
+            health_threshold: 3,
+            warm_share: 0.25,
+            boot: SimDuration::from_secs(90),
+            restore: SimDuration::from_secs(1800),
+            backup_interval: SimDuration::from_secs(3600),
+            backup_usd_per_hour: 0.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -340,6 +404,8 @@ pub struct ServerSpec {
     pub autoscale: Option<AutoscaleSpec>,
     /// CPU cores of one instance (its vCPUs); [`UNLIMITED_CORES`] lets every worker compute.
     pub cores: u32,
+    /// A session store's replica (its sessions are `Sessions::InServer`).
+    pub replica: Option<ReplicaSpec>,
 }
 
 /// What an autoscaling rule measures.
@@ -380,6 +446,7 @@ impl Default for ServerSpec {
             data: None,
             publish: None,
             cores: UNLIMITED_CORES,
+            replica: None,
         }
     }
 }
@@ -486,6 +553,8 @@ pub struct CacheSpec {
     /// Nodes of its instance type billed: as many as `capacity` items of `item_kb` need
     /// ([`crate::prices::cache_nodes`]); `cost_per_hour_usd` is one node's price.
     pub nodes: u32,
+    /// A replica that takes over, warm, when this cache dies.
+    pub replica: Option<ReplicaSpec>,
 }
 
 impl Default for CacheSpec {
@@ -507,6 +576,7 @@ impl Default for CacheSpec {
             cores: UNLIMITED_CORES,
             item_kb: 1.0,
             nodes: 1,
+            replica: None,
         }
     }
 }

@@ -217,6 +217,13 @@ pub const PRICE_TABLE: &[PriceItem] = &[
         0.115,
         PriceUnit::PerGbMonth,
     ),
+    // A cold disaster-recovery standby's only bill (aws.amazon.com/rds/pricing, us-east-1).
+    item(
+        "rds_backup_storage",
+        "≈ RDS backup storage beyond the free allocation",
+        0.095,
+        PriceUnit::PerGbMonth,
+    ),
     // CDN: CloudFront.
     item(
         "cloudfront_egress",
@@ -546,8 +553,9 @@ mod tests {
         }
         assert_eq!(price("no_such_row"), None);
         // The brief's table has 23 lines; rows with "a / b" prices become separate items.
-        // Three larger m5 sizes are added for scaling up, and AWS WAF's three prices.
-        assert_eq!(PRICE_TABLE.len(), 39);
+        // Three larger m5 sizes are added for scaling up, AWS WAF's three prices and backup
+        // storage for cold standbys.
+        assert_eq!(PRICE_TABLE.len(), 40);
     }
 
     #[test]

@@ -91,6 +91,16 @@ pub(super) enum Action {
         node: NodeId,
         count: u32,
     },
+    /// A cache's or session store's replica takes over its dead primary (`epoch`: the dead one's).
+    Promote {
+        node: NodeId,
+        epoch: u32,
+    },
+    /// A disaster-recovery standby's timer: a health check, the end of a restore, a backup.
+    Dr {
+        index: u32,
+        step: u32,
+    },
 }
 
 // The agenda moves actions on every sift; keeping them at 16 bytes keeps a heap entry at 32
@@ -157,6 +167,8 @@ impl Action {
             Action::Migrate { node } => (16, node, 0),
             Action::Autoscale { node } => (17, node, 0),
             Action::Boot { node, count } => (18, node, u64::from(count)),
+            Action::Promote { node, epoch } => (19, node, u64::from(epoch)),
+            Action::Dr { index, step } => (20, index, u64::from(step)),
         };
         Packed(u128::from(tag) | (u128::from(a) << 8) | (u128::from(b) << 40))
     }
@@ -213,6 +225,14 @@ impl Packed {
             18 => Action::Boot {
                 node: a,
                 count: b32,
+            },
+            19 => Action::Promote {
+                node: a,
+                epoch: b32,
+            },
+            20 => Action::Dr {
+                index: a,
+                step: b32,
             },
             // Only `Action::pack` makes these.
             tag => unreachable!("unknown action tag {tag}"),

@@ -90,6 +90,7 @@ impl Simulation {
                             eval_capacity: 0,
                             eval_cpu: 0,
                             eval_cpu_capacity: 0,
+                            changes: spec.replica.map(|r| Changes::new(r.lag)),
                         };
                         let (workers, cores) = server.pool(running);
                         station = Station::new(workers, spec.queue_capacity);
@@ -124,6 +125,7 @@ impl Simulation {
                                 spec.ttl_reset,
                             ),
                             fetching: Vec::new(),
+                            changes: spec.replica.map(|r| Changes::new(r.lag)),
                         }))
                     }
                     NodeKind::Database(spec) => {
@@ -276,7 +278,12 @@ impl Simulation {
             outbox: Vec::new(),
             watch: Vec::new(),
             log: EventLog::default(),
+            replicas: Simulation::replica_pairs(model),
+            standbys: Vec::new(),
+            dormant: vec![false; regions],
         };
+        // A standby's bill changes when it is activated.
+        sim.cost_varies |= !model.standbys.is_empty();
         sim.watch = vec![Watch::default(); sim.nodes.len()];
         // Spare shards are priced but cost nothing until a resharding brings them in.
         let spares: Vec<NodeId> = sim
@@ -344,6 +351,7 @@ impl Simulation {
             );
         }
         sim.schedule(SimTime::ZERO + window_len, Action::WindowEnd);
+        sim.setup_standbys(&model.standbys);
         for id in 0..sim.nodes.len() as NodeId {
             sim.warm(id);
         }
@@ -417,6 +425,9 @@ impl Simulation {
                 }
             }
             Command::KillRegion { region } => {
+                if !self.standbys.is_empty() {
+                    self.dr_region_failed(region);
+                }
                 for id in 0..self.nodes.len() as NodeId {
                     if self.nodes[id as usize].region == region && !self.is_users(id) {
                         self.kill(id);
@@ -723,6 +734,8 @@ impl Simulation {
             Action::Migrate { node } => self.on_migrate(node),
             Action::Autoscale { node } => self.on_autoscale(node),
             Action::Boot { node, count } => self.on_boot(node, count),
+            Action::Promote { node, epoch } => self.on_promote(node, epoch),
+            Action::Dr { index, step } => self.on_dr(index, step),
         }
     }
 
@@ -801,12 +814,16 @@ impl Simulation {
 
     pub(super) fn kill(&mut self, node: NodeId) {
         let now = self.now;
-        let Some(n) = self.nodes.get_mut(node as usize) else {
+        let Some(n) = self.nodes.get(node as usize) else {
             return;
         };
         if !n.up || !n.kind.can_crash() {
             return;
         }
+        if !self.replicas.is_empty() {
+            self.replica_on_death(node);
+        }
+        let n = &mut self.nodes[node as usize];
         n.station.account(now);
         n.up = false;
         n.epoch = n.epoch.wrapping_add(1);
@@ -850,6 +867,11 @@ impl Simulation {
             | Kind::Gateway(_)
             | Kind::Waf(_) => Vec::new(),
         };
+        let lost_dirty = if self.replicas.is_empty() {
+            lost_dirty
+        } else {
+            self.replica_kept(node, lost_dirty)
+        };
         self.cache_lost_dirty(node, lost_dirty);
         self.db_crashed(node, epoch);
         for frame in lost {
@@ -890,6 +912,9 @@ impl Simulation {
         };
         if rejoins {
             self.db_rejoin(node);
+        }
+        if !self.replicas.is_empty() {
+            self.replica_on_restore(node);
         }
         self.free_worker_fill(node);
         self.warm(node);

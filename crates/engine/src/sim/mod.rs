@@ -25,8 +25,10 @@ use nodes::cache::*;
 use nodes::cdn::*;
 use nodes::database::*;
 use nodes::dns::*;
+use nodes::dr_standby::*;
 use nodes::load_balancer::*;
 use nodes::queue::*;
+use nodes::replica::*;
 use nodes::server::*;
 use nodes::shard_router::*;
 use nodes::users::*;
@@ -46,8 +48,8 @@ use crate::metrics::{
 use crate::model::{
     AutoscaleMetric, CacheSpec, CdnSpec, DbSpec, DnsSpec, FillFrom, GatewaySpec, Invalidation,
     LbPolicy, LbSpec, Model, NodeId, NodeKind, QueueSpec, RateLimitKind, ReadStrategy, RegionId,
-    Replication, ServerSpec, Sessions, ShardRouterSpec, UsersSpec, WafSpec, WriteStrategy,
-    UNLIMITED_CORES,
+    ReplicaSpec, Replication, ServerSpec, Sessions, ShardRouterSpec, UsersSpec, WafSpec,
+    WriteStrategy, UNLIMITED_CORES,
 };
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
@@ -451,4 +453,9 @@ pub struct Simulation {
     /// Per node, what the event judgements remember; the open window's events and the run's.
     watch: Vec<Watch>,
     log: EventLog,
+    /// Caches and session stores with a replica, and which of the two serves.
+    replicas: Vec<ReplicaRt>,
+    /// Disaster-recovery standbys, and per region whether GeoDNS leaves it out (waiting).
+    standbys: Vec<DrRt>,
+    dormant: Vec<bool>,
 }

@@ -86,6 +86,9 @@ pub struct Report {
     pub timeline: Vec<crate::metrics::SimEvent>,
     #[serde(default)]
     pub timeline_dropped: u64,
+    /// What the disaster-recovery standbys cost per hour while they wait (0 without any).
+    #[serde(default)]
+    pub standby_cost_per_hour_usd: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -223,6 +226,7 @@ impl Simulation {
             job_latency: jobs.summary(),
             timeline,
             timeline_dropped,
+            standby_cost_per_hour_usd: self.standby_idle_usd_per_hour(),
         }
     }
 
@@ -329,6 +333,9 @@ impl Simulation {
                     self.window_counters.migration_ns += now.since(since).0;
                 }
             }
+        }
+        if !self.standbys.is_empty() {
+            self.dr_judge_window(&nodes);
         }
         self.judge_window(&nodes, &cache_misses);
         let (events, events_dropped) = self.close_events();

@@ -192,6 +192,10 @@ impl Simulation {
         let node = self.frames[frame as usize].node;
         let n = &mut self.nodes[node as usize];
         if !n.up && !n.kind.durable() {
+            if self.forward_to_stand_in(frame) {
+                return;
+            }
+            let n = &mut self.nodes[node as usize];
             n.win.errors += 1;
             self.note_down_arrival(node, frame);
             self.finish(frame, Err(ErrorCause::NodeDown));

@@ -61,6 +61,8 @@ fn actions_survive_packing() {
                 Action::Migrate { node: x },
                 Action::Autoscale { node: x },
                 Action::Boot { node: x, count: y },
+                Action::Promote { node: x, epoch: y },
+                Action::Dr { index: x, step: y },
             ]);
         }
         for cause in [

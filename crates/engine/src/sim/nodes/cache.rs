@@ -8,6 +8,8 @@ pub(in crate::sim) struct CacheRt {
     /// Per key (grown on demand): the reads this cache has sent to its database and not yet
     /// had back, and the key's fill lease.
     pub(in crate::sim) fetching: Vec<KeyFetch>,
+    /// A primary with a replica: its changes the replica does not have yet.
+    pub(in crate::sim) changes: Option<Box<Changes>>,
 }
 
 /// A cache's per-key miss state, side by side so a miss touches one line.
@@ -37,6 +39,9 @@ impl Simulation {
         c.store.prefetch_slot(f.key);
         self.keys_tab.prefetch(f.key as usize);
         let up = self.nodes[f.node as usize].up;
+        if !up && self.forward_to_stand_in(frame) {
+            return;
+        }
         if f.op == Op::Write && write == WriteStrategy::WriteAround {
             // Write-around bypasses the cache entirely.
             self.frames[frame as usize].step = 2;
@@ -87,6 +92,9 @@ impl Simulation {
                         *t = v;
                     }
                     let evicted = c.store.put(f.key, v, now, true);
+                    if let Some(log) = &mut c.changes {
+                        log.record(now, f.key);
+                    }
                     self.flush_out(f.node, evicted);
                     self.finish(frame, Ok(v));
                 }
@@ -166,6 +174,9 @@ impl Simulation {
                     // a write-back's buffered version) must not put an older one back.
                     let version = c.store.peek(f.key).map_or(version, |v| v.max(version));
                     let evicted = c.store.put(f.key, version, now, false);
+                    if let Some(log) = &mut c.changes {
+                        log.record(now, f.key);
+                    }
                     self.flush_out(f.node, evicted);
                 }
             }
@@ -180,6 +191,9 @@ impl Simulation {
         let n = &mut self.nodes[node as usize];
         if let (true, Kind::Cache(c)) = (n.up, &mut n.kind) {
             let _ = c.store.remove(key);
+            if let Some(log) = &mut c.changes {
+                log.record(self.now.0, key);
+            }
             if let Some(k) = c.fetching.get_mut(key as usize) {
                 k.lease = k.lease.wrapping_add(1);
             }

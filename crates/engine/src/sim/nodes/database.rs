@@ -373,6 +373,9 @@ impl Simulation {
             return;
         };
         self.window_counters.lost_writes += missing;
+        if !self.standbys.is_empty() {
+            self.standby_promoted(best, missing);
+        }
         self.note_failover(group, best, missing);
         if let Kind::Db(d) = &self.nodes[best as usize].kind {
             for row in self.keys_tab.rows_mut() {

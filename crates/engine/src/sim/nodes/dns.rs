@@ -51,7 +51,7 @@ impl Simulation {
             let Some(n) = self.nodes.get(t as usize) else {
                 continue;
             };
-            if !n.up {
+            if !n.up || self.dormant(n.region) {
                 continue;
             }
             let Some(l) = self.region_lat(region, n.region) else {

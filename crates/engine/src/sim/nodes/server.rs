@@ -15,6 +15,8 @@ pub(in crate::sim) struct ServerRt {
     pub(in crate::sim) eval_capacity: u128,
     pub(in crate::sim) eval_cpu: u128,
     pub(in crate::sim) eval_cpu_capacity: u128,
+    /// A session store with a replica: the logins the replica does not have yet.
+    pub(in crate::sim) changes: Option<Box<Changes>>,
 }
 
 impl ServerRt {
@@ -151,6 +153,9 @@ impl Simulation {
             return;
         }
         s.sessions[word] |= bit;
+        if let Some(log) = &mut s.changes {
+            log.record(self.now.0, user as u32);
+        }
         if self.logged_in.len() <= word {
             self.logged_in.resize(word + 1, 0);
         }
