@@ -15,7 +15,7 @@ use crate::i18n::kinds::{kind_blurb, kind_name};
 use crate::i18n::screen::{text as screen_text, Text as ScreenText};
 use crate::i18n::{decode_error, t, Key, Lang};
 use crate::inspector::Inspector;
-use crate::stages::{stage_of, STAGES};
+use crate::stages::{stage_of, EXTRAS, STAGES};
 use crate::state::{Action, AppState, Notice, RunState};
 use crate::storage;
 use crate::watchdog::Watchdog;
@@ -356,7 +356,12 @@ pub fn app() -> Html {
                 .value()
                 .parse::<usize>()
                 .ok()
-                .and_then(|i| STAGES.get(i))
+                // Extras follow the stages in the picker's numbering.
+                .and_then(|i| {
+                    STAGES
+                        .get(i)
+                        .or_else(|| EXTRAS.get(i.checked_sub(STAGES.len())?))
+                })
                 .and_then(|s| s.design())
             {
                 dispatcher.dispatch(Action::LoadDesign(Box::new(design)));
@@ -412,7 +417,8 @@ pub fn app() -> Html {
             },
         )
     };
-    let stage_index = current_stage.and_then(|c| STAGES.iter().position(|s| std::ptr::eq(s, c)));
+    let stage_index =
+        current_stage.and_then(|c| STAGES.iter().chain(EXTRAS).position(|s| std::ptr::eq(s, c)));
 
     // The canvas is as tall as its design needs at the width it has (within bounds), so a flat
     // design leaves the room to its charts; measured again when the window resizes.
@@ -485,6 +491,11 @@ pub fn app() -> Html {
                         { for STAGES.iter().enumerate().map(|(i, stage)| html! {
                             <option value={i.to_string()} selected={stage_index == Some(i)}>{ t(lang, stage.title) }</option>
                         }) }
+                        <optgroup label={t(lang, Key::BeyondTheChapter)}>
+                            { for EXTRAS.iter().enumerate().map(|(i, stage)| { let i = STAGES.len() + i; html! {
+                                <option value={i.to_string()} selected={stage_index == Some(i)}>{ t(lang, stage.title) }</option>
+                            }}) }
+                        </optgroup>
                     </select>
                 </label>
                 <div class="run-controls" role="toolbar" aria-label={t(lang, Key::Speed)}>

@@ -859,11 +859,14 @@ fn region_field(ctx: &Ctx, design: &Design, current: &str, on_edit: Callback<Nod
             .map(|r| (r.name.clone(), r.name.clone())),
     );
     let id = ctx.node.to_string();
-    let emit = move |region: String| {
-        on_edit.emit(NodeEdit::Region {
-            id: id.clone(),
-            region,
-        })
+    let emit = {
+        let on_edit = on_edit.clone();
+        move |region: String| {
+            on_edit.emit(NodeEdit::Region {
+                id: id.clone(),
+                region,
+            })
+        }
     };
     let (problems, invalid) = messages(ctx, "region", "field-region");
     let described = invalid.then(|| "field-region-problems".to_string());
@@ -872,7 +875,86 @@ fn region_field(ctx: &Ctx, design: &Design, current: &str, on_edit: Callback<Nod
             <label for="field-region">{ text(lang, Text::Region) }</label>
             { select_view("field-region", current, options, emit, invalid, described) }
             { problems }
+            { standby_fields(lang, design, current, on_edit) }
         </div>
+    }
+}
+
+/// The node's data centre as a disaster-recovery standby: the data centre it stands in for
+/// (none: it serves as usual) and how much of it runs while it waits.
+fn standby_fields(lang: Lang, design: &Design, region: &str, on_edit: Callback<NodeEdit>) -> Html {
+    let Some(this) = design.regions.iter().find(|r| r.name == region) else {
+        return Html::default();
+    };
+    // Only a data centre that is no standby itself can be a primary.
+    let mut options = vec![(String::new(), text(lang, Text::NoStandby).to_string())];
+    options.extend(
+        design
+            .regions
+            .iter()
+            .filter(|r| r.name != region && r.standby.is_none())
+            .map(|r| (r.name.clone(), r.name.clone())),
+    );
+    let current = this
+        .standby
+        .as_ref()
+        .map_or(String::new(), |s| s.primary.clone());
+    let set_primary = {
+        let (on_edit, region, old) = (on_edit.clone(), region.to_string(), this.standby.clone());
+        move |primary: String| {
+            let standby = if primary.is_empty() {
+                None
+            } else if let Some(mut s) = old.clone() {
+                s.primary = primary;
+                Some(s)
+            } else {
+                // The documented defaults, as a new document's `{"for": …}` reads.
+                serde_json::from_value(serde_json::json!({ "for": primary })).ok()
+            };
+            on_edit.emit(NodeEdit::Standby {
+                region: region.clone(),
+                standby,
+            });
+        }
+    };
+    let mode = this.standby.as_ref().map(|standby| {
+        let current = serde_json::to_value(standby.mode)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let options = ["hot", "warm", "cold"]
+            .iter()
+            .map(|m| {
+                let name = option_text(lang, "standby.mode", m).unwrap_or(m);
+                (m.to_string(), name.to_string())
+            })
+            .collect();
+        let set_mode = {
+            let (on_edit, region, old) = (on_edit.clone(), region.to_string(), standby.clone());
+            move |mode: String| {
+                let mut s = old.clone();
+                if let Ok(mode) = serde_json::from_value(Value::String(mode)) {
+                    s.mode = mode;
+                }
+                on_edit.emit(NodeEdit::Standby {
+                    region: region.clone(),
+                    standby: Some(s),
+                });
+            }
+        };
+        html! {
+            <>
+                <label for="field-standby-mode">{ text(lang, Text::StandbyMode) }</label>
+                { select_view("field-standby-mode", &current, options, set_mode, false, None) }
+            </>
+        }
+    });
+    html! {
+        <>
+            <label for="field-standby">{ text(lang, Text::StandbyFor) }</label>
+            { select_view("field-standby", &current, options, set_primary, false, None) }
+            { for mode }
+        </>
     }
 }
 

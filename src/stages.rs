@@ -67,6 +67,30 @@ pub const STAGES: &[Stage] = &[
     },
 ];
 
+/// Designs beyond the chapter's eleven stages: the components it names without drawing them.
+pub const EXTRAS: &[Stage] = &[
+    Stage {
+        title: Key::ExtraGateway,
+        lesson: Key::LessonGateway,
+        json: include_str!("../designs/extra-api-gateway.json"),
+    },
+    Stage {
+        title: Key::ExtraWaf,
+        lesson: Key::LessonWaf,
+        json: include_str!("../designs/extra-waf.json"),
+    },
+    Stage {
+        title: Key::ExtraReplicatedCache,
+        lesson: Key::LessonReplicatedCache,
+        json: include_str!("../designs/extra-replicated-cache.json"),
+    },
+    Stage {
+        title: Key::ExtraDrStandby,
+        lesson: Key::LessonDrStandby,
+        json: include_str!("../designs/extra-dr-standby.json"),
+    },
+];
+
 impl Stage {
     pub fn design(&self) -> Option<Design> {
         Design::from_json(self.json).ok()
@@ -77,6 +101,7 @@ impl Stage {
 pub fn stage_of(design: &Design) -> Option<&'static Stage> {
     STAGES
         .iter()
+        .chain(EXTRAS)
         .find(|s| s.design().is_some_and(|d| d.name == design.name))
 }
 
@@ -86,7 +111,7 @@ mod tests {
 
     #[test]
     fn every_stage_design_loads_and_lowers() {
-        for (i, stage) in STAGES.iter().enumerate() {
+        for (i, stage) in STAGES.iter().chain(EXTRAS).enumerate() {
             let design = stage
                 .design()
                 .unwrap_or_else(|| panic!("stage {} must parse", i + 1));

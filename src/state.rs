@@ -89,6 +89,11 @@ pub enum NodeEdit {
     Rename { id: String, new_id: String },
     /// Moves the node to another data centre (a name from `Design::regions`, or empty).
     Region { id: String, region: String },
+    /// Makes data centre `region` a disaster-recovery standby (or no standby with `None`).
+    Standby {
+        region: String,
+        standby: Option<scalelab_design::document::StandbyDoc>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -677,6 +682,11 @@ impl Reducible for AppState {
                             node.region = region;
                         }
                     }
+                    NodeEdit::Standby { region, standby } => {
+                        if let Some(r) = design.regions.iter_mut().find(|r| r.name == region) {
+                            r.standby = standby;
+                        }
+                    }
                 }
                 s.edit(design, true);
             }
@@ -816,6 +826,36 @@ mod tests {
         fine.seed = 7;
         let after = state.reduce(Action::LoadDesign(Box::new(fine.clone())));
         assert_eq!(after.design, fine);
+    }
+
+    /// The inspector makes a data centre a standby for another, changes its mode and turns it
+    /// back into an ordinary one; each is one undoable edit of the design.
+    #[test]
+    fn a_data_centre_becomes_a_standby_and_back() {
+        let design = crate::stages::EXTRAS[3].design().expect("the DR design");
+        let eu = |s: &AppState| {
+            s.design
+                .regions
+                .iter()
+                .find(|r| r.name == "dr")
+                .and_then(|r| r.standby.clone())
+        };
+        let state = Rc::new(AppState::new(design, Lang::En, None, None));
+        let mut cold = eu(&state).expect("dr stands by for us");
+        cold.mode = scalelab_design::document::DrModeDoc::Cold;
+        let edit = |standby| {
+            Action::EditNode(NodeEdit::Standby {
+                region: "dr".into(),
+                standby,
+            })
+        };
+        let state = state.reduce(edit(Some(cold.clone())));
+        assert_eq!(eu(&state), Some(cold));
+        let state = state.reduce(edit(None));
+        assert_eq!(eu(&state), None);
+        assert!(scalelab_design::lower(&state.design, scalelab_engine::SimDuration::ZERO).is_ok());
+        let state = state.reduce(Action::Undo);
+        assert!(eu(&state).is_some());
     }
 
     /// The mechanism totals count from the start of the run, and a snapshot that left the worker
