@@ -431,6 +431,13 @@ pub fn canvas(props: &CanvasProps) -> Html {
             }
             text
         });
+        // The node's own p99 (from its call's arrival to its answer, downstream included) leads
+        // the second line, a pool's instances after it.
+        let p99 = stats.filter(|s| s.up).and_then(|s| s.latency).map(|l| format!("p99 {}", node_ms(l.p99_ms)));
+        let pool_line = match (p99, pool_line) {
+            (Some(p), Some(pool)) => Some(format!("{p} · {pool}")),
+            (p, pool) => p.or(pool),
+        };
         // Both loads, on hover and for screen readers: the badge shows only the busier.
         let load_text = stats.filter(|s| s.up).map(|s| {
             format!(
@@ -658,6 +665,15 @@ fn region_frames(
 /// One line under the node's name: its most telling parameters.
 /// `standalone`: the node calls nothing downstream (the first stage's server does it all).
 /// A server node that stands for several instances or autoscales.
+/// Milliseconds as a badge shows them: a tenth below 10 ms, where most nodes answer.
+pub fn node_ms(ms: f64) -> String {
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
 fn is_pool(params: &NodeParams) -> bool {
     matches!(
         params,

@@ -8,6 +8,7 @@ pub mod events;
 pub mod inspector;
 pub mod notes;
 pub mod screen;
+pub mod screen2;
 pub mod worker;
 
 use scalelab_design::DecodeError;
