@@ -558,7 +558,10 @@ fn table_view(
             html! { <th scope="col" data-series={s.key.clone()}>{ label }</th> }
         })
     });
-    let rows = (0..first.xs.len()).rev().take(TABLE_ROWS).map(|i| {
+    // The newest windows, and the moment's window below them when it is older.
+    let newest = first.xs.len().saturating_sub(TABLE_ROWS);
+    let older = at_moment.filter(|&i| i < newest);
+    let rows = (newest..first.xs.len()).rev().chain(older).map(|i| {
         let x = first.xs[i];
         let cells = charts.iter().flat_map(|d| {
             d.series.iter().map(move |s| {

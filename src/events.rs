@@ -8,6 +8,7 @@ use crate::i18n::Lang;
 use scalelab_design::Design;
 use scalelab_engine::{Command, EventKind, SimEvent, WindowStats};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Engine node labels (`db/r1`…) and data-centre names of a design, by id.
@@ -158,8 +159,11 @@ pub fn event_log(props: &EventLogProps) -> Html {
         };
         let onkeydown = Callback::from(move |e: KeyboardEvent| {
             // Keys on the node's button come here too; its own click already chooses.
-            let on_entry = e.target() == e.current_target();
-            if on_entry && (e.key() == "Enter" || e.key() == " ") {
+            let on_button = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|el| el.tag_name().eq_ignore_ascii_case("button"));
+            if !on_button && (e.key() == "Enter" || e.key() == " ") {
                 e.prevent_default();
                 choose();
             }

@@ -117,6 +117,12 @@ test('requests move along the connections while the run goes, as many as the tra
   // Every web server's lookups reach the cache, and its hits come back from it in green.
   const intoCache = page.locator('.flow-layer [data-flow-from="web0"][data-flow-to="cache"]');
   await expect(intoCache.locator('.dot.returning').first()).toBeAttached();
+  // Each dot moves by a running CSS animation (composited, off the main thread), a hit backwards.
+  const moving = await page.locator('.flow-layer .dot').evaluateAll((dots) =>
+    dots.every((d) => d.getAnimations().some((a) => a.playState === 'running')));
+  expect(moving).toBe(true);
+  const back = await intoCache.locator('.dot.returning').first().evaluate((d) => getComputedStyle(d).animationDirection);
+  expect(back).toBe('reverse');
   const dots = async (from: string, to: string) =>
     Number(await page.locator(`.topology [data-from="${from}"][data-to="${to}"]`).getAttribute('data-dots'));
   // The load balancer's connection carries a third of what reaches it; a miss goes on to the database.
