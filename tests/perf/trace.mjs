@@ -2,9 +2,10 @@
 // trace of the running app, summed by top-level event (script, paint, commit, style, layout…)
 // on the renderer's main thread, in milliseconds per second. Prints one line.
 //
-//   node tests/perf/trace.mjs [--no-flow] [port]   # serves dist/ on loopback (default 8097)
+//   node tests/perf/trace.mjs [--no-flow] [--css RULES] [port]   # serves dist/ (default 8097)
 //
-// `--no-flow` runs under reduced motion (no request dots): the difference is the flow's cost.
+// `--no-flow` runs under reduced motion (no request dots, and no CSS transitions the stylesheet
+// turns off for it); `--css` adds rules to the page, to try a change without a build.
 import { chromium } from '@playwright/test';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -12,7 +13,9 @@ import { ROOT, fragment, serve, stage5 } from './common.mjs';
 
 const SECONDS = 5;
 const noFlow = process.argv.includes('--no-flow');
-const port = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 8097);
+const cssAt = process.argv.indexOf('--css');
+const css = cssAt > 0 ? process.argv[cssAt + 1] : null;
+const port = Number(process.argv.slice(2).find((a, i, all) => /^\d+$/.test(a) && all[i - 1] !== '--css') ?? 8097);
 const out = `/tmp/scalelab-trace-${process.pid}.json`;
 
 const server = await serve(join(ROOT, 'dist'), port);
@@ -27,6 +30,7 @@ try {
   });
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${port}/#${fragment(stage5(10_000))}`);
+  if (css) await page.addStyleTag({ content: css });
   await page.locator('#start').click();
   // The steady state: windows streaming, charts and dots drawn.
   await page.waitForTimeout(4000);
@@ -46,7 +50,7 @@ try {
   const perSecond = Object.fromEntries(Object.entries(sums)
     .sort((a, b) => b[1] - a[1]).slice(0, 12)
     .map(([k, v]) => [k, Math.round((v / SECONDS) * 10) / 10]));
-  console.log(JSON.stringify({ flow: !noFlow, ms_per_s: perSecond }));
+  console.log(JSON.stringify({ flow: !noFlow, css, ms_per_s: perSecond }));
 } finally {
   await browser.close();
   server.close();
