@@ -609,10 +609,11 @@ pub fn app() -> Html {
                     }
                 </section>
                 <section class="dashboard">
-                    <Dashboard windows={state.windows.clone()} totals={state.totals} design={state.design.clone()} lang={lang} dark={*dark} phone={phone}>
+                    <Dashboard windows={state.windows.clone()} totals={state.totals} design={state.design.clone()} lang={lang} dark={*dark} phone={phone} moment={state.moment}>
                         // Under the main charts: the run's event log.
                         <crate::events::EventLog windows={state.windows.clone()} design={state.design.clone()} {lang}
-                            on_select={{ let d = state.dispatcher(); Callback::from(move |id| d.dispatch(Action::Choose(id))) }} />
+                            on_select={{ let d = state.dispatcher(); Callback::from(move |id| d.dispatch(Action::Choose(id))) }}
+                            on_moment={{ let d = state.dispatcher(); Callback::from(move |at| d.dispatch(Action::ShowMoment(at))) }} moment={state.moment} />
                     </Dashboard>
                     // Under the charts, so the canvas, the numbers and the main charts share the
                     // first screen (issue 16); the course and the files are a scroll away.

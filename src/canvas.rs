@@ -378,16 +378,21 @@ pub fn canvas(props: &CanvasProps) -> Html {
             </g>
         })
     });
-    // The dots live in a layer of their own over the editor: the browser repaints only that
-    // small layer each frame, not every node and label.
-    let dots = props.design.edges.iter().enumerate().filter_map(|(i, edge)| {
+    // The dots live in a layer of their own over the editor, each an element whose CSS
+    // transform animation runs on the compositor: the main thread neither samples nor paints
+    // them frame by frame (SMIL dots cost it a third of its time at stage 5's 10 000 req/s).
+    // Their paths are keyframes, rewritten only when a connection moves.
+    let mut keyframes = String::new();
+    let dots: Vec<Html> = props.design.edges.iter().enumerate().filter_map(|(i, edge)| {
         let flow = flows.get(i).copied().flatten()?;
+        let (from, to) = (position(&edge.from)?, position(&edge.to)?);
+        keyframes += &flow_keyframes(i, (from.x + NODE_W, from.y + NODE_H / 2.0), (to.x - 6.0, to.y + NODE_H / 2.0));
         Some(html! {
-            <g class="flow-dots" key={i} data-flow-from={edge.from.clone()} data-flow-to={edge.to.clone()}>
-                { flow_dots(&format!("edge-path-{i}"), flow) }
-            </g>
+            <div class="flow-dots" key={i} data-flow-from={edge.from.clone()} data-flow-to={edge.to.clone()}>
+                { flow_dots(i, flow) }
+            </div>
         })
-    });
+    }).collect();
     let nodes = props.design.nodes.iter().enumerate().map(|(index, node)| {
         let at = position(&node.id).unwrap_or_default();
         let stats = stats_of(index);
@@ -431,6 +436,13 @@ pub fn canvas(props: &CanvasProps) -> Html {
             }
             text
         });
+        // The node's own p99 (from its call's arrival to its answer, downstream included) leads
+        // the second line, a pool's instances after it.
+        let p99 = stats.filter(|s| s.up).and_then(|s| s.latency).map(|l| format!("p99 {}", node_ms(l.p99_ms)));
+        let pool_line = match (p99, pool_line) {
+            (Some(p), Some(pool)) => Some(format!("{p} · {pool}")),
+            (p, pool) => p.or(pool),
+        };
         // Both loads, on hover and for screen readers: the badge shows only the busier.
         let load_text = stats.filter(|s| s.up).map(|s| {
             format!(
@@ -533,37 +545,56 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 { for overlay }
             </g>
         </svg>
-        <svg class="flow-layer" aria-hidden="true">
-            <g transform={format!("translate({},{}) scale({})", camera.x, camera.y, camera.zoom)}>
+        <div class="flow-layer" aria-hidden="true">
+            <style>{ keyframes }</style>
+            <div class="flow-world" style={format!("transform:translate({}px,{}px) scale({})", camera.x, camera.y, camera.zoom)}>
                 { for dots }
-            </g>
-        </svg>
+            </div>
+        </div>
         </>
     }
+}
+
+/// Points along a connection's curve (the same cubic as its line) that a dot's keyframes pass.
+const FLOW_STEPS: usize = 16;
+
+/// The keyframes `flow-<i>` that move a dot along connection `i`, from `a` to `b` along the
+/// curve the connection is drawn with.
+fn flow_keyframes(i: usize, a: (f64, f64), b: (f64, f64)) -> String {
+    let mid = (a.0 + b.0) / 2.0;
+    let (p1, p2) = ((mid, a.1), (mid, b.1));
+    let mut css = format!("@keyframes flow-{i}{{");
+    for k in 0..=FLOW_STEPS {
+        let t = k as f64 / FLOW_STEPS as f64;
+        let u = 1.0 - t;
+        let (w0, w1, w2, w3) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+        let x = w0 * a.0 + w1 * p1.0 + w2 * p2.0 + w3 * b.0;
+        let y = w0 * a.1 + w1 * p1.1 + w2 * p2.1 + w3 * b.1;
+        css += &format!(
+            "{:.2}%{{transform:translate({x:.1}px,{y:.1}px)}}",
+            t * 100.0
+        );
+    }
+    css + "}"
 }
 
 /// The dots of one connection: evenly spaced along it, red for the failing share, and for a
 /// cache's hits dots that come back from it. Keyed by their place, so a new window with the same
 /// counts changes nothing in the page and the animation runs on undisturbed.
-fn flow_dots(path_id: &str, flow: EdgeFlow) -> Html {
+fn flow_dots(edge: usize, flow: EdgeFlow) -> Html {
     let n = flow.dots.max(1);
     let travel = crate::flow::TRAVEL_S;
     let dot = |k: u8, back: bool| {
-        let begin = format!("-{:.3}s", travel * f64::from(k) / f64::from(n));
+        let delay = travel * f64::from(k) / f64::from(n);
         let class = classes!(
             "dot",
             (!back && k < flow.failing).then_some("failing"),
             back.then_some("returning")
         );
-        // A returning dot runs the path backwards: from the cache to where it came from.
-        let (points, times) = if back { ("1;0", "0;1") } else { ("0;1", "0;1") };
+        // A returning dot runs the keyframes backwards: from the cache to where it came from.
         html! {
-            <circle key={format!("{}{k}", if back { "b" } else { "f" })} class={class} r="5">
-                <animateMotion dur={format!("{travel}s")} repeatCount="indefinite" begin={begin}
-                    keyPoints={points} keyTimes={times} calcMode="linear">
-                    <mpath href={format!("#{path_id}")} />
-                </animateMotion>
-            </circle>
+            <div key={format!("{}{k}", if back { "b" } else { "f" })} class={class}
+                style={format!("animation-name:flow-{edge};animation-duration:{travel}s;animation-delay:-{delay:.3}s")}></div>
         }
     };
     html! {
@@ -658,6 +689,15 @@ fn region_frames(
 /// One line under the node's name: its most telling parameters.
 /// `standalone`: the node calls nothing downstream (the first stage's server does it all).
 /// A server node that stands for several instances or autoscales.
+/// Milliseconds as a badge shows them: a tenth below 10 ms, where most nodes answer.
+pub fn node_ms(ms: f64) -> String {
+    if ms < 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
 fn is_pool(params: &NodeParams) -> bool {
     matches!(
         params,

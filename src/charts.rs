@@ -150,6 +150,14 @@ pub fn markers(windows: &[WindowStats], design: &Design, lang: Lang) -> Vec<Mark
 }
 
 impl ChartData {
+    /// The index of the window `at` (simulated seconds) falls in: the first whose end is at or
+    /// after it; `None` when it is before the first shown window or after the last.
+    pub fn window_of(&self, at: f64) -> Option<usize> {
+        let i = self.xs.partition_point(|&v| v < at);
+        let end = *self.xs.get(i)?;
+        (end - self.window_s <= at + 1e-9).then_some(i)
+    }
+
     /// The index of the window whose end is nearest to `x`.
     pub fn nearest(&self, x: f64) -> Option<usize> {
         let after = self.xs.partition_point(|&v| v < x);
@@ -1233,6 +1241,29 @@ mod tests {
 
     fn labels(data: &ChartData) -> Vec<&str> {
         data.series.iter().map(|s| s.key.as_str()).collect()
+    }
+
+    /// An event log entry's moment marks the window it happened in: two-second windows end at
+    /// 2, 4 and 6 s, so 3 s is the second, 4 s (an end) still the second, and moments outside
+    /// the shown windows mark nothing.
+    #[test]
+    fn an_events_moment_marks_the_window_it_falls_in() {
+        let d = single_server();
+        let windows: Vec<WindowStats> = (0..3).map(|i| window(i, 10, 50.0)).collect();
+        let data = chart_data(ChartId::Latency, &windows, &d, &model_nodes(&d), Lang::En);
+        assert_eq!(data.xs, [2.0, 4.0, 6.0]);
+        for (at, want) in [
+            (0.5, Some(0)),
+            (3.0, Some(1)),
+            (4.0, Some(1)),
+            (4.01, Some(2)),
+        ] {
+            assert_eq!(data.window_of(at), want, "moment {at} s");
+        }
+        assert_eq!(data.window_of(6.5), None, "after the last window");
+        let later: Vec<WindowStats> = (5..8).map(|i| window(i, 10, 50.0)).collect();
+        let data = chart_data(ChartId::Latency, &later, &d, &model_nodes(&d), Lang::En);
+        assert_eq!(data.window_of(3.0), None, "before the first shown window");
     }
 
     #[test]

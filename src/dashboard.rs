@@ -79,6 +79,10 @@ pub struct DashboardProps {
     /// Shown between the main charts and the rest: the run's event log.
     #[prop_or_default]
     pub children: Html,
+    /// A moment (simulated seconds) chosen in the event log: a cursor on every time chart and
+    /// its window's row in their tables.
+    #[prop_or_default]
+    pub moment: Option<f64>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -103,6 +107,8 @@ pub fn headline(props: &HeadlineProps) -> Html {
 pub fn dashboard(props: &DashboardProps) -> Html {
     let lang = props.lang;
     let percentiles = use_state_eq(|| [true; 3]);
+    // The secondary chart shown in the tabs, per design (by name) for this session.
+    let tabs = use_state_eq(std::collections::BTreeMap::<String, ChartId>::new);
     let exported = use_state_eq(|| false);
     let csv_anchor = use_node_ref();
     let csv_url = use_mut_ref(|| None::<String>);
@@ -159,6 +165,17 @@ pub fn dashboard(props: &DashboardProps) -> Html {
             long.to_string()
         }
     };
+    // The secondary charts, behind tabs: the one chosen for this design, else the first.
+    let rest: Vec<ChartId> = data
+        .iter()
+        .map(|d| d.id)
+        .filter(|id| !main.contains(id))
+        .collect();
+    let current = tabs
+        .get(&props.design.name)
+        .copied()
+        .filter(|id| rest.contains(id))
+        .or_else(|| rest.first().copied());
     let chart_html = |d: &Rc<ChartData>| {
         let slug = d.id.slug();
         let (visible, toggle) = if d.id == ChartId::Latency {
@@ -179,30 +196,36 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                 html! {
                     <details class="table-view" id="table-view">
                         <summary>{ short(text(lang, Text::TableView)) }</summary>
-                        { table_view("windows-table", &both, Some(tail), lang) }
+                        { table_view("windows-table", &both, Some(tail), props.moment, lang) }
                     </details>
                 }
             }
             _ => html! {
                 <details class="table-view" id={format!("table-view-{slug}")}>
                     <summary>{ if main.contains(&d.id) { short(text(lang, Text::TableView)) } else { format!("{} · {}", text(lang, Text::TableOf), d.title) } }</summary>
-                    { table_view(&format!("table-{slug}"), &[d.as_ref()], None, lang) }
+                    { table_view(&format!("table-{slug}"), &[d.as_ref()], None, props.moment, lang) }
                 </details>
             },
         };
-        let size = if main.contains(&d.id) {
+        let is_main = main.contains(&d.id);
+        let size = if is_main {
             main_size
         } else {
             (CANVAS_W, CANVAS_H)
         };
+        // A secondary chart is a tab panel; a hidden one is not drawn until it is shown.
+        let active = is_main || Some(d.id) == current;
         html! {
-            <section class="dash-chart" key={slug}>
-                <ChartView data={d.clone()} {visible} dark={props.dark} {lang} on_toggle={toggle} {size} />
+            <section class="dash-chart" key={slug} id={(!is_main).then(|| format!("tabpanel-{slug}"))}
+                role={(!is_main).then_some("tabpanel")} aria-labelledby={(!is_main).then(|| format!("tab-{slug}"))}
+                hidden={!active}>
+                <ChartView data={d.clone()} {visible} dark={props.dark} {lang} on_toggle={toggle} {size} {active}
+                    moment={props.moment} />
                 { table }
             </section>
         }
     };
-    // The main charts in their order, then every other one in the dashboard's.
+    // The main charts in their order, then every other one in the dashboard's, behind tabs.
     let main_html = main
         .iter()
         .filter_map(|id| data.iter().find(|d| d.id == *id))
@@ -211,6 +234,57 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         .iter()
         .filter(|d| !main.contains(&d.id))
         .map(chart_html);
+    let choose_tab = {
+        let tabs = tabs.clone();
+        let name = props.design.name.clone();
+        move |id: ChartId| {
+            let mut next = (*tabs).clone();
+            next.insert(name.clone(), id);
+            tabs.set(next);
+        }
+    };
+    let tab_list = rest.iter().enumerate().map(|(i, &id)| {
+        let slug = id.slug();
+        let selected = Some(id) == current;
+        let onclick = {
+            let choose = choose_tab.clone();
+            Callback::from(move |_: MouseEvent| choose(id))
+        };
+        // Arrow keys move along the tabs (and wrap), Home and End to either end, as the ARIA
+        // tabs pattern has it; the chosen tab takes the focus.
+        let onkeydown = {
+            let choose = choose_tab.clone();
+            let rest = rest.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                let n = rest.len();
+                let to = match e.key().as_str() {
+                    "ArrowRight" | "ArrowDown" => (i + 1) % n,
+                    "ArrowLeft" | "ArrowUp" => (i + n - 1) % n,
+                    "Home" => 0,
+                    "End" => n - 1,
+                    _ => return,
+                };
+                e.prevent_default();
+                choose(rest[to]);
+                let id = format!("tab-{}", rest[to].slug());
+                if let Some(el) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(&id))
+                    .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = el.focus();
+                }
+            })
+        };
+        let title = data.iter().find(|d| d.id == id).map_or("", |d| d.title);
+        html! {
+            <button role="tab" id={format!("tab-{slug}")} class="chart-tab" aria-selected={selected.to_string()}
+                aria-controls={format!("tabpanel-{slug}")} tabindex={if selected { "0" } else { "-1" }}
+                data-chart={slug} {onclick} {onkeydown}>
+                { title }
+            </button>
+        }
+    });
 
     html! {
         <div class="dash" id="dashboard">
@@ -219,6 +293,12 @@ pub fn dashboard(props: &DashboardProps) -> Html {
             <p class="dash-hint">{ text(lang, Text::HoverHint) }</p>
             { tally_view(&charts::tallies(&props.totals, &props.design), lang) }
             { bill_view(props.windows.last(), &nodes, lang) }
+            if !rest.is_empty() {
+                <div class="chart-tabs" role="tablist" id="chart-tabs"
+                    aria-label={crate::i18n::screen2::text(lang, crate::i18n::screen2::Text::MoreCharts)}>
+                    { for tab_list }
+                </div>
+            }
             <div class="dash-grid">{ for rest_html }</div>
             <div class="dash-export">
                 <button id="export-csv" onclick={on_export} disabled={props.windows.is_empty()}>
@@ -467,11 +547,13 @@ fn table_view(
     id: &str,
     charts: &[&ChartData],
     windows: Option<&[WindowStats]>,
+    moment: Option<f64>,
     lang: Lang,
 ) -> Html {
     let Some(first) = charts.first() else {
         return html! {};
     };
+    let at_moment = moment.and_then(|m| first.window_of(m));
     let unit = |d: &ChartData, s: &charts::Series| match s.axis {
         charts::Axis::Left => d.left_unit,
         charts::Axis::Right => d.right_unit.unwrap_or(d.left_unit),
@@ -486,7 +568,10 @@ fn table_view(
             html! { <th scope="col" data-series={s.key.clone()}>{ label }</th> }
         })
     });
-    let rows = (0..first.xs.len()).rev().take(TABLE_ROWS).map(|i| {
+    // The newest windows, and the moment's window below them when it is older.
+    let newest = first.xs.len().saturating_sub(TABLE_ROWS);
+    let older = at_moment.filter(|&i| i < newest);
+    let rows = (newest..first.xs.len()).rev().chain(older).map(|i| {
         let x = first.xs[i];
         let cells = charts.iter().flat_map(|d| {
             d.series.iter().map(move |s| {
@@ -498,16 +583,17 @@ fn table_view(
                 }
             })
         });
+        let current = (at_moment == Some(i)).then_some("true");
         match windows.and_then(|w| w.get(i)) {
             Some(w) => html! {
-                <tr key={w.index.to_string()} data-x={format!("{x}")} data-start={format!("{}", w.start_s)}
+                <tr key={w.index.to_string()} data-x={format!("{x}")} data-start={format!("{}", w.start_s)} aria-current={current}
                     data-p99={format!("{}", w.latency.p99_ms)} data-errors={w.errors.total().to_string()}
                     data-throughput={format!("{}", w.throughput_rps)}>
                     <th scope="row">{ format!("{x:.0}") }</th>{ for cells }
                 </tr>
             },
             None => html! {
-                <tr key={format!("{x}")} data-x={format!("{x}")}>
+                <tr key={format!("{x}")} data-x={format!("{x}")} aria-current={current}>
                     <th scope="row">{ format!("{x:.0}") }</th>{ for cells }
                 </tr>
             },
@@ -544,6 +630,12 @@ struct ChartViewProps {
     on_toggle: Option<Callback<usize>>,
     /// The canvas's size in pixels.
     size: (u32, u32),
+    /// Drawn only while shown (a secondary chart behind a tab that is not chosen is not).
+    #[prop_or(true)]
+    active: bool,
+    /// The event log's chosen moment: a cursor line, and the tooltip on its window.
+    #[prop_or_default]
+    moment: Option<f64>,
 }
 
 /// What the tooltip follows. The mouse points at a place on the chart, so as windows stream in,
@@ -555,6 +647,8 @@ enum Hover {
     Pointer(f64),
     /// A window's end time, in simulated seconds.
     Window(f64),
+    /// A moment chosen in the event log: the window it falls in.
+    Moment(f64),
 }
 
 impl Hover {
@@ -562,6 +656,7 @@ impl Hover {
         match self {
             Hover::Pointer(px) => data.nearest(layout?.x_at(px)),
             Hover::Window(x) => data.nearest(x),
+            Hover::Moment(m) => data.window_of(m),
         }
     }
 }
@@ -586,13 +681,17 @@ fn chart_view(props: &ChartViewProps) -> Html {
             props.dark,
             props.lang,
             props.size,
+            props.active,
         );
         use_effect_with(deps, move |deps| {
+            if !deps.5 {
+                return;
+            }
             // Only the first change since the last draw queues one; later ones just replace
             // the job, so a chart is drawn at most once per frame however fast snapshots
             // arrive, and always with its newest data.
             let pending = job.borrow().is_some();
-            let (data, visible, dark, lang, _) = deps.clone();
+            let (data, visible, dark, lang, _, _) = deps.clone();
             *job.borrow_mut() = Some((data, visible, dark, lang));
             if !pending {
                 on_next_frame(Box::new(move || {
@@ -670,7 +769,9 @@ fn chart_view(props: &ChartViewProps) -> Html {
         })
     };
 
+    // The pointer's or the keys' window, else the event log's moment.
     let tooltip = (*hover)
+        .or(props.moment.map(Hover::Moment))
         .and_then(|h| h.index(data, *layout.borrow()))
         .zip(*layout.borrow())
         .map(|(i, l)| {
@@ -763,11 +864,27 @@ fn chart_view(props: &ChartViewProps) -> Html {
                     {onmousemove} {onmouseleave} {onkeydown} {onblur}></canvas>
                 { tooltip.unwrap_or_default() }
                 { charts::marker_overlay(data, *layout.borrow()) }
+                { moment_cursor(props.moment, *layout.borrow(), props.lang) }
                 if data.xs.is_empty() {
                     <p class="chart-empty">{ text(props.lang, Text::NoData) }</p>
                 }
             </div>
         </figure>
+    }
+}
+
+/// The event log's moment as a line across the plot, where it is on the chart's time axis.
+fn moment_cursor(moment: Option<f64>, layout: Option<Layout>, lang: Lang) -> Html {
+    let (Some(m), Some(l)) = (moment, layout) else {
+        return html! {};
+    };
+    if m < l.x0 || m > l.x1 {
+        return html! {};
+    }
+    let left = (l.px_at(m) / l.canvas_width.max(1.0) * 100.0).clamp(0.0, 100.0);
+    html! {
+        <div class="chart-moment" data-at={format!("{m}")} style={format!("left:{left:.2}%")}
+            title={crate::i18n::screen2::text(lang, crate::i18n::screen2::Text::Moment)}></div>
     }
 }
 

@@ -8,6 +8,7 @@ use crate::i18n::Lang;
 use scalelab_design::Design;
 use scalelab_engine::{Command, EventKind, SimEvent, WindowStats};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Engine node labels (`db/r1`…) and data-centre names of a design, by id.
@@ -125,25 +126,58 @@ pub struct EventLogProps {
     pub windows: Rc<Vec<WindowStats>>,
     pub design: Design,
     pub lang: Lang,
-    /// Selects a document node on the canvas.
     pub on_select: Callback<String>,
+    /// An entry was chosen: its moment, marked on every time chart.
+    #[prop_or_default]
+    pub on_moment: Callback<f64>,
+    /// The moment marked now, whose entries show as current.
+    #[prop_or_default]
+    pub moment: Option<f64>,
 }
 
 #[function_component(EventLog)]
 pub fn event_log(props: &EventLogProps) -> Html {
     let lang = props.lang;
     let (lines, dropped) = lines(&props.windows, &props.design, lang);
+    let hint = crate::i18n::screen2::text(lang, crate::i18n::screen2::Text::ShowMoment);
     let items = lines.iter().map(|l| {
-        let select = l.node.clone().map(|id| {
-            let on_select = props.on_select.clone();
-            let target = id.clone();
-            let onclick = Callback::from(move |_: MouseEvent| on_select.emit(target.clone()));
-            html! {
-                <button class="event-node" data-node={id.clone()} title={text(lang, Text::SelectNode)} {onclick}>{ id }</button>
+        // The whole entry is the control (its node's button included, whose click bubbles
+        // here): it selects the node and marks the moment on the charts.
+        let choose = {
+            let (on_select, on_moment) = (props.on_select.clone(), props.on_moment.clone());
+            let (node, at) = (l.node.clone(), l.at_s);
+            move || {
+                if let Some(id) = node.clone() {
+                    on_select.emit(id);
+                }
+                on_moment.emit(at);
+            }
+        };
+        let onclick = {
+            let choose = choose.clone();
+            Callback::from(move |_: MouseEvent| choose())
+        };
+        let onkeydown = Callback::from(move |e: KeyboardEvent| {
+            // Keys on the node's button come here too; its own click already chooses.
+            let on_button = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|el| el.tag_name().eq_ignore_ascii_case("button"));
+            if !on_button && (e.key() == "Enter" || e.key() == " ") {
+                e.prevent_default();
+                choose();
             }
         });
+        let select = l.node.clone().map(|id| {
+            html! {
+                <button class="event-node" data-node={id.clone()} title={text(lang, Text::SelectNode)}>{ id }</button>
+            }
+        });
+        let current = props.moment == Some(l.at_s);
         html! {
-            <li class="event" data-kind={l.kind.clone()} data-at={format!("{}", l.at_s)}>
+            <li class={classes!("event", current.then_some("current"))} data-kind={l.kind.clone()} data-at={format!("{}", l.at_s)}
+                tabindex="0" role="button" title={hint} aria-current={current.then_some("true")}
+                {onclick} {onkeydown}>
                 <time>{ l.text.clone() }</time>
                 { select.unwrap_or_default() }
             </li>

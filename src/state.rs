@@ -72,6 +72,8 @@ pub struct AppState {
     pub course: crate::course::progress::Course,
     /// The last "find the limit" sweep's report (`crate::limit`).
     pub limit: Option<scalelab_worker::limit::LimitReport>,
+    /// The moment (simulated seconds) an event log entry marks on every time chart.
+    pub moment: Option<f64>,
 }
 
 /// How many edits undo remembers.
@@ -132,6 +134,8 @@ pub enum Action {
     BeginConnect,
     /// Chooses a node: finishes a pending keyboard connection, or selects it.
     Choose(String),
+    /// Marks a moment on the time charts (an event log entry was chosen).
+    ShowMoment(f64),
     EditNode(NodeEdit),
     LoadDesign(Box<Design>),
     /// A design read from a file: loaded like any design, clearing a refused file's notice.
@@ -189,6 +193,7 @@ impl AppState {
             apply_from_next_window: false,
             course: Default::default(),
             limit: None,
+            moment: None,
         };
         state.send(WorkerInput::SetSpeed { speed: state.speed });
         state.send(WorkerInput::Load {
@@ -478,6 +483,7 @@ impl Reducible for AppState {
             }
             Action::Step => s.send(WorkerInput::Step),
             Action::Reset => {
+                s.moment = None;
                 s.run = RunState::Idle;
                 s.windows = Rc::new(Vec::new());
                 s.totals = Counters::default();
@@ -651,6 +657,7 @@ impl Reducible for AppState {
                     s.selected_edge = None;
                 }
             },
+            Action::ShowMoment(at_s) => s.moment = at_s.is_finite().then_some(at_s),
             Action::EditNode(edit) => {
                 let mut design = s.design.clone();
                 match edit {
@@ -691,6 +698,7 @@ impl Reducible for AppState {
                 s.edit(design, true);
             }
             Action::LoadDesign(design) => {
+                s.moment = None;
                 s.selection.clear();
                 s.selected_edge = None;
                 s.camera = Camera::default();

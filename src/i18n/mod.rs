@@ -9,6 +9,7 @@ pub mod inspector;
 pub mod kinds;
 pub mod notes;
 pub mod screen;
+pub mod screen2;
 pub mod worker;
 
 use scalelab_design::DecodeError;

@@ -44,6 +44,20 @@ test('stage 4: the event log tells the primary dying at 40 s and the failover, i
   // The entry links to its node: a click selects it on the canvas.
   await items.nth(kill).locator('button.event-node').click();
   await expect(page.locator('.topology [data-node="db"]')).toHaveAttribute('aria-pressed', 'true');
+  // ... and to its moment: a cursor at 40 s on every time chart shown, and the window it falls
+  // in marked in the tables and under the tooltip.
+  await expect(items.nth(kill)).toHaveAttribute('aria-current', 'true');
+  const shown = await page.locator('.dash-chart:not([hidden]) canvas[id^="chart-"]').count();
+  expect(shown).toBeGreaterThanOrEqual(3);
+  await expect(page.locator('.dash-chart:not([hidden]) .chart-moment[data-at="40"]')).toHaveCount(shown);
+  await expect(page.locator('#windows-table tr[aria-current="true"]')).toHaveAttribute('data-x', '40');
+  await expect(page.locator('#tooltip-latency')).toHaveAttribute('data-x', '40');
+  // Enter on another entry moves the cursor to its moment.
+  await items.nth(failover).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#figure-latency .chart-moment')).toHaveAttribute('data-at', '50');
+  await expect(page.locator('#windows-table tr[aria-current="true"]')).toHaveAttribute('data-x', '50');
+  await expect(items.nth(kill)).not.toHaveAttribute('aria-current', 'true');
 
   // In Korean too.
   await page.locator('#lang').click();

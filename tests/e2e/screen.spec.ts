@@ -117,6 +117,12 @@ test('requests move along the connections while the run goes, as many as the tra
   // Every web server's lookups reach the cache, and its hits come back from it in green.
   const intoCache = page.locator('.flow-layer [data-flow-from="web0"][data-flow-to="cache"]');
   await expect(intoCache.locator('.dot.returning').first()).toBeAttached();
+  // Each dot moves by a running CSS animation (composited, off the main thread), a hit backwards.
+  const moving = await page.locator('.flow-layer .dot').evaluateAll((dots) =>
+    dots.every((d) => d.getAnimations().some((a) => a.playState === 'running')));
+  expect(moving).toBe(true);
+  const back = await intoCache.locator('.dot.returning').first().evaluate((d) => getComputedStyle(d).animationDirection);
+  expect(back).toBe('reverse');
   const dots = async (from: string, to: string) =>
     Number(await page.locator(`.topology [data-from="${from}"][data-to="${to}"]`).getAttribute('data-dots'));
   // The load balancer's connection carries a third of what reaches it; a miss goes on to the database.
@@ -214,4 +220,60 @@ test('on a phone the palette and the inspector are sheets, and Start stays in re
   await page.locator('#close-inspector').tap();
   await expect(page.locator('.inspector-column.open')).toHaveCount(0);
   await page.close();
+});
+
+test('node badges show each node\'s own p99 beside its load and queue', async ({ page }) => {
+  const errors = watchErrors(page);
+  await open(page, '/');
+  await page.locator('#stage').selectOption('4');
+  await page.locator('#speed').selectOption('20');
+  await page.locator('#start').click();
+  await expect.poll(() => windows(page)).toBeGreaterThanOrEqual(2);
+  await page.locator('#pause').click();
+  const p99 = async (node: string) => {
+    const text = await page.locator(`.topology [data-node="${node}"] .badge`).textContent() ?? '';
+    const m = text.match(/p99 ([\d.]+) ms/);
+    return m ? Number(m[1]) : NaN;
+  };
+  // A web server answers after its cache (and the database on a miss): its p99 is the larger.
+  const [web, cache] = [await p99('web0'), await p99('cache')];
+  expect(web).toBeGreaterThan(0);
+  expect(cache).toBeGreaterThan(0);
+  expect(web).toBeGreaterThan(cache);
+  await expect(page.locator('.topology [data-node="web0"] .badge')).toContainText(/Queue \d+/i);
+  expect(errors).toEqual([]);
+});
+
+test('the secondary charts fold into tabs, moved with the arrow keys and remembered per design', async ({ page }) => {
+  const errors = watchErrors(page);
+  await open(page, '/');
+  await page.locator('#stage').selectOption('4');
+  await page.locator('#speed').selectOption('20');
+  await page.locator('#start').click();
+  await expect.poll(() => windows(page)).toBeGreaterThanOrEqual(2);
+  const tabs = page.locator('#chart-tabs [role="tab"]');
+  const count = await tabs.count();
+  expect(count).toBeGreaterThanOrEqual(2);
+  // One panel shown, the others hidden; the chosen tab is the only one in the tab order.
+  await expect(page.locator('.dash-grid [role="tabpanel"]:not([hidden])')).toHaveCount(1);
+  await expect(tabs.first()).toHaveAttribute('aria-selected', 'true');
+  await expect(tabs.nth(1)).toHaveAttribute('tabindex', '-1');
+  await tabs.first().focus();
+  await page.keyboard.press('ArrowRight');
+  const second = await tabs.nth(1).getAttribute('data-chart');
+  await expect(tabs.nth(1)).toHaveAttribute('aria-selected', 'true');
+  await expect(tabs.nth(1)).toBeFocused();
+  await expect(page.locator(`#tabpanel-${second}`)).toBeVisible();
+  await expect(page.locator(`#tabpanel-${second} canvas`)).toHaveAttribute('data-draws', /^[1-9]/);
+  await page.keyboard.press('ArrowLeft');
+  await expect(tabs.first()).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('End');
+  await expect(tabs.nth(count - 1)).toHaveAttribute('aria-selected', 'true');
+  const last = await tabs.nth(count - 1).getAttribute('data-chart');
+  // Another design and back: the tab chosen for stage 5 is still chosen.
+  await page.locator('#pause').click();
+  await page.locator('#stage').selectOption('1');
+  await page.locator('#stage').selectOption('4');
+  await expect(page.locator(`#tab-${last}`)).toHaveAttribute('aria-selected', 'true');
+  expect(errors).toEqual([]);
 });

@@ -4,6 +4,12 @@
 //
 //   node tests/perf/fps.mjs [url]             # the app already served (default http://127.0.0.1:8081/)
 //   node tests/perf/fps.mjs --serve dist [port]  # serve dist/ on loopback first (default port 8081)
+//   ... --no-flow                             # under reduced motion: the request dots off (A/B)
+//
+// Besides frames, it reports the main thread's work per second from the DevTools protocol (all
+// tasks, script, style recalculation, layout) and the long tasks (over 50 ms) the page saw: on
+// this shared, loaded machine those say what the page costs where the frame rate says as much
+// about the other builds.
 import { chromium } from '@playwright/test';
 import { join } from 'node:path';
 import { ROOT, fragment, serve, stage5 } from './common.mjs';
@@ -12,7 +18,8 @@ const SECONDS = 10;
 const RATE_RPS = 10_000;
 
 async function main() {
-  const args = process.argv.slice(2);
+  const noFlow = process.argv.includes('--no-flow');
+  const args = process.argv.slice(2).filter((a) => a !== '--no-flow');
   let server = null;
   let url = 'http://127.0.0.1:8081/';
   if (args[0] === '--serve') {
@@ -30,7 +37,11 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu'],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const context = await browser.newContext({
+      viewport: { width: 1400, height: 1000 },
+      reducedMotion: noFlow ? 'reduce' : 'no-preference',
+    });
+    const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${url.split('#')[0]}#${fragment(design)}`);
@@ -46,6 +57,12 @@ async function main() {
     await cdp.send('Performance.enable');
     const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics
       .map((m) => [m.name, m.value]));
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push(e.duration);
+      }).observe({ type: 'longtask' });
+    });
     const m0 = await metrics();
     const frames = await page.evaluate((seconds) => new Promise((done) => {
       let n = 0;
@@ -61,6 +78,8 @@ async function main() {
       requestAnimationFrame(tick);
     }), SECONDS);
     const m1 = await metrics();
+    const longTasks = await page.evaluate(() => window.__longTasks);
+    const dots = await page.locator('.flow-layer .dot').count();
     const after = await windows();
     const draws = await page.locator('canvas[id^="chart-"]').evaluateAll((cs) =>
       Object.fromEntries(cs.map((c) => [c.id, Number(c.getAttribute('data-draws') ?? 0)])));
@@ -74,6 +93,12 @@ async function main() {
       worst_frame_ms: Math.round(frames.worst * 10) / 10,
       main_thread_busy: Math.round(((m1.TaskDuration - m0.TaskDuration) / seconds) * 1000) / 1000,
       script_busy: Math.round(((m1.ScriptDuration - m0.ScriptDuration) / seconds) * 1000) / 1000,
+      style_busy: Math.round(((m1.RecalcStyleDuration - m0.RecalcStyleDuration) / seconds) * 1000) / 1000,
+      layout_busy: Math.round(((m1.LayoutDuration - m0.LayoutDuration) / seconds) * 1000) / 1000,
+      long_tasks: longTasks.length,
+      long_task_ms: Math.round(longTasks.reduce((a, b) => a + b, 0)),
+      flow: !noFlow,
+      dots,
       chart_draws: draws,
       rate_rps: RATE_RPS,
       page_errors: errors,

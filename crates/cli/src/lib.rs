@@ -170,6 +170,10 @@ pub fn report_json(report: &Report, wall_ms: f64) -> Value {
         if let (Some(h), Some(obj)) = (n.hit_ratio, o.as_object_mut()) {
             obj.insert("hit_ratio".into(), json!(h));
         }
+        if let (Some(l), Some(obj)) = (n.latency, o.as_object_mut()) {
+            obj.insert("p50_ms".into(), json!(l.p50_ms));
+            obj.insert("p99_ms".into(), json!(l.p99_ms));
+        }
         nodes.insert(n.key.clone(), o);
     }
     let c = &report.counters;
@@ -292,10 +296,11 @@ pub fn report_text(report: &Report, wall_ms: f64) -> String {
         );
     }
     // util: worker occupancy (waits downstream included); cpu: CPU time over the cores.
-    s += "node                     kind              util   cpu  queue   served  errors  hit\n";
+    // p99: the node's answer time, downstream included.
+    s += "node                     kind              util   cpu  queue   served  errors   p99 ms  hit\n";
     for n in &report.nodes {
         s += &format!(
-            "{:<24} {:<16} {:>5.2} {:>5.2} {:>6.2} {:>8} {:>7}  {}\n",
+            "{:<24} {:<16} {:>5.2} {:>5.2} {:>6.2} {:>8} {:>7} {:>8}  {}\n",
             n.key,
             n.kind,
             n.utilization,
@@ -303,6 +308,7 @@ pub fn report_text(report: &Report, wall_ms: f64) -> String {
             n.mean_queue,
             n.served,
             n.errors,
+            n.latency.map_or("-".into(), |l| format!("{:.2}", l.p99_ms)),
             n.hit_ratio.map_or("-".into(), |h| format!("{h:.3}"))
         );
     }

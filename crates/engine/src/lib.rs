@@ -24,8 +24,8 @@ pub mod rng;
 pub mod sim;
 
 pub use metrics::{
-    Bill, Counters, ErrorCause, ErrorCounts, EventKind, LatencySummary, NodeStats, SimEvent,
-    StandbyMode, WindowStats,
+    Bill, Counters, ErrorCause, ErrorCounts, EventKind, LatencySummary, NodeLatency, NodeStats,
+    SimEvent, StandbyMode, WindowStats,
 };
 pub use model::{Model, NodeId, NodeKind, NodeSpec, RegionId};
 pub use sim::{Command, Conservation, NodeReport, Report, Simulation};

@@ -346,6 +346,139 @@ pub struct LatencySummary {
     pub max_ms: f64,
 }
 
+/// Per-node latency (a frame's time from its arrival to its answer, downstream included), by
+/// window: a compact log-bucket counter array with 16 buckets per octave of nanoseconds (each
+/// within ±3 % of its value) over the whole range, so nothing is clamped. One add where a frame
+/// already finishes; the percentiles are read at a window's end.
+#[derive(Debug, Clone)]
+pub struct NodeLatencies {
+    /// A window's counts: a `u32` a bucket keeps the array at 4 KiB per node.
+    win: Vec<[u32; NODE_LAT_BUCKETS]>,
+    total: Vec<[u64; NODE_LAT_BUCKETS]>,
+}
+
+/// 1 009 buckets are used; a power of two lets the index be masked instead of bounds-checked.
+const NODE_LAT_BUCKETS: usize = 1024;
+/// The top 16 bits of 1.0's `f64`: exponent bias and four mantissa bits.
+const NODE_LAT_ONE: u64 = 1023 << 4;
+
+/// Percentiles of one node's answer times over a window or a run, in milliseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeLatency {
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+/// The bucket of `ns`: the exponent and first four mantissa bits of its `f64`, which one
+/// conversion gives (exact and the same on every target) where a leading-zero count takes four
+/// more instructions on the hot path.
+#[inline(always)]
+fn node_lat_index(ns: u64) -> usize {
+    // Zero lands in the bucket of 2 ns, which reads the same.
+    let top = (ns as i64 as f64).to_bits() >> 48;
+    (top.wrapping_sub(NODE_LAT_ONE) as usize) & (NODE_LAT_BUCKETS - 1)
+}
+
+/// The highest value of bucket `index`, in nanoseconds (a percentile reads as its bucket's top,
+/// as the request histogram's do).
+fn node_lat_top_ns(index: usize) -> u64 {
+    let next = f64::from_bits((index as u64 + NODE_LAT_ONE + 1) << 48);
+    (next as u64).saturating_sub(1)
+}
+
+/// Buckets summed together at a window's end, so the walk to a percentile and the merge skip
+/// the empty ones sixteen at a time.
+const NODE_LAT_GROUP: usize = 16;
+const NODE_LAT_GROUPS: usize = NODE_LAT_BUCKETS / NODE_LAT_GROUP;
+
+/// Sums of each group of buckets, and their total.
+fn node_lat_groups(bucket: impl Fn(usize) -> u64) -> ([u64; NODE_LAT_GROUPS], u64) {
+    let mut groups = [0u64; NODE_LAT_GROUPS];
+    for (g, sum) in groups.iter_mut().enumerate() {
+        *sum = (g * NODE_LAT_GROUP..(g + 1) * NODE_LAT_GROUP)
+            .map(&bucket)
+            .sum();
+    }
+    let n = groups.iter().sum();
+    (groups, n)
+}
+
+/// The median and p99 of `n` (at least one) counts.
+fn node_lat_summary(
+    n: u64,
+    groups: &[u64; NODE_LAT_GROUPS],
+    bucket: impl Fn(usize) -> u64,
+) -> NodeLatency {
+    let targets = [0.50, 0.99].map(|q: f64| ((q * n as f64).ceil() as u64).max(1));
+    let mut found = [0u64; 2];
+    let (mut seen, mut reached) = (0u64, 0usize);
+    for (g, &sum) in groups.iter().enumerate() {
+        if reached == 2 {
+            break;
+        }
+        if seen + sum < targets[reached] {
+            seen += sum;
+            continue;
+        }
+        for i in g * NODE_LAT_GROUP..(g + 1) * NODE_LAT_GROUP {
+            seen += bucket(i);
+            while reached < 2 && seen >= targets[reached] {
+                found[reached] = node_lat_top_ns(i);
+                reached += 1;
+            }
+        }
+    }
+    let ms = |ns: u64| ns as f64 / 1e6;
+    NodeLatency {
+        p50_ms: ms(found[0]),
+        p99_ms: ms(found[1]),
+    }
+}
+
+impl NodeLatencies {
+    pub fn new(nodes: usize) -> NodeLatencies {
+        NodeLatencies {
+            win: vec![[0; NODE_LAT_BUCKETS]; nodes],
+            total: vec![[0; NODE_LAT_BUCKETS]; nodes],
+        }
+    }
+
+    /// A frame at `node` answered `ns` nanoseconds after it arrived.
+    #[inline(always)]
+    pub fn record(&mut self, node: u32, ns: u64) {
+        self.win[node as usize][node_lat_index(ns)] += 1;
+    }
+
+    /// Ends `node`'s window: its percentiles, its counts added into the run's (when the
+    /// window counts), and the window emptied.
+    pub fn close(&mut self, node: usize, count: bool) -> Option<NodeLatency> {
+        let win = self.win.get_mut(node)?;
+        let (groups, n) = node_lat_groups(|i| u64::from(win[i]));
+        if n == 0 {
+            return None;
+        }
+        let summary = node_lat_summary(n, &groups, |i| u64::from(win[i]));
+        for (g, _) in groups.iter().enumerate().filter(|(_, &sum)| sum > 0) {
+            let range = g * NODE_LAT_GROUP..(g + 1) * NODE_LAT_GROUP;
+            if count {
+                for i in range.clone() {
+                    self.total[node][i] += u64::from(win[i]);
+                }
+            }
+            win[range].fill(0);
+        }
+        Some(summary)
+    }
+
+    /// `node`'s percentiles over the closed windows that count, plus the open one if `open`.
+    pub fn run(&self, node: usize, open: bool) -> Option<NodeLatency> {
+        let (total, win) = (self.total.get(node)?, &self.win[node]);
+        let bucket = |i: usize| total[i] + if open { u64::from(win[i]) } else { 0 };
+        let (groups, n) = node_lat_groups(bucket);
+        (n > 0).then(|| node_lat_summary(n, &groups, bucket))
+    }
+}
+
 /// Why a request failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -672,6 +805,11 @@ pub struct NodeStats {
     pub cost_per_hour_usd: f64,
     #[serde(default)]
     pub bill: Bill,
+    /// The time this node took to answer a call (a frame's time from its call to its answer,
+    /// error or not, downstream included; a load balancer's: from the request reaching it to
+    /// its target's answer), over the window. `None` where it answered nothing.
+    #[serde(default)]
+    pub latency: Option<NodeLatency>,
 }
 
 fn one() -> u32 {
@@ -870,6 +1008,42 @@ pub struct WindowStats {
 mod tests {
     use super::*;
     use crate::rng::SimRng;
+
+    /// A node's badge p50/p99 read from its compact histogram are within 7 % of the exact
+    /// order statistics (bucket tops are at most one sixteenth of an octave above), from
+    /// microseconds to minutes, and a closed window starts empty.
+    #[test]
+    fn node_latency_percentiles_are_within_a_bucket_of_exact() {
+        let mut rng = SimRng::new(9);
+        for scale_ns in [3_000.0, 2e6, 4e8, 9e10] {
+            let mut lat = NodeLatencies::new(2);
+            let mut samples: Vec<u64> = (0..20_001).map(|_| rng.exp(scale_ns) as u64 + 1).collect();
+            for &ns in &samples {
+                lat.record(1, ns);
+            }
+            samples.sort_unstable();
+            let exact = |q: f64| {
+                samples[((q * samples.len() as f64).ceil() as usize).max(1) - 1] as f64 / 1e6
+            };
+            let got = lat.close(1, true).expect("recorded");
+            for (what, got, want) in [
+                ("p50", got.p50_ms, exact(0.5)),
+                ("p99", got.p99_ms, exact(0.99)),
+            ] {
+                assert!(
+                    got >= want * 0.999 && got <= want * 1.07,
+                    "{what} at scale {scale_ns}: {got} vs exact {want}"
+                );
+            }
+            assert_eq!(lat.close(1, true), None, "the window was emptied");
+            assert_eq!(lat.close(0, true), None, "nothing answered at node 0");
+            assert_eq!(
+                lat.run(1, false),
+                Some(got),
+                "the run keeps the counted window"
+            );
+        }
+    }
 
     /// The window recorder must give exactly the crate's figures, and merging it must give the
     /// crate's histogram, for latencies spread over every bucket magnitude.

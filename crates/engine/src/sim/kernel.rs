@@ -274,6 +274,7 @@ impl Simulation {
                 | NodeKind::Waf(_) => false,
             }),
             total_jobs: LatencyHistogram::new(),
+            node_lat: NodeLatencies::new(0),
             all: Conservation::default(),
             outbox: Vec::new(),
             watch: Vec::new(),
@@ -285,6 +286,7 @@ impl Simulation {
         // A standby's bill changes when it is activated.
         sim.cost_varies |= !model.standbys.is_empty();
         sim.watch = vec![Watch::default(); sim.nodes.len()];
+        sim.node_lat = NodeLatencies::new(sim.nodes.len());
         // Spare shards are priced but cost nothing until a resharding brings them in.
         let spares: Vec<NodeId> = sim
             .nodes
@@ -586,6 +588,8 @@ impl Simulation {
         if delay.0 == 0 {
             self.deliver(frame);
         } else {
+            // The node's latency counts from the call's arrival, not its departure.
+            self.frames[frame as usize].born = self.now + delay;
             self.schedule_after(delay, Action::Deliver { frame });
         }
     }
@@ -630,7 +634,12 @@ impl Simulation {
     pub(super) fn finish(&mut self, frame: FrameId, outcome: Outcome) {
         let f = self.frames[frame as usize];
         self.free_frames.push(frame);
+        // A frame finishes after it arrives (no saturation needed on this path).
+        let took = self.now.0.wrapping_sub(f.born.0);
+        self.node_lat.record(f.node, took);
         if f.lb != NIL {
+            // The balancer answers when its target does.
+            self.node_lat.record(f.lb, took);
             self.lb_done(f.lb, f.aux);
         }
         if f.parent != NIL {

@@ -43,7 +43,7 @@ use crate::dist::{Dist, Zipf};
 use crate::hashing::{hash64, salted_key, ShardMap};
 use crate::metrics::{
     usd_per_million_requests, Bill, Counters, ErrorCause, ErrorCounts, EventKind, LatencyHistogram,
-    LatencySummary, NodeStats, WindowHistogram, WindowStats,
+    LatencySummary, NodeLatencies, NodeStats, WindowHistogram, WindowStats,
 };
 use crate::model::{
     AutoscaleMetric, CacheSpec, CdnSpec, DbSpec, DnsSpec, FillFrom, GatewaySpec, Invalidation,
@@ -448,6 +448,8 @@ pub struct Simulation {
     rates: Rates,
     total_counters: Counters,
     total_jobs: LatencyHistogram,
+    /// Each node's answer times, by window and since the warm-up.
+    node_lat: NodeLatencies,
     all: Conservation,
     outbox: Vec<WindowStats>,
     /// Per node, what the event judgements remember; the open window's events and the run's.

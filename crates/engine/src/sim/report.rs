@@ -115,6 +115,9 @@ pub struct NodeReport {
     /// Instances billed: a server pool's at the end, a cache's nodes; 1 for other nodes.
     #[serde(default)]
     pub instances: u32,
+    /// The node's answer times since the warm-up (as [`NodeStats::latency`]).
+    #[serde(default)]
+    pub latency: Option<crate::metrics::NodeLatency>,
 }
 
 impl Simulation {
@@ -181,6 +184,7 @@ impl Simulation {
                     bill: node_bill,
                     instances: n.kind.instances().0,
                     cpu_utilization: ratio(cpu as f64, cpu_capacity as f64).min(1.0),
+                    latency: self.node_lat.run(i, open),
                 }
             })
             .collect();
@@ -245,6 +249,7 @@ impl Simulation {
         let counters = &mut self.window_counters;
         let mut bill = Bill::default();
         let mut cache_misses: Vec<(NodeId, u64)> = Vec::new();
+        let node_lat = &mut self.node_lat;
         let nodes: Vec<NodeStats> = self
             .nodes
             .iter_mut()
@@ -296,6 +301,7 @@ impl Simulation {
                     cost_per_hour_usd: node_bill.total(),
                     bill: node_bill,
                     cpu_utilization: ratio(cpu as f64, cpu_capacity as f64).min(1.0),
+                    latency: node_lat.close(id, after_warmup),
                 };
                 n.life_busy_area += n.station.busy_area.total();
                 n.life_capacity_area += capacity;

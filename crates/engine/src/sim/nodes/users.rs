@@ -171,7 +171,8 @@ impl Simulation {
                         bytes,
                         path,
                     });
-                    let frame = self.new_frame(Frame::root(req, cdn, op, key, now));
+                    // The edge's latency counts from the request's arrival there.
+                    let frame = self.new_frame(Frame::root(req, cdn, op, key, now + half));
                     if half.0 == 0 {
                         self.deliver(frame);
                     } else {
@@ -196,8 +197,9 @@ impl Simulation {
             self.fail_request(req, ErrorCause::NoRoute);
             return;
         }
-        let frame = self.new_frame(Frame::root(req, target, op, key, now));
         let delay = dns_delay + half_rtt + net.unwrap_or_default();
+        // The entry node's latency counts from the request's arrival there.
+        let frame = self.new_frame(Frame::root(req, target, op, key, now + delay));
         if delay.0 == 0 {
             self.deliver(frame);
         } else {
