@@ -8,8 +8,10 @@ use serde_json::{Map, Value};
 /// refused with a message, never guessed at.
 pub const CURRENT_VERSION: u32 = 1;
 
+// Read through `Known` (its `Deserialize` below), not derived: a derived `#[serde(flatten)]`
+// reads the whole document through serde's `Content`, a second copy of the reading code.
 /// A whole architecture: nodes placed on the canvas and the connections between them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Design {
     pub version: u32,
     #[serde(default)]
@@ -35,6 +37,73 @@ pub struct Design {
     /// Fields this build does not know, kept so that saving never loses them.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// The fields of `Design` it reads by name; every other key goes to `extra`.
+const DESIGN_FIELDS: [&str; 9] = [
+    "version", "name", "seed", "window_s", "nodes", "edges", "regions", "links", "faults",
+];
+
+/// `Design` without `extra`, read by derive from the known keys only.
+#[derive(Deserialize)]
+struct Known {
+    version: u32,
+    #[serde(default)]
+    name: String,
+    #[serde(default = "default_seed")]
+    seed: u64,
+    #[serde(default = "default_window_s")]
+    window_s: f64,
+    nodes: Vec<NodeDoc>,
+    #[serde(default)]
+    edges: Vec<EdgeDoc>,
+    #[serde(default)]
+    regions: Vec<RegionDoc>,
+    #[serde(default)]
+    links: Vec<LinkDoc>,
+    #[serde(default)]
+    faults: Vec<FaultDoc>,
+}
+
+impl Design {
+    /// Splits the keys this build does not know into `extra`, then reads the rest.
+    fn from_known(value: Value) -> Result<Design, serde_json::Error> {
+        let mut extra = Map::new();
+        let value = match value {
+            Value::Object(map) => {
+                let mut known = Map::new();
+                for (key, v) in map {
+                    if DESIGN_FIELDS.contains(&key.as_str()) {
+                        known.insert(key, v);
+                    } else {
+                        extra.insert(key, v);
+                    }
+                }
+                Value::Object(known)
+            }
+            other => other,
+        };
+        let k: Known = serde_json::from_value(value)?;
+        Ok(Design {
+            version: k.version,
+            name: k.name,
+            seed: k.seed,
+            window_s: k.window_s,
+            nodes: k.nodes,
+            edges: k.edges,
+            regions: k.regions,
+            links: k.links,
+            faults: k.faults,
+            extra,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Design {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Design, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Design::from_known(value).map_err(serde::de::Error::custom)
+    }
 }
 
 fn default_seed() -> u64 {
@@ -879,7 +948,7 @@ impl Design {
         let mut value = value;
         value["version"] = Value::from(version);
         let value = migrate(value, version);
-        serde_json::from_value(value).map_err(|e| ParseError::Syntax(e.to_string()))
+        Design::from_known(value).map_err(|e| ParseError::Syntax(e.to_string()))
     }
 
     pub fn to_json(&self) -> String {

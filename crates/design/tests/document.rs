@@ -527,3 +527,28 @@ fn a_per_user_rate_limiter_counts_a_bucket_per_user_in_the_budget() {
     // 10 005 users, 16 bytes each.
     assert_eq!(b - a, 16.0 * 10_005.0);
 }
+
+/// The worker reads a design inside its messages by `Deserialize`, the app by `from_json`: both
+/// must give the same document, unknown keys kept, for every shipped stage.
+#[test]
+fn deserialize_and_from_json_read_every_stage_alike() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../designs");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("designs/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 11, "{paths:?}");
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("reads");
+        let mut value: serde_json::Value = serde_json::from_str(&text).expect("json");
+        value["future_field"] = serde_json::json!({"kept": [1, 2]});
+        let text = value.to_string();
+        let read: Design = serde_json::from_str(&text).expect("deserializes");
+        assert_eq!(Ok(&read), Design::from_json(&text).as_ref(), "{path:?}");
+        assert_eq!(read.extra["future_field"]["kept"][1], 2, "{path:?}");
+        let nodes = read.nodes.len();
+        assert!(nodes > 0, "{path:?}");
+    }
+}
