@@ -572,7 +572,7 @@ pub fn app() -> Html {
                         <input id="rate" type="range" min="0" max={format!("{}", rate_max(rate))} step="5" value={format!("{rate}")} oninput={on_rate} />
                         <button id="spike" title={t(lang, Key::SpikeHint)} onclick={cb(Action::Spike)}>{ t(lang, Key::Spike) }</button>
                         <label for="users">{ t(lang, Key::Users) }</label>
-                        <DraftInput id="users" kind="number" min={Some(AttrValue::Static("1"))} max={Some(AttrValue::Static("10000000"))} value={users.to_string()} on_commit={on_users} />
+                        <DraftInput id="users" kind="number" min={Some(AttrValue::Static("1"))} max={Some(AttrValue::from(format!("{}", scalelab_design::bounds::MAX_USERS)))} value={users.to_string()} on_commit={on_users} />
                         if let Some(capacity) = capacity {
                             <span class="capacity">{ format!("{}: {capacity:.0} {}", t(lang, Key::Capacity), screen_text(lang, ScreenText::PerSecond)) }</span>
                         }

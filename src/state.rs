@@ -495,7 +495,7 @@ impl Reducible for AppState {
             }
             Action::SetRate(rps) => {
                 let rps = if rps.is_finite() {
-                    rps.clamp(0.0, 1_000_000.0)
+                    rps.clamp(0.0, scalelab_design::bounds::MAX_RATE_RPS)
                 } else {
                     0.0
                 };
@@ -516,7 +516,7 @@ impl Reducible for AppState {
                 if let Some(i) = s.users_index() {
                     let mut design = s.design.clone();
                     if let NodeParams::Users { users, .. } = &mut design.nodes[i].params {
-                        *users = count.clamp(1, 10_000_000);
+                        *users = count.clamp(1, scalelab_design::bounds::MAX_USERS as u32);
                     }
                     s.load(design);
                 }
