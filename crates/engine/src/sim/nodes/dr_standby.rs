@@ -169,23 +169,26 @@ impl Simulation {
         }
     }
 
-    /// Whether a health check reaches the primary data centre: one of the addresses GeoDNS
-    /// answers with there is up (without any, any of its nodes).
-    fn primary_alive(&self, region: RegionId) -> bool {
-        let mut entries = self
-            .nodes
+    /// The addresses GeoDNS answers with that lie in data centre `region`.
+    fn dns_targets_in(&self, region: RegionId) -> impl Iterator<Item = NodeId> + '_ {
+        self.nodes
             .iter()
             .filter_map(|n| match &n.kind {
                 Kind::Dns(d) => Some(d.targets.iter().copied()),
                 _ => None,
             })
             .flatten()
-            .filter(|&t| {
+            .filter(move |&t| {
                 self.nodes
                     .get(t as usize)
                     .is_some_and(|n| n.region == region)
             })
-            .peekable();
+    }
+
+    /// Whether a health check reaches the primary data centre: one of the addresses GeoDNS
+    /// answers with there is up (without any, any of its nodes).
+    fn primary_alive(&self, region: RegionId) -> bool {
+        let mut entries = self.dns_targets_in(region).peekable();
         if entries.peek().is_some() {
             entries.into_iter().any(|t| self.nodes[t as usize].up)
         } else {
@@ -313,20 +316,7 @@ impl Simulation {
 
     /// The node a standby's events are told on: its first DNS target, else its first node.
     fn standby_entry(&self, region: RegionId) -> Option<NodeId> {
-        let target = self
-            .nodes
-            .iter()
-            .filter_map(|n| match &n.kind {
-                Kind::Dns(d) => Some(d.targets.iter().copied()),
-                _ => None,
-            })
-            .flatten()
-            .find(|&t| {
-                self.nodes
-                    .get(t as usize)
-                    .is_some_and(|n| n.region == region)
-            });
-        target.or_else(|| {
+        self.dns_targets_in(region).next().or_else(|| {
             (0..self.nodes.len() as NodeId).find(|&id| {
                 let n = &self.nodes[id as usize];
                 n.region == region && n.kind.can_crash()
