@@ -58,8 +58,9 @@ pub fn design_bounds(design: &scalelab_design::Design) -> Option<(Pt, Pt)> {
     ))
 }
 
-/// How far below a node its live badge reaches, in world units.
-pub const BADGE_BELOW: f64 = 26.0;
+/// How far below a node its live badge reaches, in world units: two lines (load and queue, then
+/// the node's p99 and its pool), 19 apart, of `MIN_FONT` text.
+pub const BADGE_BELOW: f64 = 46.0;
 
 /// The canvas height (pixels) that shows a design fitted to `width`, between `min_h` and
 /// `max_h`: a wide, flat design gets a flat canvas and leaves the room to its charts.
