@@ -138,7 +138,7 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         let anchor = csv_anchor.clone();
         let exported = exported.clone();
         Callback::from(move |_: MouseEvent| {
-            let csv = charts::windows_to_csv(&windows, &design);
+            let csv = crate::csv::windows_to_csv(&windows, &design);
             let Some(url) = blob_url(&csv) else { return };
             if let Some(a) = anchor.cast::<HtmlAnchorElement>() {
                 // The anchor keeps this href, so the file can be downloaded again (and a test can

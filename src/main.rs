@@ -4,6 +4,7 @@ mod app;
 mod canvas;
 mod charts;
 mod course;
+mod csv;
 mod dashboard;
 mod editor;
 mod embed;
