@@ -437,25 +437,30 @@ fn scale_a_number(doc: &mut Value, next: &mut impl FnMut() -> u64) {
     }
 }
 
+/// `scalelab run DESIGN --duration SECONDS`'s text report, and the same run's JSON report.
+fn run_text_and_json(design: &str, seconds: &str) -> (String, Value) {
+    let design = root().join(design);
+    let args = ["run", design.to_str().expect("path"), "--duration", seconds];
+    let bin = env!("CARGO_BIN_EXE_scalelab");
+    let text = Command::new(bin).args(args).output().expect("runs").stdout;
+    let json = Command::new(bin)
+        .args(args)
+        .arg("--json")
+        .output()
+        .expect("runs");
+    let v = serde_json::from_slice(&json.stdout).expect("JSON");
+    (String::from_utf8_lossy(&text).into_owned(), v)
+}
+
 /// `scalelab run` tells the run's events after the report, in order, with their node named.
 #[test]
 fn the_run_prints_its_events_in_text_and_json() {
-    let design = root().join("designs/stage04-replication.json");
-    let bin = env!("CARGO_BIN_EXE_scalelab");
-    let args = ["run", design.to_str().expect("path"), "--duration", "50"];
-    let out = Command::new(bin).args(args).output().expect("runs");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let (text, v) = run_text_and_json("designs/stage04-replication.json", "50");
     let died = text.find("t=  40.000 s  db died (scheduled)").expect(&text);
     let promoted = text
         .find("t=  50.000 s  db failed over: db/r")
         .expect(&text);
     assert!(died < promoted, "{text}");
-    let out = Command::new(bin)
-        .args(args)
-        .arg("--json")
-        .output()
-        .expect("runs");
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let events = v["timeline"]["events"].as_array().expect("events");
     let failover = events
         .iter()
@@ -473,11 +478,7 @@ fn the_run_prints_its_events_in_text_and_json() {
 /// The standby's recovery, lost writes and bill, and its events, in the text report and JSON.
 #[test]
 fn the_run_tells_a_standbys_activation_and_recovery() {
-    let design = root().join("designs/extra-dr-standby.json");
-    let bin = env!("CARGO_BIN_EXE_scalelab");
-    let args = ["run", design.to_str().expect("path"), "--duration", "150"];
-    let out = Command::new(bin).args(args).output().expect("runs");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let (text, v) = run_text_and_json("designs/extra-dr-standby.json", "150");
     assert!(
         text.contains("standby   activated 1  recovery 80.0 s"),
         "{text}"
@@ -488,12 +489,6 @@ fn the_run_tells_a_standbys_activation_and_recovery() {
         .expect(&text);
     let serving = text.find("the standby behind lb-dr serves").expect(&text);
     assert!(activated < serving, "{text}");
-    let out = Command::new(bin)
-        .args(args)
-        .arg("--json")
-        .output()
-        .expect("runs");
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["mechanisms"]["standby_activations"], 1);
     assert_eq!(v["standby_cost_per_hour_usd"], 0.5775);
     let events = v["timeline"]["events"].as_array().expect("events");
