@@ -99,10 +99,21 @@ impl Stage {
 
 /// The stage whose design has this name, for the title above the canvas.
 pub fn stage_of(design: &Design) -> Option<&'static Stage> {
+    // Every render asks: the designs' names are read once, not parsed again each time.
+    static NAMES: std::sync::OnceLock<Vec<Option<String>>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        STAGES
+            .iter()
+            .chain(EXTRAS)
+            .map(|s| s.design().map(|d| d.name))
+            .collect()
+    });
     STAGES
         .iter()
         .chain(EXTRAS)
-        .find(|s| s.design().is_some_and(|d| d.name == design.name))
+        .zip(names)
+        .find(|(_, name)| name.as_deref() == Some(design.name.as_str()))
+        .map(|(stage, _)| stage)
 }
 
 #[cfg(test)]
