@@ -46,12 +46,14 @@ pub fn design_bounds(design: &scalelab_design::Design) -> Option<(Pt, Pt)> {
         x1 = x1.max(n.x + NODE_W);
         y1 = y1.max(n.y + NODE_H);
     }
-    // Frames reach 24 around their nodes and 26 more above for their name (canvas.rs).
-    let (pad_x, pad_top, pad_bottom) = if design.regions.is_empty() {
-        (12.0, 28.0, BADGE_BELOW)
+    // Frames reach 24 around their nodes and 26 more above for their name (canvas.rs); below,
+    // the badges reach further than a frame.
+    let (pad_x, pad_top) = if design.regions.is_empty() {
+        (12.0, 28.0)
     } else {
-        (26.0, 52.0, BADGE_BELOW.max(26.0))
+        (26.0, 52.0)
     };
+    let pad_bottom = BADGE_BELOW;
     Some((
         Pt::new(x0 - pad_x, y0 - pad_top),
         Pt::new(x1 + pad_x, y1 + pad_bottom),
