@@ -1,7 +1,8 @@
 //! The design document's types: what is saved in files and URLs, and nothing that is session
 //! state (selection, zoom and run state never enter it).
 
-use serde::{Deserialize, Serialize};
+use crate::tagged::{self, internally_tagged, take};
+use serde::{de, Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// The document version this build writes. Older versions are migrated on load; newer ones are
@@ -113,8 +114,9 @@ fn default_window_s() -> f64 {
     1.0
 }
 
-/// One component on the canvas.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+/// One component on the canvas. Read by hand (below): a derived `flatten` reads through serde's
+/// buffering `Content` code.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NodeDoc {
     /// Unique within the design; edges and reports refer to it.
     pub id: String,
@@ -130,9 +132,11 @@ pub struct NodeDoc {
     pub params: NodeParams,
 }
 
-/// The kind of a node and its parameters, tagged by `kind` in JSON.
+/// The kind of a node and its parameters, tagged by `kind` in JSON (through `tagged`: derived
+/// externally tagged, so that no `Content` buffer is needed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
+#[schemars(tag = "kind", rename = "NodeParams")]
 pub enum NodeParams {
     /// A population of users sending requests.
     Users {
@@ -456,7 +460,8 @@ pub struct RouteDoc {
 /// An API gateway's rate limiter: a token bucket of `burst` tokens refilled at `rate_rps`, for
 /// all traffic or per user; a request finding it empty is refused (HTTP 429).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
+#[schemars(tag = "kind", rename = "RateLimitDoc")]
 pub enum RateLimitDoc {
     #[default]
     None,
@@ -562,7 +567,8 @@ fn default_migration_share() -> f64 {
 
 /// How the users' request rate changes over time (a factor of `rate_rps`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(tag = "shape", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
+#[schemars(tag = "shape", rename = "ProfileDoc")]
 pub enum ProfileDoc {
     #[default]
     Steady,
@@ -589,7 +595,8 @@ pub enum ProfileDoc {
 /// An autoscaling rule for a server pool (the chapter's automation: add web servers above a
 /// utilisation threshold).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(tag = "mode", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
+#[schemars(tag = "mode", rename = "AutoscaleDoc")]
 pub enum AutoscaleDoc {
     #[default]
     Off,
@@ -801,8 +808,8 @@ pub struct LinkDoc {
     pub latency_ms: f64,
 }
 
-/// A change applied at `at_s` simulated seconds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+/// A change applied at `at_s` simulated seconds. Read by hand (below), as `NodeDoc` is.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FaultDoc {
     pub at_s: f64,
     #[serde(flatten)]
@@ -810,7 +817,8 @@ pub struct FaultDoc {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(tag = "action", rename_all = "snake_case")]
+#[serde(remote = "Self", rename_all = "snake_case")]
+#[schemars(tag = "action", rename = "FaultAction")]
 pub enum FaultAction {
     Kill {
         node: String,
@@ -873,6 +881,45 @@ pub enum ServiceShape {
 pub struct EdgeDoc {
     pub from: String,
     pub to: String,
+}
+
+internally_tagged!(NodeParams, "kind", "internally tagged enum NodeParams");
+internally_tagged!(ProfileDoc, "shape", "internally tagged enum ProfileDoc");
+internally_tagged!(AutoscaleDoc, "mode", "internally tagged enum AutoscaleDoc");
+internally_tagged!(RateLimitDoc, "kind", "internally tagged enum RateLimitDoc");
+internally_tagged!(FaultAction, "action", "internally tagged enum FaultAction");
+
+// The fields of `NodeDoc` and `FaultDoc` are taken out of the object in the order serde's derive
+// met them (keys sorted, as a `Value` holds them), so the first problem reported is the same.
+impl<'de> Deserialize<'de> for NodeDoc {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<NodeDoc, D::Error> {
+        tagged::read_object(deserializer, "struct NodeDoc", |mut object| {
+            let id = take(&mut object, "id")?;
+            let region = take(&mut object, "region")?.unwrap_or_default();
+            let x = take(&mut object, "x")?.unwrap_or_default();
+            let y = take(&mut object, "y")?.unwrap_or_default();
+            let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+            let params = tagged::from_map(object, "kind", NodeParams::deserialize)?;
+            Ok(NodeDoc {
+                id,
+                x,
+                y,
+                region,
+                params,
+            })
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for FaultDoc {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<FaultDoc, D::Error> {
+        tagged::read_object(deserializer, "struct FaultDoc", |mut object| {
+            let at_s = take(&mut object, "at_s")?;
+            let at_s = at_s.ok_or_else(|| de::Error::missing_field("at_s"))?;
+            let action = tagged::from_map(object, "action", FaultAction::deserialize)?;
+            Ok(FaultDoc { at_s, action })
+        })
+    }
 }
 
 impl NodeParams {

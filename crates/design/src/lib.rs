@@ -13,6 +13,7 @@ pub mod document;
 pub mod kinds;
 pub mod lower;
 pub mod sweep;
+mod tagged;
 
 pub use codec::{decode_fragment, encode_fragment, DecodeError, EncodeError};
 pub use document::{
