@@ -114,8 +114,8 @@ fn default_window_s() -> f64 {
     1.0
 }
 
-/// One component on the canvas. Read by hand (below): a derived `flatten` reads through serde's
-/// buffering `Content` code.
+// Read by hand (below): a derived `flatten` reads through serde's buffering `Content` code.
+/// One component on the canvas.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NodeDoc {
     /// Unique within the design; edges and reports refer to it.
@@ -132,8 +132,9 @@ pub struct NodeDoc {
     pub params: NodeParams,
 }
 
-/// The kind of a node and its parameters, tagged by `kind` in JSON (through `tagged`: derived
-/// externally tagged, so that no `Content` buffer is needed).
+// Derived externally tagged and tagged by hand (`tagged`), so that no `Content` buffer is needed;
+// the schema is told the tag.
+/// The kind of a node and its parameters, tagged by `kind` in JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(remote = "Self", rename_all = "snake_case")]
 #[schemars(tag = "kind", rename = "NodeParams")]
@@ -808,7 +809,8 @@ pub struct LinkDoc {
     pub latency_ms: f64,
 }
 
-/// A change applied at `at_s` simulated seconds. Read by hand (below), as `NodeDoc` is.
+// Read by hand (below), as `NodeDoc` is.
+/// A change applied at `at_s` simulated seconds.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FaultDoc {
     pub at_s: f64,

@@ -65,7 +65,7 @@ pub const fn salted_key(key: u64, salt: u32) -> u64 {
 ///
 /// Serialised as an internally tagged object in snake case, e.g. `{"kind":"modulo"}`,
 /// `{"kind":"range"}`, `{"kind":"consistent_hash","vnodes":100}`, `{"kind":"jump_hash"}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ShardingStrategy {
     /// hash(key) mod N: perfectly even, but growing N moves almost every key.
@@ -79,6 +79,42 @@ pub enum ShardingStrategy {
     /// Jump consistent hash: no ring, perfectly even, moves exactly the minimum on growth, but
     /// shards can only be added or removed at the end.
     JumpHash,
+}
+
+// Read without serde's `Content` buffer (see `tagged`): the tag and every variant's fields.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum StrategyTag {
+    Modulo,
+    Range,
+    ConsistentHash,
+    JumpHash,
+}
+
+#[derive(Deserialize)]
+struct StrategyFields {
+    kind: StrategyTag,
+    vnodes: Option<u32>,
+}
+
+impl<'de> Deserialize<'de> for ShardingStrategy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use crate::tagged::need;
+        crate::tagged::deserialize(
+            deserializer,
+            "internally tagged enum ShardingStrategy",
+            |f: StrategyFields| {
+                Ok(match f.kind {
+                    StrategyTag::Modulo => ShardingStrategy::Modulo,
+                    StrategyTag::Range => ShardingStrategy::Range,
+                    StrategyTag::ConsistentHash => ShardingStrategy::ConsistentHash {
+                        vnodes: need(f.vnodes, "vnodes")?,
+                    },
+                    StrategyTag::JumpHash => ShardingStrategy::JumpHash,
+                })
+            },
+        )
+    }
 }
 
 /// Why a [`ShardMap`] could not be built.

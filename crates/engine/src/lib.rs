@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod model;
 pub mod rng;
 pub mod sim;
+pub mod tagged;
 
 pub use metrics::{
     Bill, Counters, ErrorCause, ErrorCounts, EventKind, LatencySummary, NodeLatency, NodeStats,

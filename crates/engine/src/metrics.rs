@@ -832,7 +832,7 @@ pub struct SimEvent {
 }
 
 /// The closed list of events.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
     /// A fault or live change was applied: scheduled in the design, or sent while running.
@@ -932,6 +932,148 @@ pub enum EventKind {
     StandbyServing {
         recovery_s: f64,
     },
+}
+
+// Read without serde's `Content` buffer (see `tagged`): the tag and every variant's fields.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum EventTag {
+    Fault,
+    TargetOut,
+    TargetIn,
+    Failover,
+    Launched,
+    Booted,
+    Retired,
+    Purged,
+    ReshardStarted,
+    ReshardFinished,
+    RateStep,
+    RampStarted,
+    RampEnded,
+    SpikeStarted,
+    SpikeEnded,
+    Saturated,
+    Recovered,
+    Rejecting,
+    TimeoutsStarted,
+    DeadDnsTarget,
+    Stampede,
+    ReplicaPromoted,
+    StandbyActivated,
+    StandbyProvisioned,
+    StandbyServing,
+}
+
+#[derive(Deserialize)]
+struct EventFields {
+    kind: EventTag,
+    command: Option<crate::sim::Command>,
+    scheduled: Option<bool>,
+    target: Option<u32>,
+    promoted: Option<u32>,
+    writes_lost: Option<u64>,
+    writes_at_risk: Option<u64>,
+    count: Option<u32>,
+    shard: Option<u32>,
+    keys_moved: Option<u64>,
+    factor: Option<f64>,
+    rate_rps: Option<f64>,
+    utilization: Option<f64>,
+    dns: Option<u32>,
+    reads: Option<u64>,
+    entries_lost: Option<u64>,
+    mode: Option<StandbyMode>,
+    recovery_s: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for EventKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::tagged::deserialize(
+            deserializer,
+            "internally tagged enum EventKind",
+            |f: EventFields| {
+                use crate::tagged::need;
+                let count = || need(f.count, "count");
+                let factor = || need(f.factor, "factor");
+                let rate_rps = || need(f.rate_rps, "rate_rps");
+                let utilization = || need(f.utilization, "utilization");
+                let keys_moved = || need(f.keys_moved, "keys_moved");
+                Ok(match f.kind {
+                    EventTag::Fault => EventKind::Fault {
+                        command: need(f.command, "command")?,
+                        scheduled: need(f.scheduled, "scheduled")?,
+                    },
+                    EventTag::TargetOut => EventKind::TargetOut {
+                        target: need(f.target, "target")?,
+                    },
+                    EventTag::TargetIn => EventKind::TargetIn {
+                        target: need(f.target, "target")?,
+                    },
+                    EventTag::Failover => EventKind::Failover {
+                        promoted: need(f.promoted, "promoted")?,
+                        writes_lost: need(f.writes_lost, "writes_lost")?,
+                        writes_at_risk: need(f.writes_at_risk, "writes_at_risk")?,
+                    },
+                    EventTag::Launched => EventKind::Launched { count: count()? },
+                    EventTag::Booted => EventKind::Booted { count: count()? },
+                    EventTag::Retired => EventKind::Retired { count: count()? },
+                    EventTag::Purged => EventKind::Purged,
+                    EventTag::ReshardStarted => EventKind::ReshardStarted {
+                        shard: need(f.shard, "shard")?,
+                        keys_moved: keys_moved()?,
+                    },
+                    EventTag::ReshardFinished => EventKind::ReshardFinished {
+                        keys_moved: keys_moved()?,
+                    },
+                    EventTag::RateStep => EventKind::RateStep {
+                        factor: factor()?,
+                        rate_rps: rate_rps()?,
+                    },
+                    EventTag::RampStarted => EventKind::RampStarted {
+                        factor: factor()?,
+                        rate_rps: rate_rps()?,
+                    },
+                    EventTag::RampEnded => EventKind::RampEnded {
+                        factor: factor()?,
+                        rate_rps: rate_rps()?,
+                    },
+                    EventTag::SpikeStarted => EventKind::SpikeStarted {
+                        factor: factor()?,
+                        rate_rps: rate_rps()?,
+                    },
+                    EventTag::SpikeEnded => EventKind::SpikeEnded {
+                        rate_rps: rate_rps()?,
+                    },
+                    EventTag::Saturated => EventKind::Saturated {
+                        utilization: utilization()?,
+                    },
+                    EventTag::Recovered => EventKind::Recovered {
+                        utilization: utilization()?,
+                    },
+                    EventTag::Rejecting => EventKind::Rejecting,
+                    EventTag::TimeoutsStarted => EventKind::TimeoutsStarted,
+                    EventTag::DeadDnsTarget => EventKind::DeadDnsTarget {
+                        dns: need(f.dns, "dns")?,
+                    },
+                    EventTag::Stampede => EventKind::Stampede {
+                        reads: need(f.reads, "reads")?,
+                    },
+                    EventTag::ReplicaPromoted => EventKind::ReplicaPromoted {
+                        promoted: need(f.promoted, "promoted")?,
+                        entries_lost: need(f.entries_lost, "entries_lost")?,
+                    },
+                    EventTag::StandbyActivated => EventKind::StandbyActivated {
+                        mode: need(f.mode, "mode")?,
+                    },
+                    EventTag::StandbyProvisioned => EventKind::StandbyProvisioned,
+                    EventTag::StandbyServing => EventKind::StandbyServing {
+                        recovery_s: need(f.recovery_s, "recovery_s")?,
+                    },
+                })
+            },
+        )
+    }
 }
 
 /// What a disaster-recovery standby keeps running (the engine's `DrMode`, as events tell it).

@@ -2,6 +2,7 @@
 //! UI has not seen yet.
 
 use scalelab_design::{lower, Design};
+use scalelab_engine::tagged::{self, need};
 use scalelab_engine::{Command, SimDuration, SimTime, Simulation, WindowStats};
 use serde::{Deserialize, Serialize};
 
@@ -22,8 +23,9 @@ pub enum Speed {
     Max,
 }
 
-/// What the UI asks of the worker.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What the UI asks of the worker. Read through [`InputFields`], not derived: a derived internally
+/// tagged reader buffers through serde's `Content`, a second copy of the reading code in the wasm.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WorkerInput {
     /// Replaces the design and resets the run (paused at time zero).
@@ -65,8 +67,8 @@ pub enum WorkerInput {
     CancelLimit,
 }
 
-/// What the worker tells the UI.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What the worker tells the UI. Read by hand (below), as `WorkerInput` is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WorkerOutput {
     Snapshot(Snapshot),
@@ -80,6 +82,115 @@ pub enum WorkerOutput {
     },
     /// A sweep's progress after each step, and its result.
     Limit(crate::limit::LimitReport),
+}
+
+/// `WorkerInput`'s tag.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum InputTag {
+    Load,
+    Play,
+    Pause,
+    Step,
+    Reset,
+    SetSpeed,
+    Temporary,
+    Command,
+    FindLimit,
+    CancelLimit,
+}
+
+/// `WorkerInput`'s tag and every variant's fields, read in one pass in any key order.
+#[derive(Deserialize)]
+struct InputFields {
+    #[serde(rename = "type")]
+    tag: InputTag,
+    design: Option<Box<Design>>,
+    from_next_window: Option<bool>,
+    speed: Option<Speed>,
+    command: Option<Command>,
+    undo: Option<Command>,
+    duration_s: Option<f64>,
+    target_p99_ms: Option<f64>,
+    target_error_rate: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for WorkerInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        tagged::deserialize(
+            deserializer,
+            "internally tagged enum WorkerInput",
+            |f: InputFields| {
+                let command = need(f.command, "command");
+                Ok(match f.tag {
+                    InputTag::Load => WorkerInput::Load {
+                        design: need(f.design, "design")?,
+                        from_next_window: f.from_next_window.unwrap_or_default(),
+                    },
+                    InputTag::Play => WorkerInput::Play,
+                    InputTag::Pause => WorkerInput::Pause,
+                    InputTag::Step => WorkerInput::Step,
+                    InputTag::Reset => WorkerInput::Reset,
+                    InputTag::SetSpeed => WorkerInput::SetSpeed {
+                        speed: need(f.speed, "speed")?,
+                    },
+                    InputTag::Temporary => WorkerInput::Temporary {
+                        command: command?,
+                        undo: need(f.undo, "undo")?,
+                        duration_s: need(f.duration_s, "duration_s")?,
+                    },
+                    InputTag::Command => WorkerInput::Command { command: command? },
+                    InputTag::FindLimit => WorkerInput::FindLimit {
+                        design: need(f.design, "design")?,
+                        target_p99_ms: f.target_p99_ms,
+                        target_error_rate: need(f.target_error_rate, "target_error_rate")?,
+                    },
+                    InputTag::CancelLimit => WorkerInput::CancelLimit,
+                })
+            },
+        )
+    }
+}
+
+/// `WorkerOutput`'s variants with fields of their own.
+#[derive(Deserialize)]
+struct InvalidFields {
+    problems: Vec<String>,
+}
+#[derive(Deserialize)]
+struct ErrorFields {
+    message: String,
+}
+
+impl<'de> Deserialize<'de> for WorkerOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        use serde_json::Value;
+        // The tag taken out of the object, the rest read as the variant's contents.
+        let mut object = serde_json::Map::<String, Value>::deserialize(deserializer)?;
+        let tag = object
+            .remove("type")
+            .ok_or_else(|| D::Error::missing_field("type"))?;
+        let tag = String::deserialize(tag).map_err(D::Error::custom)?;
+        let rest = Value::Object(object);
+        let output = match tag.as_str() {
+            "snapshot" => Snapshot::deserialize(rest).map(WorkerOutput::Snapshot),
+            "invalid" => InvalidFields::deserialize(rest).map(|f| WorkerOutput::Invalid {
+                problems: f.problems,
+            }),
+            "error" => {
+                ErrorFields::deserialize(rest).map(|f| WorkerOutput::Error { message: f.message })
+            }
+            "limit" => crate::limit::LimitReport::deserialize(rest).map(WorkerOutput::Limit),
+            other => {
+                return Err(D::Error::unknown_variant(
+                    other,
+                    &["snapshot", "invalid", "error", "limit"],
+                ))
+            }
+        };
+        output.map_err(D::Error::custom)
+    }
 }
 
 /// The state of the run as the UI renders it.

@@ -156,7 +156,7 @@ struct Request {
 const _: () = assert!(std::mem::size_of::<Request>() == 32);
 
 /// A live change to a running simulation: traffic and faults.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum Command {
     /// Sets the base request rate of a users node.
@@ -179,6 +179,66 @@ pub enum Command {
     Deploy { node: NodeId },
     /// Adds the next spare shard to a sharded database (k → k+1) and starts migrating keys.
     Reshard { node: NodeId },
+}
+
+// Read without serde's `Content` buffer (see `tagged`): the tag and every variant's fields.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum CommandTag {
+    SetRate,
+    Kill,
+    Restore,
+    Slow,
+    KillRegion,
+    RestoreRegion,
+    Partition,
+    Heal,
+    Deploy,
+    Reshard,
+}
+
+#[derive(Deserialize)]
+struct CommandFields {
+    command: CommandTag,
+    node: Option<NodeId>,
+    rps: Option<f64>,
+    factor: Option<f64>,
+    region: Option<RegionId>,
+    a: Option<RegionId>,
+    b: Option<RegionId>,
+}
+
+impl<'de> Deserialize<'de> for Command {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::tagged::deserialize(
+            deserializer,
+            "internally tagged enum Command",
+            |f: CommandFields| {
+                use crate::tagged::need;
+                let node = || need(f.node, "node");
+                let region = || need(f.region, "region");
+                let (a, b) = (|| need(f.a, "a"), || need(f.b, "b"));
+                Ok(match f.command {
+                    CommandTag::SetRate => Command::SetRate {
+                        node: node()?,
+                        rps: need(f.rps, "rps")?,
+                    },
+                    CommandTag::Kill => Command::Kill { node: node()? },
+                    CommandTag::Restore => Command::Restore { node: node()? },
+                    CommandTag::Slow => Command::Slow {
+                        node: node()?,
+                        factor: need(f.factor, "factor")?,
+                    },
+                    CommandTag::KillRegion => Command::KillRegion { region: region()? },
+                    CommandTag::RestoreRegion => Command::RestoreRegion { region: region()? },
+                    CommandTag::Partition => Command::Partition { a: a()?, b: b()? },
+                    CommandTag::Heal => Command::Heal { a: a()?, b: b()? },
+                    CommandTag::Deploy => Command::Deploy { node: node()? },
+                    CommandTag::Reshard => Command::Reshard { node: node()? },
+                })
+            },
+        )
+    }
 }
 
 /// A node's kind and its runtime state. Matched on at nearly every step of a request, so the
