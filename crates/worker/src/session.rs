@@ -231,7 +231,11 @@ impl WorkerInput {
         serde_json::to_string(self).unwrap_or_default()
     }
     pub fn from_wire(text: &str) -> Result<WorkerInput, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+        // Through a `Value`, as designs are read: every reader is then compiled for one
+        // deserializer only, not again for the text parser.
+        serde_json::from_str::<serde_json::Value>(text)
+            .and_then(serde_json::from_value)
+            .map_err(|e| e.to_string())
     }
 }
 
