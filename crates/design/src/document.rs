@@ -133,7 +133,8 @@ pub struct NodeDoc {
 }
 
 // Derived externally tagged and tagged by hand (`tagged`), so that no `Content` buffer is needed;
-// the schema is told the tag.
+// the schema is told the tag. `NodeParams::deserialize` as a path names the externally tagged
+// form: read through the traits (serde_json's functions).
 /// The kind of a node and its parameters, tagged by `kind` in JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(remote = "Self", rename_all = "snake_case")]
