@@ -20,7 +20,7 @@ use crate::state::{Action, AppState, Notice, RunState};
 use crate::storage;
 use crate::watchdog::Watchdog;
 use gloo::timers::callback::Interval;
-use gloo::worker::{Spawnable, WorkerBridge};
+use gloo::worker::WorkerBridge;
 use scalelab_design::budget::{self, Limits};
 use scalelab_design::document::ProfileDoc;
 use scalelab_design::{lower, Design, NodeParams};
@@ -904,20 +904,17 @@ fn notice_view(state: &UseReducerHandle<AppState>, lang: Lang, guided: bool) -> 
     }
 }
 
-/// Starts the simulation worker from its same-origin entry (static/worker.js: the page's CSP
-/// allows no blob: workers); every message it sends is first heard by the watchdog.
+/// Starts the simulation worker; every message it sends is first heard by the watchdog.
 fn spawn_worker(
     dispatcher: UseReducerDispatcher<AppState>,
     watchdog: Rc<RefCell<Watchdog>>,
 ) -> WorkerBridge<SimWorker> {
-    SimWorker::spawner()
-        .callback(move |wire: String| {
-            let output = WorkerOutput::from_wire(&wire)
-                .unwrap_or_else(|message| WorkerOutput::Error { message });
-            watchdog.borrow_mut().heard(&output, js_sys::Date::now());
-            dispatcher.dispatch(Action::FromWorker(output));
-        })
-        .spawn_with_loader("./worker.js")
+    crate::bundle::spawn_worker(move |wire: String| {
+        let output = WorkerOutput::from_wire(&wire)
+            .unwrap_or_else(|message| WorkerOutput::Error { message });
+        watchdog.borrow_mut().heard(&output, js_sys::Date::now());
+        dispatcher.dispatch(Action::FromWorker(output));
+    })
 }
 
 fn page_hidden() -> bool {

@@ -11,7 +11,7 @@ use crate::i18n::embed::{text, Text};
 use crate::i18n::{t, Lang};
 use crate::stages::stage_of;
 use crate::state::{Action, AppState, Notice, RunState};
-use gloo::worker::{Spawnable, WorkerBridge};
+use gloo::worker::WorkerBridge;
 use scalelab_design::budget::{self, Limits};
 use scalelab_design::{decode_fragment, encode_fragment, Design, NodeParams};
 use scalelab_engine::Command;
@@ -327,13 +327,11 @@ pub fn embed() -> Html {
         let bridge = bridge.clone();
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
-            let spawned = SimWorker::spawner()
-                .callback(move |wire: String| {
-                    let output = WorkerOutput::from_wire(&wire)
-                        .unwrap_or_else(|message| WorkerOutput::Error { message });
-                    dispatcher.dispatch(Action::FromWorker(output));
-                })
-                .spawn_with_loader("./worker.js");
+            let spawned = crate::bundle::spawn_worker(move |wire: String| {
+                let output = WorkerOutput::from_wire(&wire)
+                    .unwrap_or_else(|message| WorkerOutput::Error { message });
+                dispatcher.dispatch(Action::FromWorker(output));
+            });
             *bridge.borrow_mut() = Some(spawned);
             move || {
                 bridge.borrow_mut().take();

@@ -1,6 +1,7 @@
 //! ScaleLab's web app: a thin Yew shell over the simulation worker.
 
 mod app;
+mod bundle;
 mod canvas;
 mod charts;
 mod course;
@@ -26,6 +27,10 @@ mod theory;
 mod watchdog;
 
 fn main() {
+    // One bundle for the page and its worker (see bundle.rs).
+    if bundle::serve_as_worker() {
+        return;
+    }
     // One bundle, two pages: the embed shares the app's code and cache.
     if embed::is_embed_page() {
         yew::Renderer::<embed::Embed>::new().render();

@@ -33,5 +33,13 @@ self.addEventListener('fetch', (event) => {
       .then((hit) => hit || caches.match('./index.html', { ignoreSearch: true }))));
     return;
   }
+  if (request.destination === 'worker') {
+    // The simulation worker reads which bundle to load from its own URL's query (src/bundle.rs),
+    // and a worker's URL is its response's: answer with a response that has none of its own, so
+    // the request's URL, query included, is kept.
+    event.respondWith(caches.match(request, { ignoreSearch: true })
+      .then((hit) => (hit ? new Response(hit.body, { status: hit.status, headers: hit.headers }) : fetch(request))));
+    return;
+  }
   event.respondWith(caches.match(request, { ignoreSearch: true }).then((hit) => hit || fetch(request)));
 });

@@ -1,6 +1,16 @@
 // The simulation worker's entry, a same-origin file so the page's CSP can say `worker-src 'self'`
-// (gloo's default spawns from a blob: URL). A worker whose wasm trapped (a panic, out of memory)
-// is closed rather than left half-alive: the page notices the silence and starts a new one.
+// (gloo's default spawns from a blob: URL). It runs the page's own bundle, named in its query by
+// the page (src/bundle.rs): the wasm's main() finds no window and registers the worker. A worker
+// whose wasm trapped (a panic, out of memory) is closed rather than left half-alive: the page
+// notices the silence and starts a new one.
 self.addEventListener('error', () => self.close());
-importScripts('./scalelab_worker.js');
-wasm_bindgen('./scalelab_worker_bg.wasm');
+const query = new URLSearchParams(self.location.search);
+const js = query.get('js');
+const wasm = query.get('wasm');
+// Only this build's own files, in this folder: never a script named by someone else.
+const BUNDLE = /^\.\/scalelab-[a-z]+(-[0-9a-f]+)?(\.js|_bg\.wasm)$/;
+if (!BUNDLE.test(js ?? '') || !BUNDLE.test(wasm ?? '')) {
+  throw new Error(`worker.js: not a ScaleLab bundle: ${js} ${wasm}`);
+}
+importScripts(js);
+wasm_bindgen({ module_or_path: wasm });

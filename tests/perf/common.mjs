@@ -18,8 +18,9 @@ export function fragment(design) {
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
   '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.webmanifest': 'application/manifest+json' };
 
-/** A minimal static server for dist/ (loopback only), for runs without one already up. */
-export function serve(dir, port) {
+/** A minimal static server for dist/ (loopback only), for runs without one already up. Like
+ *  GitHub Pages it lets browsers cache a file for ten minutes; `onFile(path)` hears each file sent. */
+export function serve(dir, port, onFile = () => {}) {
   const base = resolve(dir);
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -27,8 +28,10 @@ export function serve(dir, port) {
     if (!file.startsWith(base)) { res.writeHead(403).end(); return; }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) { res.writeHead(404).end(); return; }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'max-age=600' });
     res.end(readFileSync(file));
+    onFile(file);
   });
   return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok(server)));
 }

@@ -1,12 +1,13 @@
 // What a cold visit downloads: opens the app and an embed (stage 3) in a fresh Chromium profile
-// against dist/, records every response until the page is running, and sums each file's size
-// raw and gzip -9 (what a static host that compresses sends). The service worker's precache
+// against dist/, records every file the server sends until the page is running (a file sent twice
+// counts twice; the server lets the browser cache like GitHub Pages does), and sums each file's
+// size raw and gzip -9 (what a static host that compresses sends). The service worker's precache
 // fetches the rest of the build after the page runs; it is listed apart.
 // `node tests/perf/transfer.mjs [--json] [--dist DIR]` after `trunk build --release`.
 import { chromium } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { ROOT, fragment, serve } from './common.mjs';
 
 const PORT = 8097;
@@ -17,25 +18,22 @@ const stage3 = JSON.parse(readFileSync(join(ROOT, 'designs', 'stage03-load-balan
 async function visit(browser, path, ready) {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
-  const files = new Set();
-  page.on('response', (res) => {
-    const url = new URL(res.url());
-    if (url.protocol === 'http:' && url.host === `127.0.0.1:${PORT}` && res.status() === 200) files.add(url.pathname);
-  });
+  sent.length = 0;
   await page.goto(`http://127.0.0.1:${PORT}${path}`);
   await page.locator(ready).waitFor();
   // Let the worker start and stream (its wasm loads after the page's).
   await page.waitForTimeout(1500);
   await context.close();
-  const rows = [...files].sort().map((p) => {
-    const body = readFileSync(join(dist, p === '/' ? 'index.html' : p.slice(1)));
-    return { file: p, raw: body.length, gzip: gzipSync(body, { level: 9 }).length };
+  const rows = [...sent].sort().map((file) => {
+    const body = readFileSync(file);
+    return { file: relative(dist, file), raw: body.length, gzip: gzipSync(body, { level: 9 }).length };
   });
   const sum = (k) => rows.reduce((a, r) => a + r[k], 0);
   return { files: rows, raw: sum('raw'), gzip: sum('gzip') };
 }
 
-const server = await serve(dist, PORT);
+const sent = [];
+const server = await serve(dist, PORT, (file) => sent.push(file));
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--no-sandbox'] });
 const app = await visit(browser, '/index.html', '.app[data-ready="true"]');
 // A build without embed.html (before the embed existed) measures the app only.

@@ -5,7 +5,7 @@
 // ratio is reported both raw and per busy second.
 //
 //   cargo build --release -p scalelab-cli && trunk build --release
-//   node tests/perf/wasm-speed.mjs
+//   node tests/perf/wasm-speed.mjs [--dist DIR]
 import { chromium } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -30,7 +30,8 @@ const report = JSON.parse(execFileSync(join(ROOT, 'target', 'release', 'scalelab
 const native = simulated / (report.wall_ms / 1000);
 
 // Browser: the worker at maximum speed.
-const server = await serve(join(ROOT, 'dist'), 8095);
+const at = process.argv.indexOf('--dist');
+const server = await serve(at > 0 ? process.argv[at + 1] : join(ROOT, 'dist'), 8095);
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu'] });
 try {
