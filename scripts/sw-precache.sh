@@ -3,9 +3,17 @@
 # service worker precaches exactly this build and replaces the previous one.
 set -euo pipefail
 cd "${TRUNK_STAGING_DIR:?run by trunk as a post_build hook}"
-# The embed page is the app's page under another name (src/main.rs picks the embed by the path),
-# so it loads the same hashed bundles and shares their cache.
-sed 's|<title>ScaleLab</title>|<title>ScaleLab · embed</title>|' index.html > embed.html
+# The embed page is the app's page under another name, loading the embed's own bundle
+# (src/bin/scalelab-embed.rs). Trunk names that second bundle without a hash: hash it here, so a
+# browser never mixes an old cached script with a new wasm.
+embed_hash=$(cat scalelab-embed.js scalelab-embed_bg.wasm | sha256sum | cut -c1-16)
+mv scalelab-embed.js "scalelab-embed-$embed_hash.js"
+mv scalelab-embed_bg.wasm "scalelab-embed-${embed_hash}_bg.wasm"
+sed -e 's|<title>ScaleLab</title>|<title>ScaleLab · embed</title>|' \
+    -e "s|scalelab-app-[0-9a-f]*\.js|scalelab-embed-$embed_hash.js|g" \
+    -e "s|scalelab-app-[0-9a-f]*_bg\.wasm|scalelab-embed-${embed_hash}_bg.wasm|g" \
+    index.html > embed.html
+grep -q "scalelab-embed-$embed_hash.js" embed.html
 files=$(find . -type f ! -name sw.js | sed 's|^\./||' | LC_ALL=C sort)
 hash=$(printf '%s\n' $files | xargs sha256sum | sha256sum | cut -c1-16)
 list=$(printf '"./",'; for f in $files; do printf '"./%s",' "$f"; done)

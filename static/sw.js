@@ -5,10 +5,15 @@ const BUILD = '__SCALELAB_BUILD__';
 const PRECACHE = __SCALELAB_PRECACHE__;
 const CACHE = 'scalelab-' + BUILD;
 
+// A file named by its content's hash never changes: the copy the page just loaded (the HTTP
+// cache's) is the right one, so the bundle is not downloaded twice. Any other file is fetched
+// anew, never an older build's copy.
+const cacheMode = (url) => (/-[0-9a-f]{16}(_bg\.wasm|\.js|\.css)$/.test(url) ? 'default' : 'reload');
+
 self.addEventListener('install', (event) => {
   event.waitUntil(
     caches.open(CACHE)
-      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload' }))))
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: cacheMode(url) }))))
       .then(() => self.skipWaiting())
   );
 });

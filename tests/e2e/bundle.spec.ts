@@ -1,14 +1,25 @@
 // One wasm for the page and its simulation worker (src/bundle.rs): a visit fetches the bundle once,
-// the worker runs from the page's own files, and its entry refuses a script from anywhere else.
-import { test, expect } from '@playwright/test';
+// the worker runs from the page's own files, and its entry refuses a script from anywhere else;
+// embed.html runs from the embed's own, smaller bundle.
+import { test, expect, Page } from '@playwright/test';
+import { readFileSync } from 'fs';
+import { deflateSync } from 'zlib';
 import { open, watchErrors, windows } from './helpers';
+
+/** Every .wasm the page fetches, and the URL of each worker it starts. */
+function watchBundles(page: Page) {
+  const seen = { wasm: [] as string[], workers: [] as string[] };
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith('.wasm')) seen.wasm.push(path);
+  });
+  page.on('worker', (w) => seen.workers.push(w.url()));
+  return seen;
+}
 
 test('the page and its worker run from one bundle, fetched once', async ({ page }) => {
   const errors = watchErrors(page);
-  const wasm: string[] = [];
-  const workers: string[] = [];
-  page.on('request', (r) => { if (new URL(r.url()).pathname.endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
-  page.on('worker', (w) => workers.push(w.url()));
+  const { wasm, workers } = watchBundles(page);
   await open(page, '/');
   await page.locator('#start').click();
   await expect.poll(() => windows(page)).toBeGreaterThanOrEqual(2);
@@ -26,4 +37,16 @@ test('the worker entry refuses a script that is not one of the build\'s files', 
     worker.onerror = (event) => { event.preventDefault(); done(event.message); };
   }));
   expect(message).toContain('not a ScaleLab bundle');
+});
+
+test('embed.html runs from the embed\'s own bundle, fetched once', async ({ page }) => {
+  const { wasm, workers } = watchBundles(page);
+  const design = readFileSync('designs/stage03-load-balancer.json', 'utf8');
+  const fragment = 'v1.c.' + deflateSync(Buffer.from(JSON.stringify(JSON.parse(design)))).toString('base64url');
+  await page.goto(`/embed.html#${fragment}`);
+  await expect(page.locator('#embed[data-state="running"]')).toBeVisible();
+  await expect.poll(() => workers.length).toBe(1);
+  const named = new URL(workers[0]).searchParams;
+  expect(named.get('js')).toMatch(/^\.\/scalelab-embed-[0-9a-f]{16}\.js$/);
+  expect(new Set(wasm)).toEqual(new Set([named.get('wasm')!.replace(/^\./, '')]));
 });
