@@ -1006,8 +1006,10 @@ impl Design {
         serde_json::to_string(self).unwrap_or_default()
     }
 
+    /// The file form: the compact text indented (`pretty::indent`), byte for byte what
+    /// `serde_json::to_string_pretty` writes, without a second serialiser in the bundle.
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        crate::pretty::indent(&self.to_json())
     }
 
     pub fn node(&self, id: &str) -> Option<&NodeDoc> {

@@ -12,6 +12,7 @@ pub mod codec;
 pub mod document;
 pub mod kinds;
 pub mod lower;
+pub mod pretty;
 pub mod sweep;
 mod tagged;
 

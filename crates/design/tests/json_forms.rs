@@ -38,6 +38,12 @@ fn every_stage_design_writes_back_the_text_it_read() {
         assert_eq!(again, design, "{name}");
         assert_eq!(again.to_json(), compact, "{name}");
         let pretty = design.to_json_pretty();
+        // The file form is the compact text indented: serde_json's pretty printer, byte for byte.
+        assert_eq!(
+            pretty,
+            serde_json::to_string_pretty(&design).unwrap(),
+            "{name}"
+        );
         assert_eq!(Design::from_json(&pretty).as_ref(), Ok(&design), "{name}");
         let link = encode_fragment(&design).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(decode_fragment(&link).as_ref(), Ok(&design), "{name}");
