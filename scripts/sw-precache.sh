@@ -13,7 +13,9 @@ sed -e 's|<title>ScaleLab</title>|<title>ScaleLab · embed</title>|' \
     -e "s|scalelab-app-[0-9a-f]*\.js|scalelab-embed-$embed_hash.js|g" \
     -e "s|scalelab-app-[0-9a-f]*_bg\.wasm|scalelab-embed-${embed_hash}_bg.wasm|g" \
     index.html > embed.html
-grep -q "scalelab-embed-$embed_hash.js" embed.html
+for name in "scalelab-embed-$embed_hash.js" "scalelab-embed-${embed_hash}_bg.wasm"; do
+  grep -q "$name" embed.html || { echo "sw-precache: embed.html does not load $name" >&2; exit 1; }
+done
 files=$(find . -type f ! -name sw.js | sed 's|^\./||' | LC_ALL=C sort)
 hash=$(printf '%s\n' $files | xargs sha256sum | sha256sum | cut -c1-16)
 list=$(printf '"./",'; for f in $files; do printf '"./%s",' "$f"; done)

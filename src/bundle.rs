@@ -40,7 +40,15 @@ fn worker_url() -> String {
             )
         })
         .unwrap_or_default();
-    // worker.js refuses any name that is not one of this build's files.
+    if names.0.is_empty() || names.1.is_empty() {
+        // The page was not built by Trunk with Trunk.toml's pattern_script: say so where a
+        // developer looks, since the worker cannot start.
+        web_sys::console::error_1(
+            &format!("ScaleLab: no `{BOOT_TAG}` tag names the bundle; the worker cannot start")
+                .into(),
+        );
+    }
+    // worker.js refuses any name that is not a ScaleLab bundle in its folder.
     format!(
         "./worker.js?js={}&wasm={}",
         js_sys::encode_uri_component(&names.0),

@@ -8,7 +8,10 @@ if ('serviceWorker' in navigator) {
   });
 }
 
-const tag = document.currentScript;
-wasm_bindgen({ module_or_path: tag.dataset.scalelabWasm }).then((wasm) => {
-  dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
-});
+{
+  // A block: a classic script's top-level names would be the page's globals.
+  const tag = document.currentScript;
+  wasm_bindgen({ module_or_path: tag.dataset.scalelabWasm }).then((wasm) => {
+    dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+  });
+}

@@ -7,9 +7,10 @@ self.addEventListener('error', () => self.close());
 const query = new URLSearchParams(self.location.search);
 const js = query.get('js');
 const wasm = query.get('wasm');
-// Only this build's own files, in this folder: never a script named by someone else.
-const BUNDLE = /^\.\/scalelab-[a-z]+(-[0-9a-f]+)?(\.js|_bg\.wasm)$/;
-if (!BUNDLE.test(js ?? '') || !BUNDLE.test(wasm ?? '')) {
+// Only a ScaleLab bundle in this folder, its script and its wasm: never a script from elsewhere.
+const SCRIPT = /^\.\/scalelab-[a-z]+(-[0-9a-f]+)?\.js$/;
+const WASM = /^\.\/scalelab-[a-z]+(-[0-9a-f]+)?_bg\.wasm$/;
+if (!SCRIPT.test(js ?? '') || !WASM.test(wasm ?? '')) {
   throw new Error(`worker.js: not a ScaleLab bundle: ${js} ${wasm}`);
 }
 importScripts(js);

@@ -1,6 +1,6 @@
-// One wasm for the page and its simulation worker (src/bundle.rs): a visit fetches the bundle once,
-// the worker runs from the page's own files, and its entry refuses a script from anywhere else;
-// embed.html runs from the embed's own, smaller bundle.
+// One wasm for the page and its simulation worker (src/bundle.rs): the worker runs from the page's
+// own files (that the browser fetches them once, transfer.mjs measures), its entry refuses a
+// script from anywhere else, and embed.html runs from the embed's own, smaller bundle.
 import { test, expect, Page } from '@playwright/test';
 import { readFileSync } from 'fs';
 import { deflateSync } from 'zlib';
@@ -17,7 +17,7 @@ function watchBundles(page: Page) {
   return seen;
 }
 
-test('the page and its worker run from one bundle, fetched once', async ({ page }) => {
+test('the page and its worker run from one bundle, one wasm file', async ({ page }) => {
   const errors = watchErrors(page);
   const { wasm, workers } = watchBundles(page);
   await open(page, '/');
@@ -30,7 +30,7 @@ test('the page and its worker run from one bundle, fetched once', async ({ page 
   expect(errors).toEqual([]);
 });
 
-test('the worker entry refuses a script that is not one of the build\'s files', async ({ page }) => {
+test('the worker entry refuses a script that is not a ScaleLab bundle in its folder', async ({ page }) => {
   await open(page, '/');
   const message = await page.evaluate(() => new Promise<string>((done) => {
     const worker = new Worker(`./worker.js?js=${encodeURIComponent('https://example.com/x.js')}&wasm=./scalelab-app_bg.wasm`);
@@ -39,7 +39,7 @@ test('the worker entry refuses a script that is not one of the build\'s files', 
   expect(message).toContain('not a ScaleLab bundle');
 });
 
-test('embed.html runs from the embed\'s own bundle, fetched once', async ({ page }) => {
+test('embed.html runs from the embed\'s own bundle, one wasm file', async ({ page }) => {
   const { wasm, workers } = watchBundles(page);
   const design = readFileSync('designs/stage03-load-balancer.json', 'utf8');
   const fragment = 'v1.c.' + deflateSync(Buffer.from(JSON.stringify(JSON.parse(design)))).toString('base64url');
