@@ -18,6 +18,11 @@ for name in "scalelab-embed-$embed_hash.js" "scalelab-embed-${embed_hash}_bg.was
 done
 files=$(find . -type f ! -name sw.js | sed 's|^\./||' | LC_ALL=C sort)
 hash=$(printf '%s\n' $files | xargs sha256sum | sha256sum | cut -c1-16)
-list=$(printf '"./",'; for f in $files; do printf '"./%s",' "$f"; done)
-list="[${list%,}]"
-sed -i "s|__SCALELAB_BUILD__|$hash|; s|__SCALELAB_PRECACHE__|$list|" sw.js
+# The shell (every file but the two bundles) is precached whole; of the bundles, only the one a
+# page open at install uses (sw.js), so a visitor downloads the other one only if it is visited.
+json_list() { local out=""; for f in "$@"; do out+="\"./$f\","; done; printf '[%s]' "${out%,}"; }
+shell=$(json_list "" $(printf '%s\n' $files | grep -v '^scalelab-\(app\|embed\)-'))
+app=$(json_list $(printf '%s\n' $files | grep '^scalelab-app-'))
+embed=$(json_list $(printf '%s\n' $files | grep '^scalelab-embed-'))
+[ "$app" != "[]" ] && [ "$embed" != "[]" ] || { echo "sw-precache: a bundle is missing" >&2; exit 1; }
+sed -i "s|__SCALELAB_BUILD__|$hash|; s|__SCALELAB_PRECACHE__|$shell|; s|__SCALELAB_BUNDLES__|{\"app\":$app,\"embed\":$embed}|" sw.js

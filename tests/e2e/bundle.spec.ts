@@ -6,6 +6,9 @@ import { readFileSync } from 'fs';
 import { deflateSync } from 'zlib';
 import { open, watchErrors, windows } from './helpers';
 
+const design = readFileSync('designs/stage03-load-balancer.json', 'utf8');
+const fragment = 'v1.c.' + deflateSync(Buffer.from(JSON.stringify(JSON.parse(design)))).toString('base64url');
+
 /** Every .wasm the page fetches, and the URL of each worker it starts. */
 function watchBundles(page: Page) {
   const seen = { wasm: [] as string[], workers: [] as string[] };
@@ -41,12 +44,39 @@ test('the worker entry refuses a script that is not a ScaleLab bundle in its fol
 
 test('embed.html runs from the embed\'s own bundle, one wasm file', async ({ page }) => {
   const { wasm, workers } = watchBundles(page);
-  const design = readFileSync('designs/stage03-load-balancer.json', 'utf8');
-  const fragment = 'v1.c.' + deflateSync(Buffer.from(JSON.stringify(JSON.parse(design)))).toString('base64url');
   await page.goto(`/embed.html#${fragment}`);
   await expect(page.locator('#embed[data-state="running"]')).toBeVisible();
   await expect.poll(() => workers.length).toBe(1);
   const named = new URL(workers[0]).searchParams;
   expect(named.get('js')).toMatch(/^\.\/scalelab-embed-[0-9a-f]{16}\.js$/);
   expect(new Set(wasm)).toEqual(new Set([named.get('wasm')!.replace(/^\./, '')]));
+});
+
+/** The file names in the service worker's cache of this build. */
+async function cachedFiles(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const names = (await caches.keys()).filter((k) => k.startsWith('scalelab-'));
+    const cache = await caches.open(names[names.length - 1]);
+    return (await cache.keys()).map((r) => new URL(r.url).pathname.replace(/^\//, ''));
+  });
+}
+
+test('the service worker keeps the bundle of the page visited, and another once it is visited', async ({ page, context }) => {
+  await open(page, '/');
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  // The app's bundle for offline use, not the embed's: an app user never downloads it.
+  const atInstall = await cachedFiles(page);
+  expect(atInstall.filter((f) => f.startsWith('scalelab-app-'))).toHaveLength(2);
+  expect(atInstall.filter((f) => f.startsWith('scalelab-embed-'))).toEqual([]);
+  expect(atInstall).toContain('embed.html');
+  // The embed visited once online: its bundle is kept, and the embed then runs offline.
+  const embed = await context.newPage();
+  await embed.goto(`/embed.html#${fragment}`);
+  await expect(embed.locator('#embed')).toHaveAttribute('data-state', 'running');
+  await expect.poll(async () => (await cachedFiles(page)).filter((f) => f.startsWith('scalelab-embed-')).length).toBe(2);
+  await context.setOffline(true);
+  await embed.reload();
+  await expect(embed.locator('#embed')).toHaveAttribute('data-state', 'running');
+  await context.setOffline(false);
 });
