@@ -1,6 +1,8 @@
 //! The shareable document: round trips through JSON and URLs, refuses bad input with messages
 //! that name the node and the field, and lowers the first stage into a runnable model.
 
+mod shipped;
+
 use scalelab_design::document::{AutoscaleDoc, AutoscaleMetricDoc, ParseError};
 use scalelab_design::lower::Problem;
 use scalelab_design::{
@@ -532,16 +534,7 @@ fn a_per_user_rate_limiter_counts_a_bucket_per_user_in_the_budget() {
 /// must give the same document, unknown keys kept, for every shipped stage.
 #[test]
 fn deserialize_and_from_json_read_every_stage_alike() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../designs");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .expect("designs/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    paths.sort();
-    assert!(paths.len() >= 11, "{paths:?}");
-    for path in paths {
-        let text = std::fs::read_to_string(&path).expect("reads");
+    for (path, text) in shipped::designs() {
         let mut value: serde_json::Value = serde_json::from_str(&text).expect("json");
         value["future_field"] = serde_json::json!({"kept": [1, 2]});
         let text = value.to_string();

@@ -9,6 +9,8 @@
 //! of each outcome it does not yet hold. A panicking input is written to the target's temp dir
 //! and named in the failure, to be added to the corpus with its fix.
 
+mod shipped;
+
 use base64::Engine as _;
 use scalelab_design::budget::{self, Limits};
 use scalelab_design::{decode_fragment, encode_fragment, lower, Design};
@@ -23,20 +25,6 @@ const DEFAULT_ITERS: u64 = 3_000;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
-}
-
-fn stage_designs() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../designs");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("designs/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).expect("readable"))
-        .collect()
 }
 
 /// A link carrying `json` as it is (valid or not), checksummed as the app writes links.
@@ -286,9 +274,9 @@ fn mutated_links_never_panic_and_are_refused_with_a_message_or_lower() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(DEFAULT_ITERS);
     let save = std::env::var_os("SCALELAB_FUZZ_SAVE").is_some();
-    let seeds: Vec<(String, Value)> = stage_designs()
+    let seeds: Vec<(String, Value)> = shipped::designs()
         .into_iter()
-        .map(|text| {
+        .map(|(_, text)| {
             let design = Design::from_json(&text).expect("a stage design parses");
             let json = design.to_json();
             let value: Value = serde_json::from_str(&json).expect("json");

@@ -4,34 +4,18 @@
 //! The reading is done by hand (`tagged`) instead of serde's buffering derive; these tests pin
 //! that nothing a user sees changed with it.
 
+mod shipped;
+
 use scalelab_design::document::NodeParams;
 use scalelab_design::{decode_fragment, encode_fragment, Design};
 use serde_json::{json, Value};
-
-fn stage_designs() -> Vec<(String, String)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../designs");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .expect("designs/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    paths.sort();
-    assert!(paths.len() >= 11, "{paths:?}");
-    paths
-        .iter()
-        .map(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("?");
-            (name.to_string(), std::fs::read_to_string(p).expect("reads"))
-        })
-        .collect()
-}
 
 /// Every stage design, read and written, reads back as itself and writes the same text again,
 /// compact, pretty and in a link; each node's own params write and read alone (the inspector's
 /// round trip) to the same text.
 #[test]
 fn every_stage_design_writes_back_the_text_it_read() {
-    for (name, text) in stage_designs() {
+    for (name, text) in shipped::designs() {
         let design = Design::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
         let compact = design.to_json();
         let again = Design::from_json(&compact).unwrap_or_else(|e| panic!("{name}: {e}"));
