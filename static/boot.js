@@ -11,7 +11,12 @@ if ('serviceWorker' in navigator) {
 {
   // A block: a classic script's top-level names would be the page's globals.
   const tag = document.currentScript;
+  const status = document.getElementById('boot');
   wasm_bindgen({ module_or_path: tag.dataset.scalelabWasm }).then((wasm) => {
+    status?.remove();
     dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+  }, (error) => {
+    // A failed download or a browser without WebAssembly: say so rather than stay blank.
+    if (status) status.textContent = `ScaleLab could not start / ScaleLab을 시작하지 못했습니다: ${error}`;
   });
 }

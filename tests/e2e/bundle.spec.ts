@@ -80,3 +80,23 @@ test('the service worker keeps the bundle of the page visited, and another once 
   await expect(embed.locator('#embed')).toHaveAttribute('data-state', 'running');
   await context.setOffline(false);
 });
+
+test('the page says it is loading until the wasm starts, and why it could not start', async ({ browser }) => {
+  // No service worker: it would answer the wasm's request itself, unseen by the routes below.
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.route('**/*_bg.wasm', async (route) => {
+    await new Promise((done) => setTimeout(done, 1500));
+    await route.continue();
+  });
+  await page.goto('/');
+  await expect(page.locator('#boot')).toContainText('Loading ScaleLab');
+  await page.locator('.app[data-ready="true"]').waitFor();
+  await expect(page.locator('#boot')).toHaveCount(0);
+
+  await page.unroute('**/*_bg.wasm');
+  await page.route('**/*_bg.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.goto(`/embed.html#${fragment}`);
+  await expect(page.locator('#boot')).toContainText('could not start');
+  await context.close();
+});
