@@ -9,6 +9,7 @@ mod database;
 mod dns;
 mod load_balancer;
 mod queue;
+mod replica;
 mod server;
 mod session_store;
 mod sharded_database;
